@@ -1,0 +1,147 @@
+"""Fixtures shared by the whole suite: databases, an X display, and leak checks for GUI tests.
+
+Fixtures:
+    pg_server (session): private PostgreSQL 15; `.port`, `.url(name)`, `.new_database()`.
+    db_url: a fresh database URL, run once per backend (ids `sqlite`, `postgresql`).
+    sqlite_url: a fresh SQLite database file URL.
+    xvfb (session): DISPLAY string (":N") of a private 1600x900x24 Xvfb.
+    hardware_addresses: addresses given with `--hardware`; tests marked `hardware` need one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from tests._services import (
+    PostgresServer,
+    ServiceUnavailable,
+    XvfbServer,
+    leftover_threads,
+    start_postgres,
+    start_xvfb,
+    visible_top_level_widgets,
+)
+
+# Qt reads these when it starts, so they must be set before any test creates a QApplication.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Chromium refuses to run sandboxed as root; the suite runs as root in CI.
+os.environ["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+
+# QtWebEngine must be loaded before the QApplication exists, or the process segfaults.
+# (It is a separate, optional wheel since PySide6 6.12.)
+with contextlib.suppress(ImportError):
+    import PySide6.QtWebEngineWidgets  # noqa: F401
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register `--hardware ADDRESS` (repeatable) for tests that talk to real devices."""
+    parser.addoption(
+        "--hardware",
+        action="append",
+        default=[],
+        metavar="ADDRESS",
+        help="run tests marked `hardware` against the device at ADDRESS (a pyserial URL)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark tests that use the PostgreSQL server; skip hardware tests unless asked for."""
+    with_hardware = bool(config.getoption("--hardware"))
+    skip_hardware = pytest.mark.skip(reason="needs a real device: pass --hardware ADDRESS")
+    for item in items:
+        if "pg_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
+        if not with_hardware and item.get_closest_marker("hardware"):
+            item.add_marker(skip_hardware)
+
+
+@pytest.fixture(scope="session")
+def hardware_addresses(request: pytest.FixtureRequest) -> list[str]:
+    """Device addresses given on the command line with `--hardware`."""
+    return list(request.config.getoption("--hardware"))
+
+
+# --------------------------------------------------------------------------- databases
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """A private PostgreSQL server for the whole session, stopped by pid at the end."""
+    try:
+        server = start_postgres()
+    except ServiceUnavailable as exc:
+        pytest.skip(f"PostgreSQL not available: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: os.PathLike[str]) -> str:
+    """SQLAlchemy URL of a new SQLite database file in the test's temporary directory."""
+    return f"sqlite:///{os.fspath(tmp_path)}/duty.sqlite"
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+    ]
+)
+def db_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> str:
+    """A fresh, empty database URL; every test using it runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{os.fspath(tmp_path)}/duty.sqlite"
+    server: PostgresServer = request.getfixturevalue("pg_server")
+    return server.new_database()
+
+
+# --------------------------------------------------------------------------- X display
+
+
+@pytest.fixture(scope="session")
+def xvfb() -> Iterator[str]:
+    """DISPLAY value of a private Xvfb (1600x900, 24-bit), killed by pid at the end."""
+    try:
+        server: XvfbServer = start_xvfb()
+    except ServiceUnavailable as exc:
+        pytest.skip(str(exc))
+    try:
+        yield server.display
+    finally:
+        server.stop()
+
+
+# --------------------------------------------------------------------------- leak checks
+
+
+@pytest.fixture(autouse=True)
+def _no_leftovers_after_gui_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a `gui` test that leaves visible top-level windows or running threads behind.
+
+    Autouse fixtures are set up first and torn down last, so qtbot has already closed the
+    widgets it was given with `qtbot.addWidget` when this check runs.
+    """
+    if request.node.get_closest_marker("gui") is None:
+        yield
+        return
+    before = threading.enumerate()
+    yield
+    problems = []
+    windows = visible_top_level_widgets()
+    if windows:
+        names = ", ".join(f"{type(w).__name__}({w.objectName()!r})" for w in windows)
+        problems.append(f"top-level widgets still visible: {names}")
+        for window in windows:  # do not let one leak fail the tests after it
+            window.close()
+    threads = leftover_threads(before)
+    if threads:
+        problems.append("threads still running: " + ", ".join(t.name for t in threads))
+    if problems:
+        pytest.fail("; ".join(problems), pytrace=False)
