@@ -1,0 +1,1 @@
+"""Duty Console core: domain, services, storage and Qt item models (no widgets)."""

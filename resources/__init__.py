@@ -1,0 +1,1 @@
+"""Shipped resources: geodata, fonts, translations, demo data (read with importlib.resources)."""

@@ -1,0 +1,335 @@
+"""SQLAlchemy 2 typed schema; runs unchanged on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite wants INTEGER PRIMARY KEY for its rowid alias; PostgreSQL gets BIGINT identities.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on both databases (SQLite keeps naive UTC text)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Store UTC; refuse naive values so local time never sneaks in."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use aware UTC")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Return aware UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with one naming convention for every constraint."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict[str, Any]: JSON}
+
+
+class UserRow(Base):
+    """A person who works at the console."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    phone: Mapped[str] = mapped_column(String(64), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class CategoryRow(Base):
+    """Incident category table (GB/T 35561 names, codes marked when unverified)."""
+
+    __tablename__ = "category"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("category.code"))
+    name: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(128))
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(200), default="")
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DivisionRow(Base):
+    """GB/T 2260 administrative divisions with a representative point."""
+
+    __tablename__ = "division"
+    code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    parent_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(128), default="")
+    level: Mapped[str] = mapped_column(String(16))
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+
+
+class IncidentRow(Base):
+    """An incident being tracked."""
+
+    __tablename__ = "incident"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    category_code: Mapped[str] = mapped_column(ForeignKey("category.code"))
+    subcategory_code: Mapped[str | None] = mapped_column(ForeignKey("category.code"))
+    grade: Mapped[str | None] = mapped_column(String(4))
+    status: Mapped[str] = mapped_column(String(16))
+    occurred_at: Mapped[datetime]
+    received_at: Mapped[datetime]
+    division_code: Mapped[str] = mapped_column(String(6))
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    address: Mapped[str] = mapped_column(String(500), default="")
+    deaths: Mapped[int] = mapped_column(Integer, default=0)
+    injuries: Mapped[int] = mapped_column(Integer, default=0)
+    missing: Mapped[int] = mapped_column(Integer, default=0)
+    trapped: Mapped[int] = mapped_column(Integer, default=0)
+    losses: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    source_channel: Mapped[str] = mapped_column(String(16))
+    owner: Mapped[str] = mapped_column(String(64))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"))
+    exercise: Mapped[bool] = mapped_column(Boolean, default=False)
+    closed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own mapping
+    __table_args__ = (
+        Index("ix_incident_board", "merged_into_id", "occurred_at", "id"),
+        Index("ix_incident_status_occurred", "status", "occurred_at"),
+        Index("ix_incident_grade_occurred", "grade", "occurred_at"),
+        Index("ix_incident_division", "division_code"),
+        Index("ix_incident_category", "category_code"),
+    )
+
+
+class IncidentEventRow(Base):
+    """The timeline of an incident."""
+
+    __tablename__ = "incident_event"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class IntakeRow(Base):
+    """A received report (电话记录 and the like)."""
+
+    __tablename__ = "intake"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    reporter_unit: Mapped[str] = mapped_column(String(200), default="")
+    reporter_name: Mapped[str] = mapped_column(String(64), default="")
+    reporter_title: Mapped[str] = mapped_column(String(64), default="")
+    reporter_phone: Mapped[str] = mapped_column(String(64), default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    category_code: Mapped[str | None] = mapped_column(ForeignKey("category.code"))
+    grade: Mapped[str | None] = mapped_column(String(4))
+    occurred_at: Mapped[datetime | None]
+    division_code: Mapped[str | None] = mapped_column(String(6))
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    address: Mapped[str] = mapped_column(String(500), default="")
+    course: Mapped[str] = mapped_column(Text, default="")
+    deaths: Mapped[int] = mapped_column(Integer, default=0)
+    injuries: Mapped[int] = mapped_column(Integer, default=0)
+    missing: Mapped[int] = mapped_column(Integer, default=0)
+    trapped: Mapped[int] = mapped_column(Integer, default=0)
+    losses: Mapped[str] = mapped_column(Text, default="")
+    measures: Mapped[str] = mapped_column(Text, default="")
+    trend: Mapped[str] = mapped_column(Text, default="")
+    notified: Mapped[str] = mapped_column(Text, default="")
+    recorder: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime]
+    leader_instructions: Mapped[str] = mapped_column(Text, default="")
+    handling: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"), index=True)
+
+
+class ShiftRow(Base):
+    """A duty shift."""
+
+    __tablename__ = "shift"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+
+
+class ShiftMemberRow(Base):
+    """A person on a shift and the role they hold on it."""
+
+    __tablename__ = "shift_member"
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shift.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+
+
+class LogEntryRow(Base):
+    """A duty-log entry (append-only)."""
+
+    __tablename__ = "log_entry"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime]
+    author: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    shift_id: Mapped[int | None] = mapped_column(ForeignKey("shift.id"))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"), index=True)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("log_entry.id"), index=True)
+
+    __table_args__ = (Index("ix_log_entry_at_id", "at", "id"),)
+
+
+class InstructionRow(Base):
+    """A leader's instruction (批示) and its handling."""
+
+    __tablename__ = "instruction"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    given_by: Mapped[str] = mapped_column(String(64))
+    given_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    done_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class HandoverRow(Base):
+    """A handover (交接班)."""
+
+    __tablename__ = "handover"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    from_shift_id: Mapped[int | None] = mapped_column(ForeignKey("shift.id"))
+    to_shift_id: Mapped[int | None] = mapped_column(ForeignKey("shift.id"))
+    outgoing: Mapped[str] = mapped_column(String(64))
+    incoming: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class HandoverItemRow(Base):
+    """One matter handed over, acknowledged by the incoming officer."""
+
+    __tablename__ = "handover_item"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    handover_id: Mapped[int] = mapped_column(ForeignKey("handover.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    ref_id: Mapped[int] = mapped_column(BigInteger)
+    description: Mapped[str] = mapped_column(Text)
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReportRuleRow(Base):
+    """Reporting deadline rule: (jurisdiction, category, grade, stage) → minutes."""
+
+    __tablename__ = "report_rule"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    jurisdiction: Mapped[str] = mapped_column(String(6))  # division code prefix, "*" = anywhere
+    category_code: Mapped[str] = mapped_column(String(16))  # "*" = any
+    grade: Mapped[str] = mapped_column(String(4))  # "I".."IV", "none" or "*"
+    stage: Mapped[str] = mapped_column(String(16))
+    minutes: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(300))
+
+
+class SentReportRow(Base):
+    """A report sent upward for an incident."""
+
+    __tablename__ = "sent_report"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(16))
+    seq: Mapped[int] = mapped_column(Integer, default=1)
+    sent_at: Mapped[datetime]
+    sent_by: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(32), default="")
+    content: Mapped[str] = mapped_column(Text, default="")
+
+
+class DeadlineAlarmRow(Base):
+    """Remembers which deadline alarms were raised, so each is logged once."""
+
+    __tablename__ = "deadline_alarm"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"))
+    stage: Mapped[str] = mapped_column(String(16))
+    seq: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("incident_id", "stage", "seq", "state"),)
+
+
+class AuditRow(Base):
+    """Audit trail: who, when, what, before and after."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class SettingRow(Base):
+    """Per-installation and per-user settings (layout, language)."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

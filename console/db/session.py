@@ -1,0 +1,75 @@
+"""The database handle the services share: one engine, short transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from console.db.engine import make_engine, upgrade
+from console.domain.errors import DatabaseError
+
+
+class Database:
+    """An opened, migrated database. Every unit of work is one transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str, *, migrate: bool = True) -> Database:
+        """Open ``url``, run migrations and return the handle.
+
+        Raises:
+            DatabaseError: the database cannot be opened or migrated (message says why).
+        """
+        engine = make_engine(url)
+        if migrate:
+            try:
+                upgrade(engine)
+            except Exception:
+                engine.dispose()
+                raise
+        return cls(engine)
+
+    @property
+    def url(self) -> str:
+        """The URL without a password."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed on success and rolled back on any error."""
+        session = self._sessions()
+        try:
+            with session.begin():
+                yield session
+        except OperationalError as exc:
+            raise DatabaseError(f"数据库操作失败 (database operation failed): {exc.orig}") from exc
+        finally:
+            session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading only."""
+        session = self._sessions()
+        try:
+            yield session
+        except OperationalError as exc:
+            raise DatabaseError(f"数据库读取失败 (database read failed): {exc.orig}") from exc
+        finally:
+            session.rollback()
+            session.close()
+
+    def close(self) -> None:
+        """Release every connection."""
+        self.engine.dispose()

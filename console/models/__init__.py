@@ -1,0 +1,1 @@
+"""Qt item models the views bind to. They page; none loads a whole table."""

@@ -1,0 +1,55 @@
+"""Services: the only code that writes. Every write takes the acting user and is audited."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from console.db.session import Database
+from console.services.audit import AuditService
+from console.services.deadlines import DeadlineService
+from console.services.duty import HandoverService, InstructionService, PeopleService
+from console.services.duty_log import DutyLogService
+from console.services.incidents import IncidentService
+from console.services.intake import IntakeService
+from console.services.reference import ReferenceService
+from console.services.settings import SettingsService
+
+
+class Services:
+    """Every service over one database. ``notify`` hears a topic after each committed write."""
+
+    def __init__(self, db: Database, notify: Callable[[str], None] | None = None) -> None:
+        self.db = db
+        self._listeners: list[Callable[[str], None]] = [notify] if notify else []
+        self.reference = ReferenceService(db)
+        self.people = PeopleService(db, self.notify)
+        self.incidents = IncidentService(db, self.reference, self.notify)
+        self.intake = IntakeService(db, self.reference, self.incidents, self.notify)
+        self.log = DutyLogService(db, self.people.current_shift_id, self.notify)
+        self.deadlines = DeadlineService(db, self.reference, self.notify)
+        self.instructions = InstructionService(db, self.notify)
+        self.handover = HandoverService(
+            db, self.people, self.deadlines, self.instructions, self.notify
+        )
+        self.audit = AuditService(db)
+        self.settings = SettingsService(db)
+
+    @classmethod
+    def open(cls, url: str, notify: Callable[[str], None] | None = None) -> Services:
+        """Open and migrate the database at ``url`` and seed reference data if empty."""
+        services = cls(Database.open(url), notify)
+        services.reference.ensure_seeded()
+        return services
+
+    def add_listener(self, listener: Callable[[str], None]) -> None:
+        """Hear every committed write's topic (incidents, intakes, log, handover, …)."""
+        self._listeners.append(listener)
+
+    def notify(self, topic: str) -> None:
+        """Tell listeners that ``topic`` changed."""
+        for listener in list(self._listeners):
+            listener(topic)
+
+    def close(self) -> None:
+        """Release the database."""
+        self.db.close()

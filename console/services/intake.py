@@ -1,0 +1,258 @@
+"""Unified intake: a received report becomes a new incident or is attached to an open one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from PySide6.QtCore import QCoreApplication
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from console.db import models as m
+from console.db.session import Database
+from console.domain import (
+    ConflictError,
+    EventKind,
+    Incident,
+    InstructionStatus,
+    Intake,
+    IntakeStatus,
+    NotFoundError,
+    ValidationError,
+)
+from console.domain.drafts import IncidentDraft, IntakeDraft
+from console.services import audit, convert
+from console.services.incidents import IncidentService
+from console.services.reference import ReferenceService
+from console.services.validation import SHORT_MAX, TEXT_MAX, TITLE_MAX, Checker
+from console.timeutil import utcnow
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Intake", text)
+
+
+class IntakeService:
+    """Records received reports and turns them into incidents."""
+
+    def __init__(
+        self,
+        db: Database,
+        reference: ReferenceService,
+        incidents: IncidentService,
+        notify: Callable[[str], None] | None = None,
+    ) -> None:
+        self._db = db
+        self._ref = reference
+        self._incidents = incidents
+        self._notify = notify or (lambda _topic: None)
+
+    def validate(self, draft: IntakeDraft) -> None:
+        """Check a report; a report needs at least who called and what happened."""
+        c = Checker()
+        if c.required("title", draft.title):
+            c.length("title", draft.title, TITLE_MAX)
+        if not (draft.reporter_name.strip() or draft.reporter_unit.strip()):
+            c.fail("reporter_name", _tr("请填写报告人或报告单位"))
+        for name in ("reporter_unit", "reporter_name", "reporter_title"):
+            c.length(name, getattr(draft, name), SHORT_MAX)
+        c.phone("reporter_phone", draft.reporter_phone)
+        if draft.category_code and draft.category_code not in self._ref.categories():
+            c.fail("category", _tr("未知的事件类别 {code}").format(code=draft.category_code))
+        c.time("occurred_at", draft.occurred_at)
+        c.time("received_at", draft.received_at)
+        if draft.division_code:
+            c.division(
+                "division_code", draft.division_code, self._ref.division_known(draft.division_code)
+            )
+        c.coordinates(draft.lon, draft.lat)
+        c.length("address", draft.address, 500)
+        for name in (
+            "course",
+            "losses",
+            "measures",
+            "trend",
+            "notified",
+            "leader_instructions",
+            "handling",
+        ):
+            c.length(name, getattr(draft, name), TEXT_MAX)
+        c.casualties(draft.casualties)
+        if c.errors:
+            raise ValidationError(c.errors)
+
+    def record(self, actor: str, draft: IntakeDraft) -> Intake:
+        """Store a received report as it was taken down; ``actor`` is the recorder."""
+        self.validate(draft)
+        now = utcnow()
+        with self._db.transaction() as s:
+            row = m.IntakeRow(
+                received_at=draft.received_at or now,
+                channel=draft.channel.value,
+                reporter_unit=draft.reporter_unit.strip(),
+                reporter_name=draft.reporter_name.strip(),
+                reporter_title=draft.reporter_title.strip(),
+                reporter_phone=draft.reporter_phone.strip(),
+                title=draft.title.strip(),
+                category_code=draft.category_code or None,
+                grade=draft.grade.value if draft.grade else None,
+                occurred_at=draft.occurred_at,
+                division_code=draft.division_code or None,
+                lon=draft.lon,
+                lat=draft.lat,
+                address=draft.address.strip(),
+                course=draft.course,
+                deaths=draft.casualties.deaths,
+                injuries=draft.casualties.injuries,
+                missing=draft.casualties.missing,
+                trapped=draft.casualties.trapped,
+                losses=draft.losses,
+                measures=draft.measures,
+                trend=draft.trend,
+                notified=draft.notified,
+                recorder=actor,
+                recorded_at=now,
+                leader_instructions=draft.leader_instructions,
+                handling=draft.handling,
+                status=IntakeStatus.OPEN.value,
+            )
+            s.add(row)
+            s.flush()
+            audit.append(s, actor, "intake.record", "intake", row.id, None, convert.snapshot(row))
+            result = convert.intake(row)
+        self._notify("intakes")
+        return result
+
+    def get(self, intake_id: int) -> Intake:
+        """One intake record."""
+        with self._db.read() as s:
+            row = s.get(m.IntakeRow, intake_id)
+            if row is None:
+                raise NotFoundError(_tr("接报记录 #{id} 不存在").format(id=intake_id))
+            return convert.intake(row)
+
+    def for_incident(self, incident_id: int) -> list[Intake]:
+        """Every intake attached to an incident."""
+        with self._db.read() as s:
+            q = (
+                select(m.IntakeRow)
+                .where(m.IntakeRow.incident_id == incident_id)
+                .order_by(m.IntakeRow.received_at)
+            )
+            return [convert.intake(r) for r in s.scalars(q)]
+
+    def open_intakes(self, limit: int = 200) -> list[Intake]:
+        """Reports not yet turned into or attached to an incident."""
+        with self._db.read() as s:
+            q = (
+                select(m.IntakeRow)
+                .where(m.IntakeRow.status == IntakeStatus.OPEN.value)
+                .order_by(m.IntakeRow.received_at.desc())
+                .limit(limit)
+            )
+            return [convert.intake(r) for r in s.scalars(q)]
+
+    def suggestions(
+        self, intake: Intake | IntakeDraft, window: timedelta = timedelta(hours=12)
+    ) -> list[Incident]:
+        """Open incidents that may be the same event (same area and category, close in time)."""
+        when = intake.occurred_at or intake.received_at or utcnow()
+        return self._incidents.find_duplicates(
+            intake.category_code, intake.division_code, when, window
+        )
+
+    def convert(self, actor: str, intake_id: int) -> Incident:
+        """Turn an open intake into a new incident owned by ``actor`` (首问负责制)."""
+        with self._db.transaction() as s:
+            row = self._open_row(s, intake_id)
+            draft = IncidentDraft(
+                title=row.title,
+                category_code=row.category_code or "",
+                grade=convert.grade_or_none(row.grade),
+                occurred_at=row.occurred_at or row.received_at,
+                received_at=row.received_at,
+                division_code=row.division_code or "",
+                lon=row.lon,
+                lat=row.lat,
+                address=row.address,
+                casualties=convert.intake(row).casualties,
+                losses=row.losses,
+                description=_describe(row),
+                source_channel=convert.intake(row).channel,
+                owner=actor,
+            )
+            self._incidents.validate(draft)
+            incident = self._incidents.create(actor, draft, session=s, intake_id=row.id)
+            before = convert.snapshot(row)
+            row.status = IntakeStatus.CONVERTED.value
+            row.incident_id = incident.id
+            self._instruction_from(s, row, actor)
+            s.flush()
+            audit.append(
+                s, actor, "intake.convert", "intake", row.id, before, convert.snapshot(row)
+            )
+        self._notify("incidents")
+        self._notify("intakes")
+        return incident
+
+    def attach(self, actor: str, intake_id: int, incident_id: int) -> Incident:
+        """Attach an open intake to an existing incident; it goes on the incident's timeline."""
+        with self._db.transaction() as s:
+            row = self._open_row(s, intake_id)
+            target = s.get(m.IncidentRow, incident_id)
+            if target is None:
+                raise NotFoundError(_tr("事件 #{id} 不存在").format(id=incident_id))
+            if target.merged_into_id is not None:
+                target = s.get(m.IncidentRow, target.merged_into_id)
+                assert target is not None
+            before = convert.snapshot(row)
+            row.status = IntakeStatus.ATTACHED.value
+            row.incident_id = target.id
+            who = row.reporter_unit or row.reporter_name
+            self._incidents.add_event(
+                s,
+                target.id,
+                actor,
+                EventKind.INTAKE_ATTACHED,
+                _tr("补充接报 #{id}（{who}）：{title}").format(id=row.id, who=who, title=row.title),
+                {"intake_id": row.id},
+            )
+            self._instruction_from(s, row, actor)
+            s.flush()
+            audit.append(s, actor, "intake.attach", "intake", row.id, before, convert.snapshot(row))
+            result = convert.incident(target)
+        self._notify("incidents")
+        self._notify("intakes")
+        return result
+
+    def _open_row(self, s: Session, intake_id: int) -> m.IntakeRow:
+        row = s.get(m.IntakeRow, intake_id)
+        if row is None:
+            raise NotFoundError(_tr("接报记录 #{id} 不存在").format(id=intake_id))
+        if row.status != IntakeStatus.OPEN.value:
+            raise ConflictError(_tr("接报记录 #{id} 已处理").format(id=intake_id))
+        return row
+
+    def _instruction_from(self, s: Session, row: m.IntakeRow, actor: str) -> None:
+        """A leader's instruction written on the form becomes a pending instruction."""
+        if row.leader_instructions.strip() and row.incident_id is not None:
+            s.add(
+                m.InstructionRow(
+                    incident_id=row.incident_id,
+                    text=row.leader_instructions,
+                    given_by=_tr("领导批示"),
+                    given_at=utcnow(),
+                    status=InstructionStatus.PENDING.value,
+                )
+            )
+
+
+def _describe(row: m.IntakeRow) -> str:
+    parts = [
+        (_tr("经过"), row.course),
+        (_tr("已采取措施"), row.measures),
+        (_tr("发展趋势"), row.trend),
+        (_tr("已通报"), row.notified),
+    ]
+    return "\n".join(f"{label}：{text}" for label, text in parts if text.strip())

@@ -1,0 +1,115 @@
+"""Off-GUI-thread work: database calls run in workers and report back by queued signal."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+from console.domain.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+ResultCallback = Callable[[Any], None]
+ErrorCallback = Callable[[BaseException], None]
+
+
+class TaskRunner(QObject):
+    """Runs callables in worker threads; callbacks run on the thread that owns the runner.
+
+    Writes go through one worker so they commit in the order the operator made them; reads use
+    two more. A write's ``on_result`` runs only after its transaction committed, so a view that
+    says "saved" from there tells the truth.
+    """
+
+    _finished = Signal(object, object, object)  # callback, value, is_error
+    failed = Signal(str)  # an error nobody handled, in words for the operator
+
+    def __init__(self, parent: QObject | None = None, read_workers: int = 2) -> None:
+        super().__init__(parent)
+        self._reads = ThreadPoolExecutor(read_workers, thread_name_prefix="duty-read")
+        self._writes = ThreadPoolExecutor(1, thread_name_prefix="duty-write")
+        self._pending: set[Future[Any]] = set()
+        self._closed = False
+        self._finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+
+    def read(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_result: ResultCallback | None = None,
+        on_error: ErrorCallback | None = None,
+    ) -> Future[Any]:
+        """Run a query in a reader thread."""
+        return self._submit(self._reads, fn, args, on_result, on_error)
+
+    def write(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_result: ResultCallback | None = None,
+        on_error: ErrorCallback | None = None,
+    ) -> Future[Any]:
+        """Run a write in the single writer thread (in submission order)."""
+        return self._submit(self._writes, fn, args, on_result, on_error)
+
+    def _submit(
+        self,
+        pool: ThreadPoolExecutor,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        on_result: ResultCallback | None,
+        on_error: ErrorCallback | None,
+    ) -> Future[Any]:
+        if self._closed:
+            raise RuntimeError("task runner is shut down")
+
+        def job() -> Any:
+            try:
+                value = fn(*args)
+            except BaseException as exc:
+                if not isinstance(exc, DomainError):
+                    log.exception("background task %s failed", getattr(fn, "__qualname__", fn))
+                self._finished.emit(on_error, exc, True)
+                raise
+            self._finished.emit(on_result, value, False)
+            return value
+
+        future = pool.submit(job)
+        self._pending.add(future)
+        future.add_done_callback(self._pending.discard)
+        return future
+
+    @Slot(object, object, object)
+    def _on_finished(
+        self, callback: Callable[[Any], None] | None, value: Any, is_error: bool
+    ) -> None:
+        if callback is not None:
+            callback(value)
+        elif is_error:
+            self.failed.emit(str(value))
+
+    def busy(self) -> bool:
+        """True while any task is queued or running."""
+        return bool(self._pending)
+
+    def shutdown(self) -> None:
+        """Finish every queued write (nothing the operator saved is dropped), then stop."""
+        if self._closed:
+            return
+        self._closed = True
+        self._writes.shutdown(wait=True)
+        self._reads.shutdown(wait=True, cancel_futures=True)
+
+
+class DataBus(QObject):
+    """Tells views that data changed; safe to call from any thread."""
+
+    changed = Signal(str)  # topic: incidents, intakes, log, handover, roster, instructions
+
+    def notify(self, topic: str) -> None:
+        """Announce a change of ``topic`` (delivered on the GUI thread)."""
+        self.changed.emit(topic)
