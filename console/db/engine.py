@@ -58,7 +58,7 @@ def parse_url(text: str) -> URL:
     """
     try:
         url = make_url(text)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
         raise DatabaseError(f"无法识别的数据库地址 (unrecognised database URL): {text!r}") from exc
     backend = url.get_backend_name()
     if backend == "postgresql":
@@ -96,7 +96,8 @@ def make_engine(url_text: str) -> Engine:
             engine = create_engine(
                 url, pool_pre_ping=True, connect_args={"connect_timeout": 5}, pool_size=5
             )
-    except (ArgumentError, NoSuchModuleError) as exc:
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        # ImportError: the URL names a driver that is not installed (postgresql+psycopg2://).
         raise DatabaseError(f"无法使用数据库地址 (cannot use database URL): {exc}") from exc
     try:
         with engine.connect() as conn:
@@ -171,9 +172,16 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     """
     check_schema(engine)
     before = current_revision(engine)
+    if before is not None and before == head_revision(engine):
+        return before, before  # nothing to do: take no write lock (other seats may be writing)
     cfg = _alembic_config(engine)
     try:
         with engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                # pysqlite opens a transaction only before INSERT/UPDATE/DELETE, so CREATE TABLE
+                # would autocommit and a failed migration would leave half a schema behind (which
+                # check_schema then refuses for good). Open the transaction ourselves.
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except SQLAlchemyError as exc:
