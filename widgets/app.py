@@ -1,0 +1,200 @@
+"""Starting the window: Qt application, crash handler, font, translations, database, main loop."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from console.app import AppContext, build_context
+from console.db.engine import default_url
+from console.domain.errors import DatabaseError
+from widgets import i18n
+from widgets.fonts import load_cjk_font
+
+if TYPE_CHECKING:
+    from widgets.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "Duty Console"
+ORG_NAME = "duty-console"
+EXIT_DATABASE = 2
+EXIT_CRASH = 70  # EX_SOFTWARE
+SCREENSHOT_TIMEOUT_MS = 20_000
+
+
+def _headless() -> bool:
+    # Nobody can click a modal box on these platforms; it would only hang the process.
+    return QGuiApplication.platformName() in ("offscreen", "minimal")
+
+
+def _show_error(title: str, text: str) -> None:
+    if QApplication.instance() is not None and not _headless():
+        QMessageBox.critical(None, title, text)
+
+
+class CrashHandler:
+    """``sys.excepthook`` for the GUI: log the error, tell the operator, stop cleanly.
+
+    A slot that raised leaves the window in an unknown state; running on could show wrong data
+    at a duty desk, so the program stops (queued writes still finish in ``ctx.close``).
+    """
+
+    def __init__(self) -> None:
+        self.previous = sys.excepthook
+        self.crashed = False
+
+    def install(self) -> None:
+        """Become ``sys.excepthook``."""
+        sys.excepthook = self
+
+    def uninstall(self) -> None:
+        """Put the previous hook back."""
+        if sys.excepthook is self:
+            sys.excepthook = self.previous
+
+    def __call__(
+        self,
+        exc_type: type[BaseException],
+        exc: BaseException,
+        tb: TracebackType | None,
+    ) -> None:
+        """Handle an exception nobody caught."""
+        log.critical("unhandled error", exc_info=(exc_type, exc, tb))
+        if self.crashed:
+            return  # one report is enough; the loop is already stopping
+        self.crashed = True
+        if issubclass(exc_type, KeyboardInterrupt):
+            QApplication.exit(130)
+            return
+        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        print(details, file=sys.stderr)
+        if QApplication.instance() is not None and not _headless():
+            box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, "")
+            box.setWindowTitle(QApplication.translate("App", "程序错误"))
+            box.setText(
+                QApplication.translate(
+                    "App", "程序遇到内部错误，将关闭。已保存的数据不会丢失。\n\n{error}"
+                ).format(error=f"{exc_type.__name__}: {exc}")
+            )
+            box.setDetailedText(details)
+            box.exec()
+        QApplication.exit(EXIT_CRASH)
+
+
+def _language(ctx: AppContext | None, wanted: str | None) -> str:
+    """``--lang`` if given, else the user's remembered choice, else Chinese."""
+    if wanted:
+        return i18n.normalise(wanted)
+    if ctx is None:
+        return i18n.DEFAULT_LANGUAGE
+    key = ctx.services.settings.user_key(ctx.actor, i18n.SETTING)
+    try:
+        # Startup, before any window exists: a short wait here blocks no interaction.
+        stored = ctx.runner.read(ctx.services.settings.get, key).result(timeout=10)
+    except Exception as exc:  # a missing preference must not stop the program
+        log.warning("could not read the language preference: %s", exc)
+        stored = None
+    return i18n.normalise(stored)
+
+
+def _remember_language(ctx: AppContext, lang: str) -> None:
+    key = ctx.services.settings.user_key(ctx.actor, i18n.SETTING)
+    ctx.runner.write(ctx.services.settings.put, key, lang)
+
+
+def _arrange_screenshot(app: QApplication, window: MainWindow, path: str) -> None:
+    """Grab the window to ``path`` once the board's first page is painted, then quit."""
+    target = Path(path)
+    done = False
+
+    def grab() -> None:
+        nonlocal done
+        if done:
+            return
+        done = True
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not window.grab().save(str(target), "PNG"):
+            log.error("could not write the screenshot %s", target)
+            app.exit(1)
+            return
+        print(f"screenshot: {target}", file=sys.stderr)
+        app.quit()
+
+    def when_loaded(_rows: int) -> None:
+        QTimer.singleShot(400, grab)  # let the table and docks paint
+
+    board = window.board
+    if board.first_page_loaded:
+        when_loaded(0)
+    else:
+        window.board_model.page_loaded.connect(when_loaded)
+    QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, grab)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Run the workstation window until it closes; return the process exit status."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationDisplayName(QApplication.translate("App", "应急值守指挥台"))
+    crash = CrashHandler()
+    crash.install()
+    try:
+        return _run(app, args)
+    finally:
+        crash.uninstall()
+
+
+def _run(app: QApplication, args: argparse.Namespace) -> int:
+    load_cjk_font(app)
+    wanted = getattr(args, "lang", None)
+    translators = i18n.install_translator(app, i18n.normalise(wanted)) if wanted else []
+    demo = bool(getattr(args, "demo", False))
+    url = getattr(args, "db", None) or default_url(demo=demo)
+    try:
+        ctx = build_context(url, operator=getattr(args, "operator", None), demo=demo)
+    except DatabaseError as exc:
+        print(f"duty-console: {exc}", file=sys.stderr)
+        _show_error(
+            QApplication.translate("App", "无法打开数据库"),
+            QApplication.translate("App", "无法打开数据库：\n{error}").format(error=exc),
+        )
+        return EXIT_DATABASE
+    try:
+        lang = _language(ctx, wanted)
+        if wanted:
+            _remember_language(ctx, lang)
+        else:
+            translators = i18n.install_translator(app, lang)
+        from widgets.main_window import MainWindow
+
+        window = MainWindow(ctx)
+        window.show()
+        ctx.monitor.start()
+        screenshot = getattr(args, "screenshot", None)
+        if screenshot:
+            _arrange_screenshot(app, window, str(screenshot))
+        status = app.exec()
+        window.close()
+        window.deleteLater()
+        return status
+    finally:
+        ctx.close()
+        for translator in translators:
+            app.removeTranslator(translator)

@@ -1,0 +1,456 @@
+"""The incident board: a filter bar over a paged table of incidents, coloured by grade."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import (
+    QIdentityProxyModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QColor, QFont, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.app import AppContext
+from console.domain import Category, Division, DueState, Grade, IncidentFilter, IncidentStatus
+from console.models.incident_board import DUE_STATE_ROLE, GRADE_ROLE, IncidentBoardModel
+from console.models.paged import ID_ROLE
+from console.services.incidents import OPEN_STATUSES, status_label
+from console.timeutil import BEIJING
+from widgets.i18n import current_language
+
+log = logging.getLogger(__name__)
+
+Index = QModelIndex | QPersistentModelIndex
+
+SEARCH_DEBOUNCE_MS = 250
+REFRESH_MS = 60_000  # due states change with the clock even when no data changes
+OVERDUE_COLOUR = "#c62828"
+SOON_COLOUR = "#b26a00"  # amber dark enough to read on white
+TINT = 0.14  # how much of the grade colour tints a whole row
+
+
+def grade_colour(grade: str) -> QColor | None:
+    """The board colour of a grade value ("I".."IV"), or None when ungraded."""
+    try:
+        return QColor(Grade(grade).colour)
+    except ValueError:
+        return None
+
+
+def tint(colour: QColor, amount: float = TINT) -> QColor:
+    """``colour`` mixed lightly into white (an opaque row background)."""
+
+    def mix(c: int) -> int:
+        return round(255 - (255 - c) * amount)
+
+    return QColor(mix(colour.red()), mix(colour.green()), mix(colour.blue()))
+
+
+def readable_text(background: QColor) -> QColor:
+    """Black or white, whichever reads better on ``background``."""
+    r, g, b = background.red(), background.green(), background.blue()
+    luminance = 0.299 * r + 0.587 * g + 0.114 * b
+    return QColor("#000000") if luminance > 150 else QColor("#ffffff")
+
+
+class GradeColourProxy(QIdentityProxyModel):
+    """Colours the board: the grade cell in the grade's colour, the row lightly tinted.
+
+    The report-due cell turns red and bold when overdue, amber when soon due.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Source data plus background, foreground and font by grade and due state."""
+        if role not in (
+            Qt.ItemDataRole.BackgroundRole,
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.FontRole,
+        ):
+            return super().data(index, role)
+        source = self.mapToSource(index)
+        column = index.column()
+        colour = grade_colour(str(source.data(GRADE_ROLE) or ""))
+        due_state = str(source.data(DUE_STATE_ROLE) or "")
+        if column == IncidentBoardModel.COL_DUE and due_state in (
+            DueState.OVERDUE.value,
+            DueState.SOON.value,
+        ):
+            if role == Qt.ItemDataRole.ForegroundRole:
+                overdue = due_state == DueState.OVERDUE.value
+                return QColor(OVERDUE_COLOUR if overdue else SOON_COLOUR)
+            if role == Qt.ItemDataRole.FontRole:
+                return self._bold
+        if column == IncidentBoardModel.COL_GRADE and colour is not None:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return colour
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return readable_text(colour)
+            if role == Qt.ItemDataRole.FontRole:
+                return self._bold
+        if role == Qt.ItemDataRole.BackgroundRole and colour is not None:
+            return tint(colour)
+        if role == Qt.ItemDataRole.ForegroundRole and colour is not None:
+            return QColor("#000000")  # tinted rows keep dark text in any palette
+        return super().data(index, role)
+
+
+class IncidentBoard(QWidget):
+    """Filter bar, count and the paged incident table; selecting a row emits its id."""
+
+    incident_selected = Signal(int)
+
+    TIME_RANGES: tuple[tuple[str, int | None], ...] = (
+        ("today", 0),
+        ("3d", 3),
+        ("7d", 7),
+        ("30d", 30),
+        ("all", None),
+    )
+
+    def __init__(
+        self, ctx: AppContext, model: IncidentBoardModel, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("incidentBoard")
+        self._ctx = ctx
+        self._model = model
+        self._selected_id: int | None = None
+        self._pending_select: int | None = None
+        self._categories: dict[str, Category] = {}
+        self._first_page = False
+
+        self.proxy = GradeColourProxy(self)
+        self.proxy.setSourceModel(model)
+
+        # -- filter bar
+        self.status_buttons: dict[IncidentStatus, QToolButton] = {}
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        bar.addWidget(QLabel(self.tr("状态"), self))
+        for status in IncidentStatus:
+            button = QToolButton(self)
+            button.setText(status_label(status))
+            button.setCheckable(True)
+            button.setChecked(status in OPEN_STATUSES)
+            button.setObjectName(f"status_{status.value}")
+            button.toggled.connect(self._on_filter_changed)
+            self.status_buttons[status] = button
+            bar.addWidget(button)
+        bar.addSpacing(8)
+
+        self.grade_combo = QComboBox(self)
+        self.grade_combo.setObjectName("gradeFilter")
+        self.grade_combo.addItem(self.tr("全部等级"), "")
+        for grade in Grade:
+            label = self.tr("{numeral}级").format(numeral=grade.numeral)
+            self.grade_combo.addItem(label, grade.value)
+        self.grade_combo.addItem(self.tr("未定级"), "none")
+        self.grade_combo.currentIndexChanged.connect(self._on_filter_changed)
+        bar.addWidget(self.grade_combo)
+
+        self.category_combo = QComboBox(self)
+        self.category_combo.setObjectName("categoryFilter")
+        self.category_combo.addItem(self.tr("全部类别"), "")
+        self.category_combo.setMinimumContentsLength(8)
+        self.category_combo.currentIndexChanged.connect(self._on_filter_changed)
+        bar.addWidget(self.category_combo)
+
+        self.area_combo = QComboBox(self)
+        self.area_combo.setObjectName("areaFilter")
+        self.area_combo.addItem(self.tr("全部地区"), "")
+        self.area_combo.setMinimumContentsLength(6)
+        self.area_combo.currentIndexChanged.connect(self._on_filter_changed)
+        bar.addWidget(self.area_combo)
+
+        self.time_combo = QComboBox(self)
+        self.time_combo.setObjectName("timeFilter")
+        labels = {
+            "today": self.tr("今天"),
+            "3d": self.tr("近3天"),
+            "7d": self.tr("近7天"),
+            "30d": self.tr("近30天"),
+            "all": self.tr("全部时间"),
+        }
+        for key, days in self.TIME_RANGES:
+            self.time_combo.addItem(labels[key], days)
+        self.time_combo.setCurrentIndex(len(self.TIME_RANGES) - 1)
+        self.time_combo.currentIndexChanged.connect(self._on_filter_changed)
+        bar.addWidget(self.time_combo)
+
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setObjectName("searchEdit")
+        self.search_edit.setPlaceholderText(self.tr("搜索标题、地址或编号"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(160)
+        self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
+        bar.addWidget(self.search_edit, 1)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self._on_filter_changed)
+
+        # -- table
+        self.view = QTableView(self)
+        self.view.setObjectName("incidentTable")
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(False)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(26)
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(IncidentBoardModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        widths = {
+            IncidentBoardModel.COL_ID: 46,
+            IncidentBoardModel.COL_GRADE: 42,
+            IncidentBoardModel.COL_CATEGORY: 104,
+            IncidentBoardModel.COL_AREA: 112,
+            IncidentBoardModel.COL_STATUS: 58,
+            IncidentBoardModel.COL_OCCURRED: 118,
+            IncidentBoardModel.COL_OWNER: 64,
+            IncidentBoardModel.COL_DUE: 140,
+        }
+        for column, width in widths.items():
+            self.view.setColumnWidth(column, width)
+        selection = self.view.selectionModel()
+        selection.currentRowChanged.connect(self._on_selection_current_row_changed)
+
+        self.empty_label = QLabel(self.tr("没有符合条件的事件"), self.view.viewport())
+        self.empty_label.setObjectName("emptyLabel")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("color: #777; font-size: 14pt;")
+        self.empty_label.hide()
+
+        # -- footer
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("countLabel")
+        self.loading_label = QLabel(self.tr("正在加载…"), self)
+        self.loading_label.setObjectName("loadingLabel")
+        self.loading_label.setStyleSheet("color: #555;")
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("errorLabel")
+        self.error_label.setStyleSheet(f"color: {OVERDUE_COLOUR};")
+        self.error_label.hide()
+        footer = QHBoxLayout()
+        footer.addWidget(self.count_label)
+        footer.addWidget(self.loading_label)
+        footer.addWidget(self.error_label, 1)
+        footer.addStretch()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(footer)
+
+        model.page_loaded.connect(self._on_model_page_loaded)
+        model.total_changed.connect(self._on_model_total_changed)
+        model.load_failed.connect(self._on_model_load_failed)
+        model.modelReset.connect(self._update_empty_state)
+        ctx.bus.changed.connect(self._on_bus_changed)
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setInterval(REFRESH_MS)
+        self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
+        self._refresh_timer.start()
+
+        self._load_reference()
+        self.apply_filter()
+
+    # -- filter --------------------------------------------------------------------------------
+
+    def current_filter(self) -> IncidentFilter:
+        """The filter the bar describes now."""
+        statuses = tuple(s for s, b in self.status_buttons.items() if b.isChecked())
+        grade = str(self.grade_combo.currentData() or "")
+        days = self.time_combo.currentData()
+        since: datetime | None = None
+        if days is not None:
+            midnight = datetime.now(BEIJING).replace(hour=0, minute=0, second=0, microsecond=0)
+            since = midnight - timedelta(days=int(days))
+            since = since.astimezone(UTC)
+        return IncidentFilter(
+            statuses=statuses,
+            grades=(grade,) if grade else (),
+            category_code=str(self.category_combo.currentData() or "") or None,
+            division_code=str(self.area_combo.currentData() or "") or None,
+            since=since,
+            text=self.search_edit.text().strip(),
+        )
+
+    def apply_filter(self) -> None:
+        """Load the first page under the filter the bar shows."""
+        self.loading_label.show()
+        self.error_label.hide()
+        self.empty_label.hide()
+        self._model.set_filter(self.current_filter())
+
+    @Slot()
+    def _on_filter_changed(self) -> None:
+        self._search_timer.stop()
+        self.apply_filter()
+
+    @Slot(str)
+    def _on_search_edit_text_changed(self, _text: str) -> None:
+        self._search_timer.start()
+
+    def _load_reference(self) -> None:
+        ref = self._ctx.services.reference
+
+        def load() -> tuple[dict[str, Category], dict[str, Division]]:
+            return ref.categories(), ref.divisions()
+
+        self._ctx.runner.read(load, on_result=self._on_reference_loaded)
+
+    def _on_reference_loaded(self, result: tuple[dict[str, Category], dict[str, Division]]) -> None:
+        categories, divisions = result
+        self._categories = categories
+        blocker = [self.category_combo.blockSignals(True), self.area_combo.blockSignals(True)]
+        english = current_language() == "en"
+        for cat in categories.values():
+            if cat.parent_code is None:
+                self.category_combo.addItem(cat.name_en if english else cat.name, cat.code)
+                for sub in categories.values():
+                    if sub.parent_code == cat.code:
+                        name = sub.name_en if english else sub.name
+                        self.category_combo.addItem("　" + name, sub.code)
+        for div in divisions.values():
+            if div.level == "prefecture":
+                self.area_combo.addItem(div.name_en if english else div.name, div.code)
+        self.category_combo.blockSignals(blocker[0])
+        self.area_combo.blockSignals(blocker[1])
+
+    # -- model events --------------------------------------------------------------------------
+
+    @Slot(int)
+    def _on_model_page_loaded(self, _rows: int) -> None:
+        self.loading_label.hide()
+        first = not self._first_page
+        self._first_page = True
+        self._update_empty_state()
+        wanted = self._pending_select if self._pending_select is not None else self._selected_id
+        if wanted is not None:
+            self._select_row_of(wanted, emit=False)
+        elif first and self._model.rowCount() > 0:
+            # Open on the newest incident so the detail pane is not empty at the start.
+            self.view.selectRow(0)
+
+    @Slot(int)
+    def _on_model_total_changed(self, total: int) -> None:
+        self.count_label.setText(self.tr("共 {n} 起").format(n=total))
+
+    @Slot(str)
+    def _on_model_load_failed(self, message: str) -> None:
+        self.loading_label.hide()
+        self.error_label.setText(self.tr("读取失败：{message}").format(message=message))
+        self.error_label.show()
+
+    @Slot()
+    def _update_empty_state(self) -> None:
+        empty = self._model.rowCount() == 0 and not self._model.loading
+        self.empty_label.setVisible(empty)
+        if empty:
+            self.empty_label.setGeometry(self.view.viewport().rect())
+
+    @Slot(str)
+    def _on_bus_changed(self, topic: str) -> None:
+        if topic in ("incidents", "intakes"):
+            self._model.schedule_refresh()
+
+    @Slot()
+    def _on_refresh_timer_timeout(self) -> None:
+        self._model.schedule_refresh()
+
+    def refresh(self) -> None:
+        """Re-read the board now (F5)."""
+        self.apply_filter()
+
+    @property
+    def first_page_loaded(self) -> bool:
+        """At least one page has arrived since the board opened."""
+        return self._first_page
+
+    # -- selection -----------------------------------------------------------------------------
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_selection_current_row_changed(
+        self, current: QModelIndex, _previous: QModelIndex
+    ) -> None:
+        if not current.isValid():
+            return
+        incident_id = current.data(ID_ROLE)
+        if incident_id is None:
+            return
+        incident_id = int(incident_id)
+        if incident_id == self._selected_id:
+            return
+        self._selected_id = incident_id
+        self._pending_select = None
+        self.incident_selected.emit(incident_id)
+
+    @property
+    def selected_id(self) -> int | None:
+        """The incident selected on the board."""
+        return self._selected_id
+
+    def select_incident(self, incident_id: int) -> None:
+        """Select ``incident_id`` now if loaded, else as soon as a page brings it."""
+        self._selected_id = incident_id
+        if not self._select_row_of(incident_id, emit=False):
+            self._pending_select = incident_id
+            self._model.schedule_refresh()
+
+    def _select_row_of(self, incident_id: int, *, emit: bool) -> bool:
+        row = self._model.find_row(lambda r: r.incident.id == incident_id)
+        if row < 0:
+            return False
+        self._pending_select = None
+        index = self.proxy.index(row, IncidentBoardModel.COL_TITLE)
+        selection = self.view.selectionModel()
+        blocked = selection.blockSignals(not emit)
+        selection.setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        selection.blockSignals(blocked)
+        self.view.viewport().update()
+        self.view.scrollTo(index)
+        return True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Keep the empty-state text centred over the table."""
+        super().resizeEvent(event)
+        self.empty_label.setGeometry(self.view.viewport().rect())

@@ -1,0 +1,531 @@
+"""One incident in full: header, report deadlines, actions and its timeline."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.app import AppContext
+from console.domain import (
+    Category,
+    DomainError,
+    DueReport,
+    DueState,
+    Grade,
+    Incident,
+    IncidentEvent,
+    IncidentStatus,
+    User,
+    ValidationError,
+)
+from console.services import Services
+from console.services.deadlines import stage_label, state_label
+from console.services.incidents import TRANSITIONS, grade_label, status_label
+from console.timeutil import format_beijing, utcnow
+from widgets.incident_board import OVERDUE_COLOUR, SOON_COLOUR, readable_text
+
+log = logging.getLogger(__name__)
+
+ERROR_STYLE = f"color: {OVERDUE_COLOUR};"
+OK_STYLE = "color: #2e7d32;"
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentView:
+    """Everything the pane shows about one incident, read in a worker."""
+
+    incident: Incident
+    category: str
+    area: str
+    owner_name: str
+    dues: tuple[DueReport, ...]
+    next_due: DueReport | None
+    timeline: tuple[IncidentEvent, ...]
+    users: tuple[User, ...]
+    names: dict[str, str]
+
+
+def load_incident_view(services: Services, incident_id: int) -> IncidentView:
+    """Read one incident with its labels, due reports and timeline (worker thread)."""
+    incident = services.incidents.get(incident_id)
+    categories: dict[str, Category] = services.reference.categories()
+    parts = []
+    for code in (incident.category_code, incident.subcategory_code):
+        cat = categories.get(code or "")
+        if cat is not None:
+            parts.append(cat.name)
+    dues = tuple(services.deadlines.due_for([incident], utcnow()).get(incident.id, []))
+    users = tuple(services.people.users())
+    names = {u.username: u.display_name for u in users}
+    return IncidentView(
+        incident=incident,
+        category=" / ".join(parts) or incident.category_code,
+        area=services.reference.division_name(incident.division_code),
+        owner_name=names.get(incident.owner, incident.owner),
+        dues=dues,
+        next_due=services.deadlines.next_due(list(dues)),
+        timeline=tuple(services.incidents.timeline(incident_id)),
+        users=users,
+        names=names,
+    )
+
+
+def error_text(exc: BaseException) -> str:
+    """An error in words for the operator (field messages of a ValidationError joined)."""
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.errors.values())
+    return str(exc)
+
+
+class IncidentDetail(QWidget):
+    """The detail pane: everything about the incident chosen on the board, and its actions."""
+
+    incident_loaded = Signal(int)  # the pane now shows this incident (after each refresh too)
+    incident_changed = Signal(int)  # an action from this pane changed the incident
+    merged = Signal(int)  # the shown incident was merged into this one
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("incidentDetail")
+        self._ctx = ctx
+        self._incident_id: int | None = None
+        self._view: IncidentView | None = None
+        self._generation = 0
+
+        self.placeholder = QLabel(self.tr("在事件列表中选择一起事件"), self)
+        self.placeholder.setObjectName("detailPlaceholder")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet("color: #777;")
+
+        # -- header
+        self.title_label = QLabel(self)
+        self.title_label.setObjectName("titleLabel")
+        self.title_label.setWordWrap(True)
+        self.title_label.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.grade_badge = QLabel(self)
+        self.grade_badge.setObjectName("gradeBadge")
+        self.grade_badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.grade_badge.setMinimumWidth(80)
+        self.status_value = QLabel(self)
+        self.status_value.setObjectName("statusValue")
+        self.owner_value = QLabel(self)
+        self.category_value = QLabel(self)
+        self.category_value.setWordWrap(True)
+        self.area_value = QLabel(self)
+        self.area_value.setWordWrap(True)
+        self.occurred_value = QLabel(self)
+        self.received_value = QLabel(self)
+        self.casualties_value = QLabel(self)
+        self.casualties_value.setWordWrap(True)
+
+        badge_row = QHBoxLayout()
+        badge_row.addWidget(self.grade_badge)
+        badge_row.addWidget(self.status_value)
+        badge_row.addStretch()
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(self.tr("责任人"), self.owner_value)
+        form.addRow(self.tr("类别"), self.category_value)
+        form.addRow(self.tr("地区"), self.area_value)
+        form.addRow(self.tr("发生时间"), self.occurred_value)
+        form.addRow(self.tr("接报时间"), self.received_value)
+        form.addRow(self.tr("伤亡"), self.casualties_value)
+
+        # -- message
+        self.message_label = QLabel(self)
+        self.message_label.setObjectName("messageLabel")
+        self.message_label.setWordWrap(True)
+        self.message_label.hide()
+
+        # -- due reports
+        self.due_tree = QTreeWidget(self)
+        self.due_tree.setObjectName("dueTree")
+        self.due_tree.setHeaderLabels(
+            [self.tr("报送"), self.tr("时限（北京时间）"), self.tr("状态")]
+        )
+        self.due_tree.setRootIsDecorated(False)
+        self.due_tree.setMaximumHeight(110)
+        self.due_tree.setColumnWidth(0, 70)
+        self.due_tree.setColumnWidth(1, 140)
+        self.record_button = QPushButton(self.tr("记录报送"), self)
+        self.record_button.setObjectName("recordSentButton")
+        self.record_button.clicked.connect(self._on_record_button_clicked)
+        due_box = QGroupBox(self.tr("报送时限"), self)
+        due_layout = QVBoxLayout(due_box)
+        due_layout.addWidget(self.due_tree)
+        due_layout.addWidget(self.record_button, 0, Qt.AlignmentFlag.AlignRight)
+
+        # -- actions
+        self.grade_combo = QComboBox(self)
+        self.grade_combo.setObjectName("gradeCombo")
+        self.grade_combo.addItem(self.tr("未定级"), "")
+        for grade in Grade:
+            self.grade_combo.addItem(grade_label(grade), grade.value)
+        self.grade_button = QPushButton(self.tr("定级"), self)
+        self.grade_button.setObjectName("gradeButton")
+        self.grade_button.clicked.connect(self._on_grade_button_clicked)
+
+        self.status_combo = QComboBox(self)
+        self.status_combo.setObjectName("statusCombo")
+        self.status_button = QPushButton(self.tr("改状态"), self)
+        self.status_button.setObjectName("statusButton")
+        self.status_button.clicked.connect(self._on_status_button_clicked)
+
+        self.owner_combo = QComboBox(self)
+        self.owner_combo.setObjectName("ownerCombo")
+        self.owner_button = QPushButton(self.tr("指定责任人"), self)
+        self.owner_button.setObjectName("ownerButton")
+        self.owner_button.clicked.connect(self._on_owner_button_clicked)
+
+        self.merge_edit = QLineEdit(self)
+        self.merge_edit.setObjectName("mergeEdit")
+        self.merge_edit.setPlaceholderText(self.tr("目标事件编号"))
+        self.merge_button = QPushButton(self.tr("合并到…"), self)
+        self.merge_button.setObjectName("mergeButton")
+        self.merge_button.setToolTip(
+            self.tr("把本事件作为重复事件并入另一起事件（两者历史都保留）")
+        )
+        self.merge_button.clicked.connect(self._on_merge_button_clicked)
+
+        actions = QGroupBox(self.tr("处置"), self)
+        grid = QGridLayout(actions)
+        grid.addWidget(QLabel(self.tr("定级"), actions), 0, 0)
+        grid.addWidget(self.grade_combo, 0, 1)
+        grid.addWidget(self.grade_button, 0, 2)
+        grid.addWidget(QLabel(self.tr("状态"), actions), 1, 0)
+        grid.addWidget(self.status_combo, 1, 1)
+        grid.addWidget(self.status_button, 1, 2)
+        grid.addWidget(QLabel(self.tr("责任人"), actions), 2, 0)
+        grid.addWidget(self.owner_combo, 2, 1)
+        grid.addWidget(self.owner_button, 2, 2)
+        grid.addWidget(QLabel(self.tr("合并"), actions), 3, 0)
+        grid.addWidget(self.merge_edit, 3, 1)
+        grid.addWidget(self.merge_button, 3, 2)
+        grid.setColumnStretch(1, 1)
+
+        # -- timeline
+        self.timeline_list = QListWidget(self)
+        self.timeline_list.setObjectName("timelineList")
+        self.timeline_list.setWordWrap(True)
+        self.timeline_list.setAlternatingRowColors(True)
+        self.timeline_list.setSpacing(2)
+        self.timeline_list.setMinimumHeight(140)
+        self.timeline_list.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        timeline_box = QGroupBox(self.tr("时间线（北京时间）"), self)
+        timeline_layout = QVBoxLayout(timeline_box)
+        timeline_layout.addWidget(self.timeline_list)
+
+        self.body = QWidget(self)
+        body_layout = QVBoxLayout(self.body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(self.title_label)
+        body_layout.addLayout(badge_row)
+        body_layout.addLayout(form)
+        body_layout.addWidget(self.message_label)
+        body_layout.addWidget(due_box)
+        body_layout.addWidget(actions)
+        body_layout.addWidget(timeline_box, 1)
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.body)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.placeholder)
+        layout.addWidget(scroll, 1)
+        self._scroll = scroll
+        scroll.hide()
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(150)
+        self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
+        ctx.bus.changed.connect(self._on_bus_changed)
+
+    # -- showing -------------------------------------------------------------------------------
+
+    @property
+    def incident_id(self) -> int | None:
+        """The incident shown, if any."""
+        return self._incident_id
+
+    @property
+    def incident(self) -> Incident | None:
+        """The incident as last loaded."""
+        return self._view.incident if self._view else None
+
+    def show_incident(self, incident_id: int) -> None:
+        """Show ``incident_id`` (read in a worker; the pane fills in when it arrives)."""
+        if incident_id != self._incident_id:
+            self.show_message("")
+        self._incident_id = incident_id
+        self._reload()
+
+    def _reload(self) -> None:
+        if self._incident_id is None:
+            return
+        self._generation += 1
+        generation = self._generation
+        incident_id = self._incident_id
+
+        def done(view: IncidentView) -> None:
+            if generation == self._generation:
+                self._fill(view)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self.show_message(error_text(exc), error=True)
+
+        self._ctx.runner.read(
+            load_incident_view, self._ctx.services, incident_id, on_result=done, on_error=failed
+        )
+
+    @Slot(str)
+    def _on_bus_changed(self, topic: str) -> None:
+        if topic in ("incidents", "log") and self._incident_id is not None:
+            self._refresh_timer.start()
+
+    @Slot()
+    def _on_refresh_timer_timeout(self) -> None:
+        self._reload()
+
+    def _fill(self, view: IncidentView) -> None:
+        self._view = view
+        inc = view.incident
+        self.placeholder.hide()
+        self._scroll.show()
+        prefix = self.tr("【演练】") if inc.exercise else ""
+        self.title_label.setText(f"#{inc.id} {prefix}{inc.title}")
+        self.grade_badge.setText(grade_label(inc.grade))
+        if inc.grade is not None:
+            colour = Grade(inc.grade).colour
+            text = readable_text(QColor(colour)).name()
+            self.grade_badge.setStyleSheet(
+                f"background: {colour}; color: {text}; font-weight: bold; "
+                "padding: 2px 8px; border-radius: 3px;"
+            )
+        else:
+            self.grade_badge.setStyleSheet(
+                "background: #e0e0e0; color: #333; padding: 2px 8px; border-radius: 3px;"
+            )
+        status = status_label(inc.status)
+        if inc.merged_into_id is not None:
+            status += self.tr("（已并入 #{id}）").format(id=inc.merged_into_id)
+        self.status_value.setText(status)
+        self.owner_value.setText(view.owner_name)
+        self.category_value.setText(view.category)
+        self.area_value.setText(" ".join(p for p in (view.area, inc.address) if p))
+        self.occurred_value.setText(format_beijing(inc.occurred_at))
+        self.received_value.setText(format_beijing(inc.received_at))
+        c = inc.casualties
+        self.casualties_value.setText(
+            self.tr("死亡 {d}，受伤 {i}，失踪 {m}，被困 {t}").format(
+                d=c.deaths, i=c.injuries, m=c.missing, t=c.trapped
+            )
+        )
+
+        self.due_tree.clear()
+        for due in view.dues:
+            when = format_beijing(due.sent_at) if due.sent_at else format_beijing(due.due_at)
+            item = QTreeWidgetItem([stage_label(due.stage, due.seq), when, state_label(due.state)])
+            item.setToolTip(0, due.rule_source)
+            if due.state is DueState.OVERDUE:
+                for col in range(3):
+                    item.setForeground(col, _brush(OVERDUE_COLOUR))
+            elif due.state is DueState.SOON:
+                for col in range(3):
+                    item.setForeground(col, _brush(SOON_COLOUR))
+            self.due_tree.addTopLevelItem(item)
+        nxt = view.next_due
+        self.record_button.setEnabled(nxt is not None and inc.merged_into_id is None)
+        self.record_button.setText(
+            self.tr("记录报送：{stage}").format(stage=stage_label(nxt.stage, nxt.seq))
+            if nxt
+            else self.tr("记录报送")
+        )
+
+        self.grade_combo.setCurrentIndex(
+            max(0, self.grade_combo.findData(inc.grade.value if inc.grade else ""))
+        )
+        self.status_combo.clear()
+        for target in sorted(TRANSITIONS[inc.status], key=list(IncidentStatus).index):
+            label = status_label(target)
+            if inc.status is IncidentStatus.CLOSED:
+                label = self.tr("重新打开（{status}）").format(status=label)
+            self.status_combo.addItem(label, target.value)
+        self.owner_combo.clear()
+        for user in view.users:
+            self.owner_combo.addItem(user.display_name, user.username)
+        if self.owner_combo.findData(inc.owner) < 0:
+            self.owner_combo.addItem(view.owner_name, inc.owner)
+        self.owner_combo.setCurrentIndex(self.owner_combo.findData(inc.owner))
+        editable = inc.merged_into_id is None
+        for widget in (
+            self.grade_button,
+            self.status_button,
+            self.owner_button,
+            self.merge_button,
+            self.merge_edit,
+        ):
+            widget.setEnabled(editable)
+
+        self.timeline_list.clear()
+        for event in view.timeline:
+            who = view.names.get(event.actor, event.actor)
+            entry = QListWidgetItem(f"{format_beijing(event.at)}  {who}\n{event.text}")
+            entry.setData(Qt.ItemDataRole.UserRole, event.id)
+            self.timeline_list.addItem(entry)
+        self.timeline_list.scrollToBottom()
+        self.incident_loaded.emit(inc.id)
+
+    def show_message(self, text: str, *, error: bool = False) -> None:
+        """Show (or clear, with "") the pane's message line."""
+        self.message_label.setText(text)
+        self.message_label.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
+        self.message_label.setVisible(bool(text))
+
+    @property
+    def message(self) -> str:
+        """The message shown now ("" when none)."""
+        return self.message_label.text() if self.message_label.isVisible() else ""
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _write(self, fn: Callable[..., object], *args: object, done_text: str) -> None:
+        incident_id = self._incident_id
+
+        def done(_result: object) -> None:
+            self.show_message(done_text)
+            if incident_id is not None:
+                self.incident_changed.emit(incident_id)
+            self._reload()
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, DomainError):
+                log.error("incident action failed: %s", exc)
+            self.show_message(error_text(exc), error=True)
+            self._reload()
+
+        self.show_message(self.tr("正在保存…"))
+        self._ctx.runner.write(fn, *args, on_result=done, on_error=failed)
+
+    @Slot()
+    def _on_grade_button_clicked(self) -> None:
+        inc = self.incident
+        if inc is None:
+            return
+        value = str(self.grade_combo.currentData() or "")
+        grade = Grade(value) if value else None
+        self._write(
+            self._ctx.services.incidents.set_grade,
+            self._ctx.actor,
+            inc.id,
+            grade,
+            inc.version,
+            done_text=self.tr("已定级：{grade}").format(grade=grade_label(grade)),
+        )
+
+    @Slot()
+    def _on_status_button_clicked(self) -> None:
+        inc = self.incident
+        value = self.status_combo.currentData()
+        if inc is None or not value:
+            return
+        status = IncidentStatus(str(value))
+        self._write(
+            self._ctx.services.incidents.change_status,
+            self._ctx.actor,
+            inc.id,
+            status,
+            inc.version,
+            done_text=self.tr("状态已改为：{status}").format(status=status_label(status)),
+        )
+
+    @Slot()
+    def _on_owner_button_clicked(self) -> None:
+        inc = self.incident
+        owner = str(self.owner_combo.currentData() or "")
+        if inc is None or not owner:
+            return
+        self._write(
+            self._ctx.services.incidents.set_owner,
+            self._ctx.actor,
+            inc.id,
+            owner,
+            inc.version,
+            done_text=self.tr("责任人已改为：{name}").format(name=self.owner_combo.currentText()),
+        )
+
+    @Slot()
+    def _on_merge_button_clicked(self) -> None:
+        inc = self.incident
+        if inc is None:
+            return
+        text = self.merge_edit.text().strip().lstrip("#")
+        if not text.isdigit():
+            self.show_message(self.tr("请输入要并入的目标事件编号"), error=True)
+            self.merge_edit.setFocus()
+            return
+        target = int(text)
+
+        def done(_result: object) -> None:
+            self.merge_edit.clear()
+            self.show_message(self.tr("已并入事件 #{id}").format(id=target))
+            self.merged.emit(target)
+            self.incident_changed.emit(inc.id)
+            self._reload()
+
+        def failed(exc: BaseException) -> None:
+            self.show_message(error_text(exc), error=True)
+
+        self._ctx.runner.write(
+            self._ctx.services.incidents.merge,
+            self._ctx.actor,
+            inc.id,
+            target,
+            on_result=done,
+            on_error=failed,
+        )
+
+    @Slot()
+    def _on_record_button_clicked(self) -> None:
+        view = self._view
+        if view is None or view.next_due is None:
+            return
+        due = view.next_due
+        self._write(
+            self._ctx.services.deadlines.record_sent,
+            self._ctx.actor,
+            view.incident.id,
+            due.stage,
+            done_text=self.tr("已记录报送：{stage}").format(stage=stage_label(due.stage, due.seq)),
+        )
+
+
+def _brush(colour: str) -> QBrush:
+    return QBrush(QColor(colour))

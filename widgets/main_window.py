@@ -1,0 +1,439 @@
+"""The duty officer's main window: the incident board with intake, detail and log docks."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.app import AppContext
+from console.domain import DueReport, DueState, Incident
+from console.models.duty_log import DutyLogModel
+from console.models.incident_board import IncidentBoardModel
+from widgets import i18n
+from widgets.duty_log import DutyLogPane
+from widgets.incident_board import IncidentBoard
+from widgets.incident_detail import IncidentDetail
+from widgets.status_bar import DutyStatusBar
+
+log = logging.getLogger(__name__)
+
+GEOMETRY_KEY = "window_geometry"
+STATE_KEY = "window_state"
+STATE_VERSION = 1  # bump when docks are added or renamed: old saved layouts are then ignored
+DEFAULT_SIZE = (1600, 900)
+BANNER_OVERDUE = "background: #d32f2f; color: white;"
+BANNER_SOON = "background: #ffb300; color: black;"
+
+
+def _encode(data: QByteArray) -> str:
+    return base64.b64encode(bytes(data.data())).decode("ascii")
+
+
+def _decode(text: str | None) -> QByteArray | None:
+    if not text:
+        return None
+    try:
+        return QByteArray(base64.b64decode(text.encode("ascii"), validate=True))
+    except ValueError:
+        return None
+
+
+class AlarmBanner(QFrame):
+    """A non-modal strip above the board that flashes while reports are soon due or overdue."""
+
+    view_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("alarmBanner")
+        self.label = QLabel(self)
+        self.label.setObjectName("alarmBannerLabel")
+        self.label.setWordWrap(True)
+        self.view_button = QPushButton(self.tr("查看"), self)
+        self.view_button.clicked.connect(self.view_requested)
+        self.close_button = QPushButton(self.tr("知道了"), self)
+        self.close_button.clicked.connect(self._on_close_button_clicked)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 4, 6, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.view_button)
+        layout.addWidget(self.close_button)
+        self._style = BANNER_SOON
+        self._flash_on = True
+        self._flashes = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(500)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._dismissed: frozenset[tuple[int, str, int, str]] = frozenset()
+        self.hide()
+
+    def show_alarms(self, alarms: list[DueReport]) -> None:
+        """Show a summary of ``alarms``; flash when something new came up."""
+        keys = frozenset((a.incident_id, a.stage.value, a.seq, a.state.value) for a in alarms)
+        if not alarms:
+            self._timer.stop()
+            self.hide()
+            return
+        overdue = sum(1 for a in alarms if a.state is DueState.OVERDUE)
+        soon = len(alarms) - overdue
+        self._style = BANNER_OVERDUE if overdue else BANNER_SOON
+        self.label.setText(
+            self.tr("报送提醒：{overdue} 项已超时，{soon} 项即将到期。请及时报送。").format(
+                overdue=overdue, soon=soon
+            )
+        )
+        if keys <= self._dismissed:
+            return  # nothing new since the operator said 知道了
+        self.setStyleSheet(f"#alarmBanner {{ {self._style} }} QLabel {{ {self._style} }}")
+        self.show()
+        self._flashes = 0
+        self._timer.start()
+        self._pending_keys = keys
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        self._flashes += 1
+        self._flash_on = not self._flash_on
+        style = self._style if self._flash_on or self._flashes > 10 else "background: #fff3e0;"
+        self.setStyleSheet(f"#alarmBanner {{ {style} }} QLabel {{ {style} }}")
+        if self._flashes > 10:
+            self._timer.stop()
+
+    @Slot()
+    def _on_close_button_clicked(self) -> None:
+        self._dismissed = getattr(self, "_pending_keys", frozenset())
+        self._timer.stop()
+        self.hide()
+
+
+class MainWindow(QMainWindow):
+    """Board in the middle; intake, detail and duty log as docks; menus; status bar."""
+
+    layout_restored = Signal()  # the saved layout (if any) has been applied
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.ctx = ctx
+        self._closing = False
+        title = self.tr("应急值守指挥台 — {name}").format(name=ctx.operator.display_name)
+        if ctx.demo:
+            title = self.tr("【演示】") + title
+        if ctx.exercise:
+            title = self.tr("【演练】") + title
+        self.setWindowTitle(title)
+
+        self.board_model = IncidentBoardModel(ctx.services, ctx.runner, self)
+        self.log_model = DutyLogModel(ctx.services, ctx.runner, self)
+        self.board = IncidentBoard(ctx, self.board_model, self)
+        self.banner = AlarmBanner(self)
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.banner)
+        central_layout.addWidget(self.board, 1)
+        self.setCentralWidget(central)
+
+        self.intake_form = self._make_intake_form()
+        self.detail = IncidentDetail(ctx, self)
+        self.log_pane = DutyLogPane(ctx, self.log_model, self)
+        self.intake_dock = self._dock("intakeDock", self.tr("接报"), self.intake_form)
+        self.detail_dock = self._dock("detailDock", self.tr("事件详情"), self.detail)
+        self.log_dock = self._dock("dutyLogDock", self.tr("值班日志"), self.log_pane)
+        self.setDockNestingEnabled(True)
+        # Intake and detail run the full height; the log sits under the board only.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.intake_dock)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.detail_dock)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
+        self._fit_to_screen()
+        self.resizeDocks(
+            [self.intake_dock, self.detail_dock], [390, 370], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks([self.log_dock], [250], Qt.Orientation.Vertical)
+
+        self.status = DutyStatusBar(ctx, self)
+        self.setStatusBar(self.status)
+        self._build_menus()
+
+        self.board.incident_selected.connect(self._on_board_incident_selected)
+        self.detail.merged.connect(self._on_detail_merged)
+        self.status.incident_requested.connect(self._on_status_incident_requested)
+        self.banner.view_requested.connect(self._on_banner_view_requested)
+        ctx.monitor.alarms_changed.connect(self._on_monitor_alarms_changed)
+        ctx.runner.failed.connect(self._on_runner_failed)
+
+        self._default_state = self.saveState(STATE_VERSION)
+        self._restore_layout()
+
+    # -- construction --------------------------------------------------------------------------
+
+    def _make_intake_form(self) -> QWidget:
+        try:
+            from widgets.intake_form import IntakeForm
+        except ImportError:  # TEMPORARY until the intake form lands
+            label = QLabel(self.tr("接报表单尚未安装"), self)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            return label
+        form = IntakeForm(self.ctx, self)
+        form.incident_created.connect(self._on_intake_incident_created)
+        form.incident_attached.connect(self._on_intake_incident_attached)
+        form.intake_saved.connect(self._on_intake_intake_saved)
+        return form
+
+    def _fit_to_screen(self) -> None:
+        width, height = DEFAULT_SIZE
+        screen = self.screen()
+        if screen is not None:
+            available = screen.availableGeometry()
+            if available.width() >= 1024:  # a real screen; offscreen reports a tiny one
+                width = min(width, available.width())
+                height = min(height, available.height())
+        self.resize(width, height)
+
+    def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        return dock
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu(self.tr("文件(&F)"))
+        self.quit_action = QAction(self.tr("退出(&X)"), self)
+        self.quit_action.setObjectName("quitAction")
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(self.quit_action)
+
+        self.duty_menu = bar.addMenu(self.tr("值班(&D)"))
+        self.new_intake_action = QAction(self.tr("新建接报"), self)
+        self.new_intake_action.setObjectName("newIntakeAction")
+        self.new_intake_action.setShortcut(QKeySequence(Qt.Key.Key_F2))
+        self.new_intake_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.new_intake_action.triggered.connect(self._on_new_intake_action_triggered)
+        self.handover_action = QAction(self.tr("交接班…"), self)
+        self.handover_action.setObjectName("handoverAction")
+        self.handover_action.setShortcut(QKeySequence(Qt.Key.Key_F9))
+        self.handover_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.handover_action.triggered.connect(self._on_handover_action_triggered)
+        self.refresh_action = QAction(self.tr("刷新"), self)
+        self.refresh_action.setObjectName("refreshAction")
+        self.refresh_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.refresh_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.refresh_action.triggered.connect(self._on_refresh_action_triggered)
+        for action in (self.new_intake_action, self.handover_action, self.refresh_action):
+            self.duty_menu.addAction(action)
+
+        self.view_menu = bar.addMenu(self.tr("视图(&V)"))
+        for dock in (self.intake_dock, self.detail_dock, self.log_dock):
+            self.view_menu.addAction(dock.toggleViewAction())
+        self.view_menu.addSeparator()
+        self.reset_layout_action = QAction(self.tr("恢复默认布局"), self)
+        self.reset_layout_action.setObjectName("resetLayoutAction")
+        self.reset_layout_action.triggered.connect(self._on_reset_layout_action_triggered)
+        self.view_menu.addAction(self.reset_layout_action)
+
+        self.language_menu = bar.addMenu(self.tr("语言(&L)"))
+        self.language_group = QActionGroup(self)
+        self.language_group.setExclusive(True)
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in i18n.LANGUAGES.items():
+            action = QAction(name, self)
+            action.setCheckable(True)
+            action.setData(code)
+            action.setChecked(code == i18n.current_language())
+            action.triggered.connect(self._on_language_action_triggered)
+            self.language_group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[code] = action
+
+        self.help_menu = bar.addMenu(self.tr("帮助(&H)"))
+        self.about_action = QAction(self.tr("关于"), self)
+        self.about_action.setObjectName("aboutAction")
+        self.about_action.triggered.connect(self._on_about_action_triggered)
+        self.help_menu.addAction(self.about_action)
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def _setting_key(self, name: str) -> str:
+        return self.ctx.services.settings.user_key(self.ctx.actor, name)
+
+    def _restore_layout(self) -> None:
+        settings = self.ctx.services.settings
+        keys = (self._setting_key(GEOMETRY_KEY), self._setting_key(STATE_KEY))
+
+        def load() -> tuple[str | None, str | None]:
+            return settings.get(keys[0]), settings.get(keys[1])
+
+        def failed(exc: BaseException) -> None:
+            log.warning("could not read the saved layout: %s", exc)
+            self.layout_restored.emit()
+
+        self.ctx.runner.read(load, on_result=self._on_layout_loaded, on_error=failed)
+
+    def _on_layout_loaded(self, saved: tuple[str | None, str | None]) -> None:
+        geometry, state = (_decode(v) for v in saved)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None and not self.restoreState(state, STATE_VERSION):
+            log.info("saved window layout ignored (older layout version)")
+        self.layout_restored.emit()
+
+    def save_layout(self) -> None:
+        """Store the window's geometry and dock layout for this user (in the writer thread)."""
+        settings = self.ctx.services.settings
+        values = {
+            self._setting_key(GEOMETRY_KEY): _encode(self.saveGeometry()),
+            self._setting_key(STATE_KEY): _encode(self.saveState(STATE_VERSION)),
+        }
+
+        def store() -> None:
+            for key, value in values.items():
+                settings.put(key, value)
+
+        self.ctx.runner.write(store, on_error=lambda exc: log.warning("layout not saved: %s", exc))
+
+    @Slot()
+    def _on_reset_layout_action_triggered(self) -> None:
+        self.restoreState(self._default_state, STATE_VERSION)
+        for dock in (self.intake_dock, self.detail_dock, self.log_dock):
+            dock.setFloating(False)
+            dock.show()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Save the layout before the window goes."""
+        if not self._closing:
+            self._closing = True
+            try:
+                self.save_layout()
+            except RuntimeError as exc:  # the runner is already shut down
+                log.warning("layout not saved: %s", exc)
+        super().closeEvent(event)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_new_intake_action_triggered(self) -> None:
+        self.intake_dock.show()
+        self.intake_dock.raise_()
+        start_new = getattr(self.intake_form, "start_new", None)
+        if callable(start_new):
+            start_new()
+
+    @Slot()
+    def _on_handover_action_triggered(self) -> None:
+        from widgets.handover_dialog import HandoverDialog
+
+        dialog = HandoverDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.handover_dialog = dialog
+
+    @Slot()
+    def _on_refresh_action_triggered(self) -> None:
+        self.board.refresh()
+        self.log_model.refresh()
+        if self.detail.incident_id is not None:
+            self.detail.show_incident(self.detail.incident_id)
+        self.ctx.monitor.check_now()
+        self.status.refresh_shift()
+
+    @Slot()
+    def _on_language_action_triggered(self) -> None:
+        action = self.sender()
+        if not isinstance(action, QAction):
+            return
+        code = str(action.data())
+        key = self._setting_key(i18n.SETTING)
+        settings = self.ctx.services.settings
+        self.ctx.runner.write(settings.put, key, code)
+        if code != i18n.current_language():
+            self.statusBar().showMessage(
+                self.tr("界面语言将在重新启动后切换为 {name}").format(name=i18n.LANGUAGES[code]),
+                15_000,
+            )
+
+    @Slot()
+    def _on_about_action_triggered(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("关于应急值守指挥台"),
+            self.tr(
+                "应急值守指挥台 Duty Console\n\n"
+                "统一接报、事件跟踪、信息报送时限、值班日志与交接班。\n"
+                "数据库：{url}"
+            ).format(url=self.ctx.services.db.url),
+        )
+
+    # -- cross-pane wiring ---------------------------------------------------------------------
+
+    def show_incident(self, incident_id: int) -> None:
+        """Select ``incident_id`` on the board and show it in the detail pane."""
+        self.board.select_incident(incident_id)
+        self._show_detail(incident_id)
+
+    def _show_detail(self, incident_id: int) -> None:
+        self.detail.show_incident(incident_id)
+        self.log_pane.set_current_incident(incident_id)
+        self.detail_dock.show()
+
+    @Slot(int)
+    def _on_board_incident_selected(self, incident_id: int) -> None:
+        self._show_detail(incident_id)
+
+    @Slot(int)
+    def _on_detail_merged(self, target_id: int) -> None:
+        self.show_incident(target_id)
+
+    @Slot(int)
+    def _on_status_incident_requested(self, incident_id: int) -> None:
+        self.show_incident(incident_id)
+
+    @Slot(object)
+    def _on_intake_incident_created(self, incident: Incident) -> None:
+        self.show_incident(incident.id)
+
+    @Slot(object)
+    def _on_intake_incident_attached(self, incident: Incident) -> None:
+        self.show_incident(incident.id)
+
+    @Slot(object)
+    def _on_intake_intake_saved(self, _intake: Any) -> None:
+        self.statusBar().showMessage(self.tr("接报记录已保存"), 5000)
+
+    @Slot(list)
+    def _on_monitor_alarms_changed(self, alarms: list[DueReport]) -> None:
+        self.banner.show_alarms(alarms)
+
+    @Slot()
+    def _on_banner_view_requested(self) -> None:
+        alarms = sorted(self.status.alarms, key=lambda a: a.due_at)
+        if alarms:
+            self.show_incident(alarms[0].incident_id)
+
+    @Slot(str)
+    def _on_runner_failed(self, message: str) -> None:
+        self.statusBar().showMessage(self.tr("操作失败：{message}").format(message=message), 15_000)

@@ -1,0 +1,188 @@
+"""The status bar: Beijing clock, the shift on duty, reporting alarms, devices and the database."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QMenu, QStatusBar, QToolButton, QWidget
+
+from console.app import AppContext
+from console.domain import DomainError, DueReport, DueState, Incident, Shift
+from console.services.deadlines import stage_label, state_label
+from console.timeutil import format_beijing, utcnow
+
+log = logging.getLogger(__name__)
+
+_BUTTON = (
+    "QToolButton {{ {colours} padding: 1px 8px; }} QToolButton::menu-indicator {{ image: none; }}"
+)
+OVERDUE_STYLE = _BUTTON.format(colours="background: #d32f2f; color: white; font-weight: bold;")
+SOON_STYLE = _BUTTON.format(colours="background: #ffb300; color: black; font-weight: bold;")
+QUIET_STYLE = _BUTTON.format(colours="")
+
+
+def _titles(ctx: AppContext, ids: list[int]) -> dict[int, str]:
+    """Titles of the incidents behind alarms (worker thread)."""
+    out: dict[int, str] = {}
+    for i in ids:
+        try:
+            inc: Incident = ctx.services.incidents.get(i)
+        except DomainError:  # a deleted incident just keeps its number
+            continue
+        out[i] = inc.title
+    return out
+
+
+class DutyStatusBar(QStatusBar):
+    """Always-visible facts of the duty room at the bottom of the main window."""
+
+    incident_requested = Signal(int)  # the operator picked an alarm's incident
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dutyStatusBar")
+        self._ctx = ctx
+        self._alarms: list[DueReport] = []
+        self._titles: dict[int, str] = {}
+
+        self.clock_label = QLabel(self)
+        self.clock_label.setObjectName("clockLabel")
+        self.shift_label = QLabel(self.tr("当前班次：—"), self)
+        self.shift_label.setObjectName("shiftLabel")
+        self.alarm_button = QToolButton(self)
+        self.alarm_button.setObjectName("alarmButton")
+        self.alarm_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.alarm_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.alarm_menu = QMenu(self.alarm_button)
+        self.alarm_button.setMenu(self.alarm_menu)
+        self.device_label = QLabel(self.tr("设备：未配置设备"), self)
+        self.device_label.setObjectName("deviceLabel")
+        self.device_label.setToolTip(self.tr("设备状态（尚未配置任何设备）"))
+        dialect = ctx.services.db.dialect
+        name = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(dialect, dialect)
+        self.db_label = QLabel(self.tr("数据库：{name}").format(name=name), self)
+        self.db_label.setObjectName("databaseLabel")
+        self.db_label.setToolTip(ctx.services.db.url)
+
+        for widget in (self.shift_label, self.alarm_button, self.device_label, self.db_label):
+            self.addPermanentWidget(widget)
+        self.addPermanentWidget(self.clock_label)
+
+        self._clock = QTimer(self)
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self._on_clock_timeout)
+        self._clock.start()
+        self._on_clock_timeout()
+
+        self._shift_timer = QTimer(self)
+        self._shift_timer.setInterval(60_000)
+        self._shift_timer.timeout.connect(self.refresh_shift)
+        self._shift_timer.start()
+        self.refresh_shift()
+
+        ctx.monitor.alarms_changed.connect(self._on_monitor_alarms_changed)
+        ctx.bus.changed.connect(self._on_bus_changed)
+        self._show_alarms(ctx.monitor.alarms)
+
+    # -- clock and shift -----------------------------------------------------------------------
+
+    @Slot()
+    def _on_clock_timeout(self) -> None:
+        now = format_beijing(utcnow(), seconds=True)
+        self.clock_label.setText(self.tr("北京时间 {now}").format(now=now))
+
+    def refresh_shift(self) -> None:
+        """Read the shift on duty in a worker and show it."""
+        self._ctx.runner.read(
+            self._ctx.services.people.shift_at,
+            on_result=self._on_shift_loaded,
+            on_error=self._on_shift_failed,
+        )
+
+    def _on_shift_loaded(self, shift: Shift | None) -> None:
+        if shift is None:
+            self.shift_label.setText(self.tr("当前班次：未排班"))
+            self.shift_label.setToolTip("")
+            return
+        officers = "、".join(m.display_name for m in shift.officers) or "—"
+        leaders = "、".join(m.display_name for m in shift.leaders) or "—"
+        self.shift_label.setText(
+            self.tr("值班员：{officers}　带班领导：{leaders}").format(
+                officers=officers, leaders=leaders
+            )
+        )
+        self.shift_label.setToolTip(
+            self.tr("班次 {start} — {end}").format(
+                start=format_beijing(shift.starts_at), end=format_beijing(shift.ends_at)
+            )
+        )
+
+    def _on_shift_failed(self, exc: BaseException) -> None:
+        log.warning("could not read the shift: %s", exc)
+        self.shift_label.setText(self.tr("当前班次：读取失败"))
+
+    @Slot(str)
+    def _on_bus_changed(self, topic: str) -> None:
+        if topic == "roster":
+            self.refresh_shift()
+
+    # -- alarms --------------------------------------------------------------------------------
+
+    @property
+    def alarms(self) -> list[DueReport]:
+        """The alarms shown now."""
+        return list(self._alarms)
+
+    @Slot(list)
+    def _on_monitor_alarms_changed(self, alarms: list[DueReport]) -> None:
+        self._show_alarms(alarms)
+        ids = sorted({a.incident_id for a in alarms})
+        if ids:
+            self._ctx.runner.read(_titles, self._ctx, ids, on_result=self._on_titles_loaded)
+
+    def _on_titles_loaded(self, titles: Any) -> None:
+        self._titles.update(titles)
+        self._show_alarms(self._alarms)
+
+    def _show_alarms(self, alarms: list[DueReport]) -> None:
+        self._alarms = list(alarms)
+        overdue = sum(1 for a in alarms if a.state is DueState.OVERDUE)
+        soon = sum(1 for a in alarms if a.state is DueState.SOON)
+        if overdue:
+            self.alarm_button.setStyleSheet(OVERDUE_STYLE)
+        elif soon:
+            self.alarm_button.setStyleSheet(SOON_STYLE)
+        else:
+            self.alarm_button.setStyleSheet(QUIET_STYLE)
+        if alarms:
+            self.alarm_button.setText(
+                self.tr("报送提醒：已超时 {overdue} · 即将到期 {soon}").format(
+                    overdue=overdue, soon=soon
+                )
+            )
+        else:
+            self.alarm_button.setText(self.tr("报送提醒：无"))
+        self.alarm_button.setEnabled(bool(alarms))
+        self.alarm_menu.clear()
+        for alarm in sorted(alarms, key=lambda a: a.due_at):
+            title = self._titles.get(alarm.incident_id, "")
+            text = self.tr("#{id} {title} — {stage} {state}，时限 {due}").format(
+                id=alarm.incident_id,
+                title=title,
+                stage=stage_label(alarm.stage, alarm.seq),
+                state=state_label(alarm.state),
+                due=format_beijing(alarm.due_at),
+            )
+            action = QAction(text, self.alarm_menu)
+            action.setData(alarm.incident_id)
+            action.triggered.connect(self._on_alarm_action_triggered)
+            self.alarm_menu.addAction(action)
+
+    @Slot()
+    def _on_alarm_action_triggered(self) -> None:
+        sender: QObject | None = self.sender()
+        if isinstance(sender, QAction):
+            self.incident_requested.emit(int(sender.data()))
