@@ -1,4 +1,4 @@
-"""Opening the database: SQLite durability settings, bad URLs and files, foreign or newer schemas."""
+"""Opening the database: SQLite durability, bad URLs and files, foreign or newer schemas."""
 
 from __future__ import annotations
 
@@ -75,7 +75,9 @@ def test_data_survives_closing_and_reopening(db_url: str) -> None:
         pytest.param("", "unrecognised database URL", id="empty"),
         pytest.param("postgresql://duty@127.0.0.1:port/duty", "unrecognised", id="port-not-number"),
         pytest.param("mysql://duty@127.0.0.1/duty", "(unsupported database) 'mysql'", id="mysql"),
-        pytest.param("oracle://duty@127.0.0.1/duty", "(unsupported database) 'oracle'", id="oracle"),
+        pytest.param(
+            "oracle://duty@127.0.0.1/duty", "(unsupported database) 'oracle'", id="oracle"
+        ),
         pytest.param("sqlite://", "SQLite needs a file path", id="sqlite-memory"),
         pytest.param("postgresql+nosuchdriver://duty@h/duty", "cannot use database URL", id="drv"),
         pytest.param("postgresql+psycopg2://duty@h/duty", "psycopg2", id="driver-not-installed"),
@@ -106,7 +108,9 @@ def test_unreachable_postgresql_is_refused_with_a_clear_message() -> None:
 @pytest.mark.parametrize(
     "content",
     [
-        pytest.param(b"\xe5\x80\xbc\xe7\x8f\xad\xe8\xae\xb0\xe5\xbd\x95: plain text\n" * 200, id="text"),
+        pytest.param(
+            b"\xe5\x80\xbc\xe7\x8f\xad\xe8\xae\xb0\xe5\xbd\x95: plain text\n" * 200, id="text"
+        ),
         pytest.param(b"SQLite format 3\x00" + b"\xff" * 4000, id="bad-header"),
     ],
 )

@@ -127,7 +127,7 @@ class DutyLogService:
         if incident_id is not None:
             q = q.where(r.incident_id == incident_id)
         if text.strip():
-            q = q.where(r.text.contains(text.strip(), autoescape=True))
+            q = q.where(r.text.icontains(text.strip(), autoescape=True))  # same on both DBs
         if after is not None:
             at, last = after
             q = q.where(or_(r.at < at, and_(r.at == at, r.id < last)))

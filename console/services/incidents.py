@@ -28,7 +28,7 @@ from console.domain import (
 from console.domain.drafts import IncidentDraft
 from console.services import audit, convert
 from console.services.reference import ReferenceService
-from console.services.validation import TEXT_MAX, TITLE_MAX, Checker
+from console.services.validation import NAME_MAX, TEXT_MAX, TITLE_MAX, Checker
 from console.timeutil import utcnow
 
 OPEN_STATUSES = (IncidentStatus.REPORTED, IncidentStatus.VERIFYING, IncidentStatus.RESPONDING)
@@ -90,7 +90,12 @@ def apply_filter(q: Select[Any], f: IncidentFilter) -> Select[Any]:
             conds.append(r.grade.is_(None))
         q = q.where(or_(*conds))
     if f.category_code:
-        q = q.where(or_(r.category_code == f.category_code, r.subcategory_code == f.category_code))
+        # A top category also matches incidents filed directly under one of its subcategories.
+        c = m.CategoryRow
+        family = select(c.code).where(
+            or_(c.code == f.category_code, c.parent_code == f.category_code)
+        )
+        q = q.where(or_(r.category_code.in_(family), r.subcategory_code.in_(family)))
     if f.division_code:
         prefix = f.division_code.rstrip("0") or f.division_code
         q = q.where(r.division_code.startswith(prefix, autoescape=True))
@@ -100,9 +105,10 @@ def apply_filter(q: Select[Any], f: IncidentFilter) -> Select[Any]:
         q = q.where(r.occurred_at < f.until)
     if f.text.strip():
         needle = f.text.strip()
+        # icontains: LIKE is case-insensitive on SQLite but not on PostgreSQL; be the same on both.
         like = or_(
-            r.title.contains(needle, autoescape=True),
-            r.address.contains(needle, autoescape=True),
+            r.title.icontains(needle, autoescape=True),
+            r.address.icontains(needle, autoescape=True),
         )
         if needle.isdigit():
             like = or_(like, r.id == int(needle))
@@ -345,8 +351,11 @@ class IncidentService:
         self, actor: str, incident_id: int, owner: str, expected_version: int | None = None
     ) -> Incident:
         """Hand the incident to another owner (首问负责制: until handed on, the taker owns it)."""
-        if not owner.strip():
-            raise ValidationError({"owner": _tr("必填")})
+        c = Checker()
+        if c.required("owner", owner):
+            c.length("owner", owner, NAME_MAX)  # the column is String(64)
+        if c.errors:
+            raise ValidationError(c.errors)
 
         def change(s: Session, row: m.IncidentRow) -> None:
             if row.owner == owner:
@@ -438,6 +447,12 @@ class IncidentService:
                 _tr("并入重复事件 #{id}：{title}").format(id=dup.id, title=dup.title),
                 {"from": dup.id},
             )
+            # Duplicates merged into the duplicate earlier follow it, so the survivor's timeline
+            # (which reads one level of merges) keeps their histories too.
+            for earlier in s.scalars(
+                select(m.IncidentRow).where(m.IncidentRow.merged_into_id == dup.id)
+            ):
+                earlier.merged_into_id = target.id
             # Intakes of the duplicate now also count for the survivor.
             for intake in s.scalars(select(m.IntakeRow).where(m.IntakeRow.incident_id == dup.id)):
                 intake.incident_id = target.id
