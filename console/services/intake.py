@@ -25,7 +25,7 @@ from console.domain.drafts import IncidentDraft, IntakeDraft
 from console.services import audit, convert
 from console.services.incidents import IncidentService
 from console.services.reference import ReferenceService
-from console.services.validation import SHORT_MAX, TEXT_MAX, TITLE_MAX, Checker
+from console.services.validation import NAME_MAX, SHORT_MAX, TEXT_MAX, TITLE_MAX, Checker
 from console.timeutil import utcnow
 
 
@@ -55,8 +55,10 @@ class IntakeService:
             c.length("title", draft.title, TITLE_MAX)
         if not (draft.reporter_name.strip() or draft.reporter_unit.strip()):
             c.fail("reporter_name", _tr("请填写报告人或报告单位"))
-        for name in ("reporter_unit", "reporter_name", "reporter_title"):
-            c.length(name, getattr(draft, name), SHORT_MAX)
+        # The limits are the column widths: PostgreSQL refuses longer text outright.
+        c.length("reporter_unit", draft.reporter_unit, SHORT_MAX)
+        c.length("reporter_name", draft.reporter_name, NAME_MAX)
+        c.length("reporter_title", draft.reporter_title, NAME_MAX)
         c.phone("reporter_phone", draft.reporter_phone)
         if draft.category_code and draft.category_code not in self._ref.categories():
             c.fail("category", _tr("未知的事件类别 {code}").format(code=draft.category_code))

@@ -13,6 +13,7 @@ from console.timeutil import utcnow
 
 TITLE_MAX = 200
 SHORT_MAX = 200
+NAME_MAX = 64  # names, titles and usernames (String(64) columns)
 TEXT_MAX = 20_000
 PHONE_RE = re.compile(r"^[0-9+\-() 转]{3,32}$")
 DIVISION_RE = re.compile(r"^[1-8][0-9]{5}$")
