@@ -839,9 +839,9 @@ class IntakeForm(QWidget):
                 return
             if write:
                 self._busy = False
-                self._update_buttons()
             if on_result is not None:
                 on_result(value)
+            self._update_buttons()
 
         def error(exc: BaseException) -> None:
             if not isValid(self):
