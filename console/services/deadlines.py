@@ -117,7 +117,7 @@ class DeadlineService:
         """Forget cached rules after the table was edited."""
         self._rules = None
 
-    def _due(self, inc: Incident, sent: list[m.SentReportRow], now: datetime) -> list[DueReport]:
+    def _due(self, inc: Incident, sent: list[SentReport], now: datetime) -> list[DueReport]:
         if inc.merged_into_id is not None:
             return []
         cats = self._ref.categories()
@@ -138,7 +138,7 @@ class DeadlineService:
                 return DueState.SOON
             return DueState.PENDING
 
-        by_stage = {s: [r for r in sent if r.stage == s.value] for s in ReportStage}
+        by_stage = {s: [r for r in sent if r.stage is s] for s in ReportStage}
         first = rule_for(ReportStage.FIRST)
         if first is not None:
             due_at = inc.received_at + timedelta(minutes=first.minutes)
@@ -162,7 +162,7 @@ class DeadlineService:
         closed = inc.status is IncidentStatus.CLOSED
         followup = rule_for(ReportStage.FOLLOWUP)
         if followup is not None and by_stage[ReportStage.FIRST] and not closed:
-            previous = max(r.sent_at for r in sent if r.stage != ReportStage.FINAL.value)
+            previous = max(r.sent_at for r in sent if r.stage is not ReportStage.FINAL)
             due_at = previous + timedelta(minutes=followup.minutes)
             seq = len(by_stage[ReportStage.FOLLOWUP]) + 1
             out.append(
@@ -196,7 +196,7 @@ class DeadlineService:
         """Due reports of each incident (one query for all of them)."""
         now = now or utcnow()
         ids = [i.id for i in incidents]
-        sent: dict[int, list[m.SentReportRow]] = {i: [] for i in ids}
+        sent: dict[int, list[SentReport]] = {i: [] for i in ids}
         if ids:
             with self._db.read() as s:
                 q = (
@@ -204,8 +204,9 @@ class DeadlineService:
                     .where(m.SentReportRow.incident_id.in_(ids))
                     .order_by(m.SentReportRow.sent_at)
                 )
+                # Converted inside the session: read() expires its rows when it ends.
                 for row in s.scalars(q):
-                    sent[row.incident_id].append(row)
+                    sent[row.incident_id].append(_sent_report(row))
         return {i.id: self._due(i, sent[i.id], now) for i in incidents}
 
     def next_due(self, dues: list[DueReport]) -> DueReport | None:
@@ -274,19 +275,7 @@ class DeadlineService:
                 .where(m.SentReportRow.incident_id == incident_id)
                 .order_by(m.SentReportRow.sent_at)
             )
-            return [
-                SentReport(
-                    r.id,
-                    r.incident_id,
-                    ReportStage(r.stage),
-                    r.seq,
-                    r.sent_at,
-                    r.sent_by,
-                    r.channel,
-                    r.content,
-                )
-                for r in s.scalars(q)
-            ]
+            return [_sent_report(r) for r in s.scalars(q)]
 
     def owed(self, now: datetime | None = None, limit: int = 1000) -> list[DueReport]:
         """Reports still owed on live incidents (open, or closed within a week), earliest first."""
@@ -368,3 +357,16 @@ class DeadlineService:
             self._notify("log")
             self._notify("incidents")
         return alarming
+
+
+def _sent_report(row: m.SentReportRow) -> SentReport:
+    return SentReport(
+        row.id,
+        row.incident_id,
+        ReportStage(row.stage),
+        row.seq,
+        row.sent_at,
+        row.sent_by,
+        row.channel,
+        row.content,
+    )
