@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -74,7 +75,10 @@ class HandoverDialog(QDialog):
 
         # -- start page
         start = QWidget(self._stack)
-        form = QFormLayout(start)
+        start_col = QVBoxLayout(start)
+        form = QFormLayout()
+        start_col.addLayout(form)
+        start_col.addStretch(1)
         self.outgoing_label = QLabel(self._user_text(self._ctx.operator), start)
         form.addRow(self.tr("交班人"), self.outgoing_label)
         self.incoming_combo = QComboBox(start)
@@ -91,10 +95,24 @@ class HandoverDialog(QDialog):
         label.setBuddy(self.notes_edit)
         form.addRow(label, box)
         self.errors.add("notes", self.notes_edit, err)
+        self.notes_edit.setFixedHeight(self.notes_edit.fontMetrics().lineSpacing() * 6 + 12)
         self.start_button = QPushButton(self.tr("开始交接"), start)
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self._on_start_button_clicked)
-        form.addRow("", self.start_button)
+        start_row = QHBoxLayout()
+        start_row.addWidget(self.start_button)
+        start_row.addStretch(1)
+        form.addRow("", start_row)
+        hint = QLabel(
+            self.tr(
+                "开始后列出全部未结事件、待报送报告和待办批示；"
+                "接班人须当面逐项确认，全部确认后才能完成交接。"
+            ),
+            start,
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: palette(mid);")
+        form.addRow("", hint)
         self._start_page = start
         self._stack.addWidget(start)
 
@@ -118,6 +136,10 @@ class HandoverDialog(QDialog):
         self.items_tree.setWordWrap(True)
         self.items_tree.setUniformRowHeights(False)
         self.items_tree.setAlternatingRowColors(True)
+        header = self.items_tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.items_tree.itemChanged.connect(self._on_items_tree_item_changed)
         col.addWidget(self.items_tree, 1)
         actions = QHBoxLayout()
@@ -265,7 +287,8 @@ class HandoverDialog(QDialog):
         try:
             tree.clear()
             restore: QTreeWidgetItem | None = None
-            first_open: QTreeWidgetItem | None = None
+            open_nodes: list[QTreeWidgetItem] = []
+            restore_pos = 0
             for kind, title in self._group_titles().items():
                 members = [i for i in handover.items if i.kind is kind]
                 done = sum(1 for i in members if i.acknowledged_at is not None)
@@ -278,11 +301,14 @@ class HandoverDialog(QDialog):
                     node = self._item_node(group, item)
                     if item.id == current_id:
                         restore = node
-                    if first_open is None and item.acknowledged_at is None:
-                        first_open = node
+                        restore_pos = len(open_nodes)
+                    if item.acknowledged_at is None:
+                        open_nodes.append(node)
                 group.setExpanded(True)
-            tree.resizeColumnToContents(1)
-            target = restore or first_open
+            # After an acknowledgement the cursor moves on to the next open item.
+            target = restore
+            if (restore is None or restore.checkState(0) == Qt.CheckState.Checked) and open_nodes:
+                target = open_nodes[restore_pos] if restore_pos < len(open_nodes) else open_nodes[0]
             if target is not None:
                 tree.setCurrentItem(target)
         finally:
@@ -425,7 +451,9 @@ class HandoverDialog(QDialog):
         self._handover = None
         kinds = self._group_titles()
         counts = "，".join(
-            f"{title} {sum(1 for i in handover.items if i.kind is kind)} 项"
+            self.tr("{title} {n} 项").format(
+                title=title, n=sum(1 for i in handover.items if i.kind is kind)
+            )
             for kind, title in kinds.items()
         )
         self.summary_label.setText(
