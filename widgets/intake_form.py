@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -128,7 +129,7 @@ class IntakeForm(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self._scroll = scroll
         body = QWidget(scroll)
         form = QFormLayout(body)
@@ -158,7 +159,7 @@ class IntakeForm(QWidget):
         self.category_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.category_combo.setMinimumContentsLength(10)
+        self.category_combo.setMinimumContentsLength(8)
         self._row(self.tr("类别"), "category", self.category_combo, convert_required=True)
         self.grade_combo = QComboBox(body)
         self.grade_combo.addItem(grade_label(None), None)
@@ -237,8 +238,8 @@ class IntakeForm(QWidget):
         self.course_edit = self._text("course", self.tr("事件经过"), lines=4)
         self.errors.alias("description", "course")
         people = QWidget(body)
-        people_row = QHBoxLayout(people)
-        people_row.setContentsMargins(0, 0, 0, 0)
+        people_grid = QGridLayout(people)
+        people_grid.setContentsMargins(0, 0, 0, 0)
         self.deaths_spin = QSpinBox(body)
         self.injuries_spin = QSpinBox(body)
         self.missing_spin = QSpinBox(body)
@@ -249,15 +250,18 @@ class IntakeForm(QWidget):
             (self.tr("失踪"), self.missing_spin),
             (self.tr("被困"), self.trapped_spin),
         )
-        for text, spin in spins:
+        for n, (text, spin) in enumerate(spins):
             spin.setRange(0, _MAX_COUNT)
             spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
             spin.setAlignment(Qt.AlignmentFlag.AlignRight)
-            spin.setMinimumWidth(44)
+            spin.setMinimumWidth(48)
             label = QLabel(text, people)
             label.setBuddy(spin)
-            people_row.addWidget(label)
-            people_row.addWidget(spin, 1)
+            row, col = divmod(n, 2)
+            people_grid.addWidget(label, row, col * 2)
+            people_grid.addWidget(spin, row, col * 2 + 1)
+        people_grid.setColumnStretch(1, 1)
+        people_grid.setColumnStretch(3, 1)
         people_box, people_err = with_error(people, body)
         form.addRow(QLabel(self.tr("人员伤亡"), body), people_box)
         for name, (_text, spin) in zip(
@@ -307,6 +311,8 @@ class IntakeForm(QWidget):
             QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred
         )
         self.suggestions_list.setMaximumHeight(110)
+        self.suggestions_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.suggestions_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.suggestions_label.setBuddy(self.suggestions_list)
         dup_col.addWidget(self.suggestions_label)
         dup_col.addWidget(self.suggestions_list, 1)
