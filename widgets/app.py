@@ -10,7 +10,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -191,8 +191,14 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
         if screenshot:
             _arrange_screenshot(app, window, str(screenshot))
         status = app.exec()
+        # Closing the last window would post one more Quit event; when run_gui is called in a
+        # process that goes on (tests), that stray event would end the next event loop at once.
+        quit_on_close = app.quitOnLastWindowClosed()
+        app.setQuitOnLastWindowClosed(False)
         window.close()
         window.deleteLater()
+        app.setQuitOnLastWindowClosed(quit_on_close)
+        QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
         return status
     finally:
         ctx.close()

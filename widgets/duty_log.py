@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from console.app import AppContext
 from console.domain import LogEntry, LogKind
@@ -274,6 +275,8 @@ class DutyLogPane(QWidget):
         self.add_button.setEnabled(False)
 
     def _on_write_done(self, entry: LogEntry) -> None:
+        if not isValid(self):
+            return  # the widget was closed while the task ran
         self.add_button.setEnabled(True)
         self.entry_edit.clear()
         if entry.corrects_id is not None:
@@ -285,6 +288,8 @@ class DutyLogPane(QWidget):
         self.entry_added.emit(entry)
 
     def _on_write_failed(self, exc: BaseException) -> None:
+        if not isValid(self):
+            return  # the widget was closed while the task ran
         self.add_button.setEnabled(True)
         self.show_message(error_text(exc), error=True)
 

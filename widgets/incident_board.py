@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from console.app import AppContext
 from console.domain import Category, Division, DueState, Grade, IncidentFilter, IncidentStatus
@@ -144,6 +145,7 @@ class IncidentBoard(QWidget):
         self._pending_select: int | None = None
         self._categories: dict[str, Category] = {}
         self._first_page = False
+        self._quiet = False  # selecting programmatically: do not announce it
 
         self.proxy = GradeColourProxy(self)
         self.proxy.setSourceModel(model)
@@ -313,6 +315,7 @@ class IncidentBoard(QWidget):
     def apply_filter(self) -> None:
         """Load the first page under the filter the bar shows."""
         self.loading_label.show()
+        self.count_label.clear()  # the old count would be wrong until the new one arrives
         self.error_label.hide()
         self.empty_label.hide()
         self._model.set_filter(self.current_filter())
@@ -335,6 +338,8 @@ class IncidentBoard(QWidget):
         self._ctx.runner.read(load, on_result=self._on_reference_loaded)
 
     def _on_reference_loaded(self, result: tuple[dict[str, Category], dict[str, Division]]) -> None:
+        if not isValid(self):
+            return  # the widget was closed while the task ran
         categories, divisions = result
         self._categories = categories
         blocker = [self.category_combo.blockSignals(True), self.area_combo.blockSignals(True)]
@@ -408,7 +413,7 @@ class IncidentBoard(QWidget):
     def _on_selection_current_row_changed(
         self, current: QModelIndex, _previous: QModelIndex
     ) -> None:
-        if not current.isValid():
+        if not current.isValid() or self._quiet:
             return
         incident_id = current.data(ID_ROLE)
         if incident_id is None:
@@ -438,15 +443,15 @@ class IncidentBoard(QWidget):
             return False
         self._pending_select = None
         index = self.proxy.index(row, IncidentBoardModel.COL_TITLE)
-        selection = self.view.selectionModel()
-        blocked = selection.blockSignals(not emit)
-        selection.setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        selection.blockSignals(blocked)
-        self.view.viewport().update()
+        self._quiet = not emit
+        try:
+            self.view.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        finally:
+            self._quiet = False
         self.view.scrollTo(index)
         return True
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from console.app import AppContext
 from console.domain import (
@@ -294,10 +295,14 @@ class IncidentDetail(QWidget):
         incident_id = self._incident_id
 
         def done(view: IncidentView) -> None:
+            if not isValid(self):
+                return  # the widget was closed while the task ran
             if generation == self._generation:
                 self._fill(view)
 
         def failed(exc: BaseException) -> None:
+            if not isValid(self):
+                return  # the widget was closed while the task ran
             if generation == self._generation:
                 self.show_message(error_text(exc), error=True)
 
@@ -420,12 +425,16 @@ class IncidentDetail(QWidget):
         incident_id = self._incident_id
 
         def done(_result: object) -> None:
+            if not isValid(self):
+                return  # the widget was closed while the task ran
             self.show_message(done_text)
             if incident_id is not None:
                 self.incident_changed.emit(incident_id)
             self._reload()
 
         def failed(exc: BaseException) -> None:
+            if not isValid(self):
+                return  # the widget was closed while the task ran
             if not isinstance(exc, DomainError):
                 log.error("incident action failed: %s", exc)
             self.show_message(error_text(exc), error=True)
@@ -494,6 +503,8 @@ class IncidentDetail(QWidget):
         target = int(text)
 
         def done(_result: object) -> None:
+            if not isValid(self):
+                return  # the widget was closed while the task ran
             self.merge_edit.clear()
             self.show_message(self.tr("已并入事件 #{id}").format(id=target))
             self.merged.emit(target)
@@ -501,6 +512,8 @@ class IncidentDetail(QWidget):
             self._reload()
 
         def failed(exc: BaseException) -> None:
+            if not isValid(self):
+                return  # the widget was closed while the task ran
             self.show_message(error_text(exc), error=True)
 
         self._ctx.runner.write(

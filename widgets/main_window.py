@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from console.app import AppContext
 from console.domain import DueReport, DueState, Incident
@@ -26,8 +27,10 @@ from console.models.duty_log import DutyLogModel
 from console.models.incident_board import IncidentBoardModel
 from widgets import i18n
 from widgets.duty_log import DutyLogPane
+from widgets.handover_dialog import HandoverDialog
 from widgets.incident_board import IncidentBoard
 from widgets.incident_detail import IncidentDetail
+from widgets.intake_form import IntakeForm
 from widgets.status_bar import DutyStatusBar
 
 log = logging.getLogger(__name__)
@@ -138,8 +141,10 @@ class MainWindow(QMainWindow):
             title = self.tr("【演练】") + title
         self.setWindowTitle(title)
 
-        self.board_model = IncidentBoardModel(ctx.services, ctx.runner, self)
-        self.log_model = DutyLogModel(ctx.services, ctx.runner, self)
+        # The models are owned by Python, not by the window: a page that arrives after the
+        # window was destroyed then lands in a live model instead of a deleted one.
+        self.board_model = IncidentBoardModel(ctx.services, ctx.runner)
+        self.log_model = DutyLogModel(ctx.services, ctx.runner)
         self.board = IncidentBoard(ctx, self.board_model, self)
         self.banner = AlarmBanner(self)
         central = QWidget(self)
@@ -185,13 +190,7 @@ class MainWindow(QMainWindow):
 
     # -- construction --------------------------------------------------------------------------
 
-    def _make_intake_form(self) -> QWidget:
-        try:
-            from widgets.intake_form import IntakeForm
-        except ImportError:  # TEMPORARY until the intake form lands
-            label = QLabel(self.tr("接报表单尚未安装"), self)
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            return label
+    def _make_intake_form(self) -> IntakeForm:
         form = IntakeForm(self.ctx, self)
         form.incident_created.connect(self._on_intake_incident_created)
         form.incident_attached.connect(self._on_intake_incident_attached)
@@ -289,12 +288,16 @@ class MainWindow(QMainWindow):
             return settings.get(keys[0]), settings.get(keys[1])
 
         def failed(exc: BaseException) -> None:
+            if not isValid(self):
+                return  # the widget was closed while the task ran
             log.warning("could not read the saved layout: %s", exc)
             self.layout_restored.emit()
 
         self.ctx.runner.read(load, on_result=self._on_layout_loaded, on_error=failed)
 
     def _on_layout_loaded(self, saved: tuple[str | None, str | None]) -> None:
+        if not isValid(self):
+            return  # the widget was closed while the task ran
         geometry, state = (_decode(v) for v in saved)
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -339,18 +342,23 @@ class MainWindow(QMainWindow):
     def _on_new_intake_action_triggered(self) -> None:
         self.intake_dock.show()
         self.intake_dock.raise_()
-        start_new = getattr(self.intake_form, "start_new", None)
-        if callable(start_new):
-            start_new()
+        self.intake_form.start_new()
 
     @Slot()
     def _on_handover_action_triggered(self) -> None:
-        from widgets.handover_dialog import HandoverDialog
-
+        existing = self.findChild(HandoverDialog)
+        if isinstance(existing, HandoverDialog) and existing.isVisible():
+            existing.activateWindow()
+            return
         dialog = HandoverDialog(self.ctx, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.handover_completed.connect(self._on_handover_handover_completed)
         dialog.open()
-        self.handover_dialog = dialog
+
+    @Slot(object)
+    def _on_handover_handover_completed(self, _handover: object) -> None:
+        self.statusBar().showMessage(self.tr("交接班已完成"), 10_000)
+        self.status.refresh_shift()
 
     @Slot()
     def _on_refresh_action_triggered(self) -> None:

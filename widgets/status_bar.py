@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMenu, QStatusBar, QToolButton, QWidget
+from shiboken6 import isValid
 
 from console.app import AppContext
 from console.domain import DomainError, DueReport, DueState, Incident, Shift
@@ -103,6 +104,8 @@ class DutyStatusBar(QStatusBar):
         )
 
     def _on_shift_loaded(self, shift: Shift | None) -> None:
+        if not isValid(self):
+            return  # the widget was closed while the task ran
         if shift is None:
             self.shift_label.setText(self.tr("当前班次：未排班"))
             self.shift_label.setToolTip("")
@@ -121,6 +124,8 @@ class DutyStatusBar(QStatusBar):
         )
 
     def _on_shift_failed(self, exc: BaseException) -> None:
+        if not isValid(self):
+            return  # the widget was closed while the task ran
         log.warning("could not read the shift: %s", exc)
         self.shift_label.setText(self.tr("当前班次：读取失败"))
 
@@ -144,6 +149,8 @@ class DutyStatusBar(QStatusBar):
             self._ctx.runner.read(_titles, self._ctx, ids, on_result=self._on_titles_loaded)
 
     def _on_titles_loaded(self, titles: Any) -> None:
+        if not isValid(self):
+            return  # the widget was closed while the task ran
         self._titles.update(titles)
         self._show_alarms(self._alarms)
 

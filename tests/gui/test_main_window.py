@@ -1,0 +1,343 @@
+"""The main window driven as a duty officer would: docks, menus, detail, log, layout, language."""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QDockWidget
+from pytestqt.qtbot import QtBot
+
+from console.app import AppContext, build_context
+from console.domain import DueState, Grade
+from console.models.duty_log import DutyLogModel
+from console.models.incident_board import IncidentBoardModel
+from tests._core import incident_draft
+from tests.gui.conftest import OPERATOR, Seeded, seed, settle
+from widgets import i18n
+from widgets.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+ROOT = Path(__file__).resolve().parents[2]
+TS = ROOT / "resources" / "i18n" / "duty_console_en.ts"
+QM = ROOT / "resources" / "i18n" / "duty_console_en.qm"
+LRELEASE = ROOT / ".venv" / "bin" / "pyside6-lrelease"
+
+
+def open_window(qtbot: QtBot, ctx: AppContext) -> MainWindow:
+    """Show a main window and wait until its layout is restored and the board filled."""
+    window = MainWindow(ctx)  # closed by close_window: qtbot would delete it before settling
+    with qtbot.waitSignal(window.layout_restored, timeout=10_000):
+        window.show()
+    qtbot.waitUntil(lambda: window.board.first_page_loaded, timeout=10_000)
+    return window
+
+
+def close_window(qtbot: QtBot, ctx: AppContext, window: MainWindow) -> None:
+    """Close the window once its background reads are done, and let its layout save land."""
+    settle(qtbot, ctx)
+    window.close()
+    settle(qtbot, ctx)
+    window.deleteLater()
+    qtbot.wait(10)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, ctx: AppContext) -> Iterator[MainWindow]:
+    win = open_window(qtbot, ctx)
+    yield win
+    close_window(qtbot, ctx, win)
+
+
+def log_texts(window: MainWindow) -> list[str]:
+    proxy = window.log_pane.proxy
+    return [proxy.index(r, DutyLogModel.COL_TEXT).data() for r in range(proxy.rowCount())]
+
+
+def test_title_docks_and_menus(window: MainWindow) -> None:
+    assert window.windowTitle() == "应急值守指挥台 — 张伟"
+    docks = {d.objectName(): d.windowTitle() for d in window.findChildren(QDockWidget)}
+    assert docks == {"intakeDock": "接报", "detailDock": "事件详情", "dutyLogDock": "值班日志"}
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus == ["文件(&F)", "值班(&D)", "视图(&V)", "语言(&L)", "帮助(&H)"]
+    assert window.new_intake_action.shortcut().toString() == "F2"
+    assert window.handover_action.shortcut().toString() == "F9"
+    assert window.refresh_action.shortcut().toString() == "F5"
+    header = window.board.proxy.headerData(IncidentBoardModel.COL_GRADE, Qt.Orientation.Horizontal)
+    assert header == "等级"
+
+
+def test_demo_title(qtbot: QtBot, ctx: AppContext) -> None:
+    ctx.demo = True
+    win = open_window(qtbot, ctx)
+    assert win.windowTitle().startswith("【演示】")
+    close_window(qtbot, ctx, win)
+
+
+def test_status_bar_shows_shift_device_database_and_clock(qtbot: QtBot, window: MainWindow) -> None:
+    status = window.status
+    qtbot.waitUntil(lambda: "王建国" in status.shift_label.text())
+    assert status.shift_label.text() == "值班员：张伟、李娜　带班领导：王建国"
+    assert status.device_label.text() == "设备：未配置设备"
+    assert status.db_label.text() == "数据库：SQLite"
+    assert status.clock_label.text().startswith("北京时间 20")
+    assert len(status.clock_label.text()) == len("北京时间 2026-11-29 19:05:03")
+
+
+def test_first_incident_shown_in_detail(qtbot: QtBot, window: MainWindow, seeded: Seeded) -> None:
+    qtbot.waitUntil(lambda: window.detail.incident_id == seeded.blast)
+    qtbot.waitUntil(lambda: window.detail.title_label.text().endswith("长春市南关区居民楼燃气爆炸"))
+    assert window.detail.grade_badge.text() == "Ⅱ级 重大"
+    assert Grade.II.colour in window.detail.grade_badge.styleSheet()
+    assert window.detail.casualties_value.text() == "死亡 1，受伤 2，失踪 0，被困 0"
+
+
+def test_grade_change_in_detail_recolours_board(
+    qtbot: QtBot, window: MainWindow, seeded: Seeded
+) -> None:
+    window.show_incident(seeded.fire)
+    detail = window.detail
+    qtbot.waitUntil(lambda: detail.title_label.text().endswith("延吉市山林火情"))
+    detail.grade_combo.setCurrentIndex(detail.grade_combo.findData("II"))
+    qtbot.mouseClick(detail.grade_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: detail.grade_badge.text() == "Ⅱ级 重大")
+    assert detail.message == "已定级：Ⅱ级 重大"
+    board = window.board
+
+    def fire_grade_colour() -> object:
+        row = board._model.find_row(lambda r: r.incident.id == seeded.fire)
+        index = board.proxy.index(row, IncidentBoardModel.COL_GRADE)
+        return index.data(Qt.ItemDataRole.BackgroundRole)
+
+    qtbot.waitUntil(
+        lambda: (
+            fire_grade_colour() == Grade.II.colour
+            or (fire_grade_colour() is not None and fire_grade_colour().name() == Grade.II.colour)
+        )
+    )
+    timeline = [detail.timeline_list.item(i).text() for i in range(detail.timeline_list.count())]
+    assert any("定级：未定级 → Ⅱ级 重大" in t for t in timeline)
+
+
+def test_stale_version_conflict_shown_inline(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext, seeded: Seeded
+) -> None:
+    window.show_incident(seeded.leak)
+    detail = window.detail
+    qtbot.waitUntil(lambda: detail.title_label.text().endswith("四平市铁西区化工厂泄漏"))
+    # Somebody at another seat changes the incident behind the pane's back.
+    ctx.services.incidents.set_owner("lina", seeded.leak, "lina")
+    detail.status_combo.setCurrentIndex(detail.status_combo.findData("verifying"))
+    qtbot.mouseClick(detail.status_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "已被他人修改" in detail.message)
+    assert detail.message_label.styleSheet() == "color: #c62828;"
+
+
+def test_record_report_sent_for_next_stage(
+    qtbot: QtBot, window: MainWindow, seeded: Seeded
+) -> None:
+    window.show_incident(seeded.river)
+    detail = window.detail
+    qtbot.waitUntil(lambda: detail.title_label.text().endswith("松花江水位超警戒"))
+    assert detail.record_button.text() == "记录报送：首报"
+    first = detail.due_tree.topLevelItem(0)
+    assert (first.text(0), first.text(2)) == ("首报", "已超时")
+    qtbot.mouseClick(detail.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: detail.record_button.text() == "记录报送：续报1")
+    states = [
+        detail.due_tree.topLevelItem(i).text(2) for i in range(detail.due_tree.topLevelItemCount())
+    ]
+    assert states == ["已报", "待报"]
+
+
+def test_log_entry_on_top_and_correction_strikes_old(
+    qtbot: QtBot, window: MainWindow, seeded: Seeded
+) -> None:
+    pane = window.log_pane
+    qtbot.waitUntil(lambda: window.detail.incident_id is not None)
+    pane.entry_edit.setPlainText("19:10 省气象台发布暴雨蓝色预警")
+    pane.link_check.setChecked(True)
+    qtbot.mouseClick(pane.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: log_texts(window)[:1] == ["19:10 省气象台发布暴雨蓝色预警"])
+    top = pane.proxy.index(0, DutyLogModel.COL_INCIDENT)
+    assert top.data() == f"#{window.detail.incident_id}"
+    assert pane.entry_edit.toPlainText() == ""
+    assert pane.message_label.text() == "已记录"
+
+    pane.view.selectRow(0)
+    qtbot.mouseClick(pane.correct_button, Qt.MouseButton.LeftButton)
+    assert pane.entry_edit.toPlainText() == "19:10 省气象台发布暴雨蓝色预警"
+    pane.entry_edit.setPlainText("19:10 省气象台发布暴雨黄色预警")
+    qtbot.keyClick(pane.entry_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(log_texts(window)) >= 2 and "黄色" in log_texts(window)[0])
+    assert log_texts(window)[0].startswith("[更正 #")
+    old = pane.proxy.index(1, DutyLogModel.COL_TEXT)
+    assert old.data() == "19:10 省气象台发布暴雨蓝色预警"
+    font = old.data(Qt.ItemDataRole.FontRole)
+    assert isinstance(font, QFont)
+    assert font.strikeOut()
+    new_font = pane.proxy.index(0, DutyLogModel.COL_TEXT).data(Qt.ItemDataRole.FontRole)
+    assert new_font is None or not new_font.strikeOut()
+
+
+def test_empty_log_entry_refused_inline(qtbot: QtBot, window: MainWindow) -> None:
+    pane = window.log_pane
+    qtbot.mouseClick(pane.add_button, Qt.MouseButton.LeftButton)
+    assert pane.message_label.text() == "请先输入日志内容"
+    assert pane.message_label.isVisible()
+
+
+def test_f2_opens_intake_dock(qtbot: QtBot, window: MainWindow) -> None:
+    window.intake_dock.hide()
+    window.new_intake_action.trigger()
+    assert window.intake_dock.isVisible()
+
+
+def test_incident_created_by_intake_is_selected_and_shown(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext
+) -> None:
+    incident = ctx.services.incidents.create(ctx.actor, incident_draft(title="伊通河堤防管涌"))
+    window.intake_form.incident_created.emit(incident)
+    qtbot.waitUntil(lambda: window.detail.title_label.text().endswith("伊通河堤防管涌"))
+
+    def current_title() -> object:
+        current = window.board.view.currentIndex()
+        return current.siblingAtColumn(IncidentBoardModel.COL_TITLE).data()
+
+    qtbot.waitUntil(lambda: current_title() == "伊通河堤防管涌")
+    assert window.board.selected_id == incident.id
+
+
+def test_alarms_raise_banner_and_status_indicator(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext, seeded: Seeded
+) -> None:
+    ctx.monitor.check_now()
+    qtbot.waitUntil(window.banner.isVisible)
+    alarms = window.status.alarms
+    overdue = [a for a in alarms if a.state is DueState.OVERDUE]
+    assert {a.incident_id for a in overdue} >= {seeded.river}
+    assert "项已超时" in window.banner.label.text()
+    assert window.status.alarm_button.text().startswith("报送提醒：已超时")
+    assert "#d32f2f" in window.status.alarm_button.styleSheet()
+    qtbot.waitUntil(lambda: len(window.status.alarm_menu.actions()) == len(alarms))
+    action = next(a for a in window.status.alarm_menu.actions() if a.data() == seeded.river)
+    action.trigger()
+    qtbot.waitUntil(lambda: window.detail.incident_id == seeded.river)
+    qtbot.mouseClick(window.banner.close_button, Qt.MouseButton.LeftButton)
+    assert not window.banner.isVisible()
+
+
+def test_layout_restored_after_reopening(qtbot: QtBot, ctx: AppContext) -> None:
+    first = open_window(qtbot, ctx)
+    first.log_dock.hide()
+    first.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, first.detail_dock)
+    close_window(qtbot, ctx, first)
+    second = open_window(qtbot, ctx)
+    assert second.log_dock.isHidden()
+    assert second.dockWidgetArea(second.detail_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+    second.reset_layout_action.trigger()
+    assert not second.log_dock.isHidden()
+    assert second.dockWidgetArea(second.detail_dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    close_window(qtbot, ctx, second)
+
+
+def test_language_menu_remembers_choice(qtbot: QtBot, window: MainWindow, ctx: AppContext) -> None:
+    window.language_actions["en"].trigger()
+    settle(qtbot, ctx)
+    key = ctx.services.settings.user_key(OPERATOR, i18n.SETTING)
+    assert ctx.services.settings.get(key) == "en"
+    assert "重新启动" in window.statusBar().currentMessage()
+
+
+def test_english_labels_after_switching_language(qtbot: QtBot, ctx: AppContext) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    translators = i18n.install_translator(app, "en")
+    try:
+        win = open_window(qtbot, ctx)
+        menus = [a.text() for a in win.menuBar().actions()]
+        assert menus == ["&File", "&Duty", "&View", "&Language", "&Help"]
+        assert win.windowTitle() == "Duty Console — 张伟"
+        assert win.log_dock.windowTitle() == "Duty log"
+        header = win.board.proxy.headerData(IncidentBoardModel.COL_GRADE, Qt.Orientation.Horizontal)
+        assert header == "Grade"
+        qtbot.waitUntil(lambda: win.board.count_label.text() == "4 incidents")
+        close_window(qtbot, ctx, win)
+    finally:
+        for translator in translators:
+            app.removeTranslator(translator)
+        i18n.install_translator(app, "zh_CN")
+
+
+def test_committed_qm_matches_ts(tmp_path: Path) -> None:
+    if not LRELEASE.exists():
+        found = shutil.which("pyside6-lrelease")
+        if found is None:
+            pytest.skip("pyside6-lrelease not installed")
+        lrelease = Path(found)
+    else:
+        lrelease = LRELEASE
+    fresh = tmp_path / "fresh.qm"
+    subprocess.run([str(lrelease), "-silent", str(TS), "-qm", str(fresh)], check=True, timeout=60)
+    assert filecmp.cmp(fresh, QM, shallow=False), (
+        "resources/i18n/duty_console_en.qm is stale: run installer/data/update_translations.py"
+    )
+
+
+def test_run_gui_reports_bad_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from widgets.app import EXIT_DATABASE, run_gui
+
+    bad = tmp_path / "not-a-database.sqlite"
+    bad.write_bytes(b"this is not an SQLite file" * 100)
+    args = argparse.Namespace(db=f"sqlite:///{bad}", demo=False, operator=None, lang=None)
+    assert run_gui(args) == EXIT_DATABASE
+    err = capsys.readouterr().err
+    assert err.startswith("duty-console: ")
+    assert "Traceback" not in err
+    assert bad.read_bytes() == b"this is not an SQLite file" * 100
+
+
+def test_run_gui_writes_screenshot(tmp_path: Path) -> None:
+    from widgets.app import run_gui
+
+    url = f"sqlite:///{tmp_path / 'shot.sqlite'}"
+    seed(url)
+    target = tmp_path / "window.png"
+    args = argparse.Namespace(
+        db=url, demo=False, operator=OPERATOR, lang=None, screenshot=str(target)
+    )
+    assert run_gui(args) == 0
+    data = target.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) > 20_000
+
+
+def test_build_context_for_second_window(sqlite_url: str, seeded: Seeded) -> None:
+    # Two contexts on one database (two seats) can both open: the settings table is shared.
+    other = build_context(sqlite_url, operator="lina", monitor_interval_ms=3_600_000)
+    try:
+        assert other.operator.display_name == "李娜"
+    finally:
+        other.close()
+
+
+def test_f9_opens_one_handover_dialog(qtbot: QtBot, window: MainWindow, ctx: AppContext) -> None:
+    from widgets.handover_dialog import HandoverDialog
+
+    window.handover_action.trigger()
+    dialog = window.findChild(HandoverDialog)
+    assert isinstance(dialog, HandoverDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    window.handover_action.trigger()  # F9 again brings the same dialog back, not a second one
+    assert len(window.findChildren(HandoverDialog)) == 1
+    settle(qtbot, ctx)
+    dialog.reject()
+    qtbot.waitUntil(lambda: not window.findChildren(HandoverDialog))
