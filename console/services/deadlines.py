@@ -336,6 +336,7 @@ class DeadlineService:
                             incident_id=due.incident_id,
                         )
                     )
+                    data = {"stage": due.stage.value, "seq": due.seq, "state": due.state.value}
                     s.add(
                         m.IncidentEventRow(
                             incident_id=due.incident_id,
@@ -343,12 +344,18 @@ class DeadlineService:
                             actor="system",
                             kind=EventKind.DEADLINE.value,
                             text=text,
-                            data={
-                                "stage": due.stage.value,
-                                "seq": due.seq,
-                                "state": due.state.value,
-                            },
+                            data=data,
                         )
+                    )
+                    # The alarm writes a log entry and a timeline event: audit it like any write.
+                    audit.append(
+                        s,
+                        "system",
+                        "deadline.alarm",
+                        "incident",
+                        due.incident_id,
+                        None,
+                        {**data, "due_at": due.due_at.isoformat(), "text": text},
                     )
                 raised = True
             except IntegrityError:
