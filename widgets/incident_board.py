@@ -237,12 +237,12 @@ class IncidentBoard(QWidget):
         widths = {
             IncidentBoardModel.COL_ID: 46,
             IncidentBoardModel.COL_GRADE: 42,
-            IncidentBoardModel.COL_CATEGORY: 104,
-            IncidentBoardModel.COL_AREA: 112,
-            IncidentBoardModel.COL_STATUS: 58,
+            IncidentBoardModel.COL_CATEGORY: 100,
+            IncidentBoardModel.COL_AREA: 110,
+            IncidentBoardModel.COL_STATUS: 72,
             IncidentBoardModel.COL_OCCURRED: 118,
             IncidentBoardModel.COL_OWNER: 64,
-            IncidentBoardModel.COL_DUE: 140,
+            IncidentBoardModel.COL_DUE: 150,
         }
         for column, width in widths.items():
             self.view.setColumnWidth(column, width)

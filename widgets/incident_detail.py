@@ -170,8 +170,9 @@ class IncidentDetail(QWidget):
         )
         self.due_tree.setRootIsDecorated(False)
         self.due_tree.setMaximumHeight(110)
-        self.due_tree.setColumnWidth(0, 70)
-        self.due_tree.setColumnWidth(1, 140)
+        self.due_tree.setColumnWidth(0, 80)
+        self.due_tree.setColumnWidth(1, 130)
+        self.due_tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.record_button = QPushButton(self.tr("记录报送"), self)
         self.record_button.setObjectName("recordSentButton")
         self.record_button.clicked.connect(self._on_record_button_clicked)
@@ -212,6 +213,12 @@ class IncidentDetail(QWidget):
         )
         self.merge_button.clicked.connect(self._on_merge_button_clicked)
 
+        for combo in (self.grade_combo, self.status_combo, self.owner_combo):
+            # Shrink with the dock instead of pushing the buttons out of sight.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(6)
         actions = QGroupBox(self.tr("处置"), self)
         grid = QGridLayout(actions)
         grid.addWidget(QLabel(self.tr("定级"), actions), 0, 0)
@@ -253,6 +260,7 @@ class IncidentDetail(QWidget):
 
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.body)
         layout = QVBoxLayout(self)

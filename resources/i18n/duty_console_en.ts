@@ -1,0 +1,1384 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name>AlarmBanner</name>
+    <message>
+        <source>查看</source>
+        <translation>View</translation>
+    </message>
+    <message>
+        <source>知道了</source>
+        <translation>Dismiss</translation>
+    </message>
+    <message>
+        <source>报送提醒：{overdue} 项已超时，{soon} 项即将到期。请及时报送。</source>
+        <translation>Reporting alert: {overdue} overdue, {soon} due soon. Please report in time.</translation>
+    </message>
+</context>
+<context>
+    <name>App</name>
+    <message>
+        <source>程序错误</source>
+        <translation>Program error</translation>
+    </message>
+    <message>
+        <source>程序遇到内部错误，将关闭。已保存的数据不会丢失。
+
+{error}</source>
+        <translation>The program hit an internal error and will close. Saved data is not lost.
+
+{error}</translation>
+    </message>
+    <message>
+        <source>应急值守指挥台</source>
+        <translation>Duty Console</translation>
+    </message>
+    <message>
+        <source>无法打开数据库</source>
+        <translation>Cannot open the database</translation>
+    </message>
+    <message>
+        <source>无法打开数据库：
+{error}</source>
+        <translation>Cannot open the database:
+{error}</translation>
+    </message>
+</context>
+<context>
+    <name>Deadlines</name>
+    <message>
+        <source>首报</source>
+        <translation>First</translation>
+    </message>
+    <message>
+        <source>终报</source>
+        <translation>Final</translation>
+    </message>
+    <message>
+        <source>续报{n}</source>
+        <translation>Follow-up {n}</translation>
+    </message>
+    <message>
+        <source>待报</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <source>即将到期</source>
+        <translation>Due soon</translation>
+    </message>
+    <message>
+        <source>已超时</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>已报</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <source>事件 #{id} 不存在</source>
+        <translation>Incident #{id} does not exist</translation>
+    </message>
+    <message>
+        <source>报送提醒：事件 #{id}「{title}」{stage}{state}，时限 {due}</source>
+        <translation>Reporting alert: incident #{id} “{title}” {stage} {state}, due {due}</translation>
+    </message>
+    <message>
+        <source>{stage}已报送过</source>
+        <translation>{stage} was already sent</translation>
+    </message>
+    <message>
+        <source>已报送{stage}</source>
+        <translation>{stage} sent</translation>
+    </message>
+</context>
+<context>
+    <name>Duty</name>
+    <message>
+        <source>接班人不能是交班人本人</source>
+        <translation>The incoming officer cannot be the outgoing officer</translation>
+    </message>
+    <message>
+        <source>结束时间应晚于开始时间</source>
+        <translation>The end must be after the start</translation>
+    </message>
+    <message>
+        <source>每班至少一名值班员</source>
+        <translation>Each shift needs at least one duty officer</translation>
+    </message>
+    <message>
+        <source>请填写办理情况</source>
+        <translation>Please describe how it was handled</translation>
+    </message>
+    <message>
+        <source>（已超时）</source>
+        <translation> (overdue)</translation>
+    </message>
+    <message>
+        <source>交接班 #{id} 不存在</source>
+        <translation>Handover #{id} does not exist</translation>
+    </message>
+    <message>
+        <source>交接班 #{id} 已完成</source>
+        <translation>Handover #{id} is already completed</translation>
+    </message>
+    <message>
+        <source>批示 #{id} 不存在</source>
+        <translation>Instruction #{id} does not exist</translation>
+    </message>
+    <message>
+        <source>已有未完成的交接班 #{id}</source>
+        <translation>Handover #{id} is still open</translation>
+    </message>
+    <message>
+        <source>（事件 #{id}）</source>
+        <translation> (incident #{id})</translation>
+    </message>
+    <message>
+        <source>只有接班人 {who} 可以确认交接事项</source>
+        <translation>Only the incoming officer {who} can acknowledge handover items</translation>
+    </message>
+    <message>
+        <source>交接事项 #{id} 不存在</source>
+        <translation>Handover item #{id} does not exist</translation>
+    </message>
+    <message>
+        <source>只有接班人 {who} 可以完成交接</source>
+        <translation>Only the incoming officer {who} can complete the handover</translation>
+    </message>
+    <message>
+        <source>还有 {n} 项未确认，不能完成交接</source>
+        <translation>{n} items are not acknowledged yet; the handover cannot be completed</translation>
+    </message>
+    <message>
+        <source>交接班完成：{out} → {inc}，共 {n} 项</source>
+        <translation>Handover completed: {out} → {inc}, {n} items</translation>
+    </message>
+    <message>
+        <source>{who}批示：{text}</source>
+        <translation>Instruction from {who}: {text}</translation>
+    </message>
+    <message>
+        <source>批示办理：{note}</source>
+        <translation>Instruction handled: {note}</translation>
+    </message>
+    <message>
+        <source>事件 #{id}「{title}」{grade}，{status}，责任人 {owner}</source>
+        <translation>Incident #{id} “{title}” {grade}, {status}, owner {owner}</translation>
+    </message>
+    <message>
+        <source>待报送：事件 #{id}「{title}」{stage}，时限 {due}{late}</source>
+        <translation>Report owed: incident #{id} “{title}” {stage}, due {due}{late}</translation>
+    </message>
+    <message>
+        <source>待办批示：{who}：{text}{where}</source>
+        <translation>Pending instruction: {who}: {text}{where}</translation>
+    </message>
+    <message>
+        <source>未定级</source>
+        <translation>Ungraded</translation>
+    </message>
+    <message>
+        <source>级</source>
+        <translation> grade</translation>
+    </message>
+</context>
+<context>
+    <name>DutyLog</name>
+    <message>
+        <source>记录</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>提醒</source>
+        <translation>Alert</translation>
+    </message>
+    <message>
+        <source>系统</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <source>交接班</source>
+        <translation>Handover</translation>
+    </message>
+    <message>
+        <source>更正</source>
+        <translation>Correction</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>值班员</source>
+        <translation>Officer</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>事件</source>
+        <translation>Incident</translation>
+    </message>
+    <message>
+        <source>已被日志 #{id} 更正</source>
+        <translation>Corrected by log entry #{id}</translation>
+    </message>
+    <message>
+        <source>更正日志 #{id}</source>
+        <translation>Corrects log entry #{id}</translation>
+    </message>
+    <message>
+        <source>[更正 #{id}] </source>
+        <translation>[corrects #{id}] </translation>
+    </message>
+    <message>
+        <source>值班日志 #{id} 不存在</source>
+        <translation>Log entry #{id} does not exist</translation>
+    </message>
+    <message>
+        <source>事件 #{id} 不存在</source>
+        <translation>Incident #{id} does not exist</translation>
+    </message>
+    <message>
+        <source>值班日志：{text}</source>
+        <translation>Duty log: {text}</translation>
+    </message>
+</context>
+<context>
+    <name>DutyLogPane</name>
+    <message>
+        <source>搜索日志内容</source>
+        <translation>Search the log</translation>
+    </message>
+    <message>
+        <source>输入值班日志，Ctrl+Enter 记录</source>
+        <translation>Type a log entry; Ctrl+Enter records it</translation>
+    </message>
+    <message>
+        <source>关联当前事件</source>
+        <translation>Link to current incident</translation>
+    </message>
+    <message>
+        <source>记录</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>记录 (Ctrl+Enter)</source>
+        <translation>Record (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>更正</source>
+        <translation>Correct…</translation>
+    </message>
+    <message>
+        <source>更正所选日志：写一条新日志指向原日志，原日志保留</source>
+        <translation>Correct the selected entry: a new entry points at it and the original stays</translation>
+    </message>
+    <message>
+        <source>取消更正</source>
+        <translation>Cancel correction</translation>
+    </message>
+    <message>
+        <source>共 {n} 条</source>
+        <translation>{n} entries</translation>
+    </message>
+    <message>
+        <source>关联当前事件 #{id}</source>
+        <translation>Link to current incident #{id}</translation>
+    </message>
+    <message>
+        <source>更正日志 #{id}：写出正确内容后点“保存更正”</source>
+        <translation>Correcting log entry #{id}: write the correct text, then click “Save correction”</translation>
+    </message>
+    <message>
+        <source>保存更正</source>
+        <translation>Save correction</translation>
+    </message>
+    <message>
+        <source>请先输入日志内容</source>
+        <translation>Type the log entry first</translation>
+    </message>
+    <message>
+        <source>更正内容与原日志相同</source>
+        <translation>The correction is the same as the original</translation>
+    </message>
+    <message>
+        <source>已更正日志 #{id}</source>
+        <translation>Log entry #{id} corrected</translation>
+    </message>
+    <message>
+        <source>已记录</source>
+        <translation>Recorded</translation>
+    </message>
+</context>
+<context>
+    <name>DutyStatusBar</name>
+    <message>
+        <source>当前班次：—</source>
+        <translation>Shift: —</translation>
+    </message>
+    <message>
+        <source>设备：未配置设备</source>
+        <translation>Devices: none configured</translation>
+    </message>
+    <message>
+        <source>设备状态（尚未配置任何设备）</source>
+        <translation>Device health (no devices configured yet)</translation>
+    </message>
+    <message>
+        <source>数据库：{name}</source>
+        <translation>Database: {name}</translation>
+    </message>
+    <message>
+        <source>北京时间 {now}</source>
+        <translation>Beijing time {now}</translation>
+    </message>
+    <message>
+        <source>当前班次：未排班</source>
+        <translation>Shift: none on the roster</translation>
+    </message>
+    <message>
+        <source>值班员：{officers}&#x3000;带班领导：{leaders}</source>
+        <translation>Officers: {officers}&#x3000;Leader on duty: {leaders}</translation>
+    </message>
+    <message>
+        <source>班次 {start} — {end}</source>
+        <translation>Shift {start} — {end}</translation>
+    </message>
+    <message>
+        <source>当前班次：读取失败</source>
+        <translation>Shift: could not be read</translation>
+    </message>
+    <message>
+        <source>报送提醒：已超时 {overdue} · 即将到期 {soon}</source>
+        <translation>Reports: {overdue} overdue · {soon} due soon</translation>
+    </message>
+    <message>
+        <source>报送提醒：无</source>
+        <translation>Reports: no alerts</translation>
+    </message>
+    <message>
+        <source>#{id} {title} — {stage} {state}，时限 {due}</source>
+        <translation>#{id} {title} — {stage} {state}, due {due}</translation>
+    </message>
+</context>
+<context>
+    <name>Forms</name>
+    <message>
+        <source>内部错误：{msg}</source>
+        <translation>Internal error: {msg}</translation>
+    </message>
+    <message>
+        <source>数据库错误：{msg}</source>
+        <translation>Database error: {msg}</translation>
+    </message>
+</context>
+<context>
+    <name>HandoverDialog</name>
+    <message>
+        <source>交接班</source>
+        <translation>Handover</translation>
+    </message>
+    <message>
+        <source>交班人</source>
+        <translation>Outgoing officer</translation>
+    </message>
+    <message>
+        <source>接班人</source>
+        <translation>Incoming officer</translation>
+    </message>
+    <message>
+        <source>需要当面交代的其他事项</source>
+        <translation>Other matters to hand over in person</translation>
+    </message>
+    <message>
+        <source>交接说明</source>
+        <translation>Handover notes</translation>
+    </message>
+    <message>
+        <source>开始交接</source>
+        <translation>Start handover</translation>
+    </message>
+    <message>
+        <source>开始后列出全部未结事件、待报送报告和待办批示；接班人须当面逐项确认，全部确认后才能完成交接。</source>
+        <translation>Starting lists every open incident, owed report and pending instruction; the incoming officer acknowledges each in person, and the handover completes only when all are acknowledged.</translation>
+    </message>
+    <message>
+        <source>接班人确认</source>
+        <translation>Incoming officer&apos;s acknowledgement</translation>
+    </message>
+    <message>
+        <source>交接事项</source>
+        <translation>Handover items</translation>
+    </message>
+    <message>
+        <source>确认</source>
+        <translation>Acknowledge</translation>
+    </message>
+    <message>
+        <source>取消交接</source>
+        <translation>Cancel handover</translation>
+    </message>
+    <message>
+        <source>再按一次取消交接</source>
+        <translation>Press again to cancel the handover</translation>
+    </message>
+    <message>
+        <source>完成交接</source>
+        <translation>Complete handover</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>关闭窗口；未完成的交接保留，可稍后继续</source>
+        <translation>Close the window; an unfinished handover is kept and can be resumed</translation>
+    </message>
+    <message>
+        <source>没有可选的接班人：请先在用户管理中添加值班员</source>
+        <translation>No incoming officer to choose: add duty officers in user management first</translation>
+    </message>
+    <message>
+        <source>交接班 #{id}：{out} → {inc}，开始于 {at}</source>
+        <translation>Handover #{id}: {out} → {inc}, started {at}</translation>
+    </message>
+    <message>
+        <source>交接说明：{notes}</source>
+        <translation>Notes: {notes}</translation>
+    </message>
+    <message>
+        <source>接班人 {who} 在此输入本人用户名后逐项确认</source>
+        <translation>Incoming officer {who}: type your user name here, then acknowledge each item</translation>
+    </message>
+    <message>
+        <source>事件</source>
+        <translation>Incident</translation>
+    </message>
+    <message>
+        <source>待报送</source>
+        <translation>Reports owed</translation>
+    </message>
+    <message>
+        <source>待办批示</source>
+        <translation>Pending instructions</translation>
+    </message>
+    <message>
+        <source>没有未结事项</source>
+        <translation>Nothing open</translation>
+    </message>
+    <message>
+        <source>还有 {n} 项未确认</source>
+        <translation>{n} items not acknowledged</translation>
+    </message>
+    <message>
+        <source>全部 {n} 项已确认</source>
+        <translation>All {n} items acknowledged</translation>
+    </message>
+    <message>
+        <source>{who} {at}</source>
+        <translation>{who} {at}</translation>
+    </message>
+    <message>
+        <source>交接开始：共 {n} 项，请接班人逐项确认</source>
+        <translation>Handover started: {n} items for the incoming officer to acknowledge</translation>
+    </message>
+    <message>
+        <source>请接班人先在此输入本人用户名</source>
+        <translation>Incoming officer: type your user name here first</translation>
+    </message>
+    <message>
+        <source>{title} {n} 项</source>
+        <translation>{title}: {n}</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;交接班完成&lt;/h3&gt;&lt;p&gt;交班人：{out}&lt;br&gt;接班人：{inc}&lt;br&gt;开始：{start}&lt;br&gt;完成：{end}&lt;/p&gt;&lt;p&gt;共 {n} 项，均已由接班人确认（{counts}）。&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Handover completed&lt;/h3&gt;&lt;p&gt;Outgoing: {out}&lt;br&gt;Incoming: {inc}&lt;br&gt;Started: {start}&lt;br&gt;Completed: {end}&lt;/p&gt;&lt;p&gt;{n} items, all acknowledged by the incoming officer ({counts}).&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>交接班记录已保存</source>
+        <translation>Handover record saved</translation>
+    </message>
+    <message>
+        <source>交接已取消</source>
+        <translation>Handover cancelled</translation>
+    </message>
+    <message>
+        <source>请改正标出的项</source>
+        <translation>Please correct the marked fields</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentBoard</name>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>全部等级</source>
+        <translation>All grades</translation>
+    </message>
+    <message>
+        <source>{numeral}级</source>
+        <translation>Grade {numeral}</translation>
+    </message>
+    <message>
+        <source>未定级</source>
+        <translation>Ungraded</translation>
+    </message>
+    <message>
+        <source>全部类别</source>
+        <translation>All categories</translation>
+    </message>
+    <message>
+        <source>全部地区</source>
+        <translation>All areas</translation>
+    </message>
+    <message>
+        <source>今天</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>近3天</source>
+        <translation>Last 3 days</translation>
+    </message>
+    <message>
+        <source>近7天</source>
+        <translation>Last 7 days</translation>
+    </message>
+    <message>
+        <source>近30天</source>
+        <translation>Last 30 days</translation>
+    </message>
+    <message>
+        <source>全部时间</source>
+        <translation>Any time</translation>
+    </message>
+    <message>
+        <source>搜索标题、地址或编号</source>
+        <translation>Search title, address or number</translation>
+    </message>
+    <message>
+        <source>没有符合条件的事件</source>
+        <translation>No incidents match</translation>
+    </message>
+    <message>
+        <source>正在加载…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>共 {n} 起</source>
+        <translation>{n} incidents</translation>
+    </message>
+    <message>
+        <source>读取失败：{message}</source>
+        <translation>Could not load: {message}</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>等级</source>
+        <translation>Grade</translation>
+    </message>
+    <message>
+        <source>事件</source>
+        <translation>Incident</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>地区</source>
+        <translation>Area</translation>
+    </message>
+    <message>
+        <source>发生时间</source>
+        <translation>Occurred</translation>
+    </message>
+    <message>
+        <source>责任人</source>
+        <translation>Owner</translation>
+    </message>
+    <message>
+        <source>报送时限</source>
+        <translation>Reports due</translation>
+    </message>
+    <message>
+        <source>无报送要求</source>
+        <translation>No reports required</translation>
+    </message>
+    <message>
+        <source>【演练】</source>
+        <translation>[EXERCISE] </translation>
+    </message>
+    <message>
+        <source>已报齐</source>
+        <translation>All sent</translation>
+    </message>
+    <message>
+        <source>超时</source>
+        <translation>overdue</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentDetail</name>
+    <message>
+        <source>在事件列表中选择一起事件</source>
+        <translation>Select an incident on the board</translation>
+    </message>
+    <message>
+        <source>责任人</source>
+        <translation>Owner</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>地区</source>
+        <translation>Area</translation>
+    </message>
+    <message>
+        <source>发生时间</source>
+        <translation>Occurred</translation>
+    </message>
+    <message>
+        <source>接报时间</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>伤亡</source>
+        <translation>Casualties</translation>
+    </message>
+    <message>
+        <source>报送</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <source>时限（北京时间）</source>
+        <translation>Due (Beijing time)</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>记录报送</source>
+        <translation>Record report sent</translation>
+    </message>
+    <message>
+        <source>报送时限</source>
+        <translation>Reports due</translation>
+    </message>
+    <message>
+        <source>未定级</source>
+        <translation>Ungraded</translation>
+    </message>
+    <message>
+        <source>定级</source>
+        <translation>Grade</translation>
+    </message>
+    <message>
+        <source>改状态</source>
+        <translation>Change status</translation>
+    </message>
+    <message>
+        <source>指定责任人</source>
+        <translation>Assign owner</translation>
+    </message>
+    <message>
+        <source>目标事件编号</source>
+        <translation>Target incident no.</translation>
+    </message>
+    <message>
+        <source>合并到…</source>
+        <translation>Merge into…</translation>
+    </message>
+    <message>
+        <source>把本事件作为重复事件并入另一起事件（两者历史都保留）</source>
+        <translation>Merge this incident into another as a duplicate (both histories are kept)</translation>
+    </message>
+    <message>
+        <source>处置</source>
+        <translation>Actions</translation>
+    </message>
+    <message>
+        <source>合并</source>
+        <translation>Merge</translation>
+    </message>
+    <message>
+        <source>时间线（北京时间）</source>
+        <translation>Timeline (Beijing time)</translation>
+    </message>
+    <message>
+        <source>【演练】</source>
+        <translation>[EXERCISE] </translation>
+    </message>
+    <message>
+        <source>（已并入 #{id}）</source>
+        <translation> (merged into #{id})</translation>
+    </message>
+    <message>
+        <source>死亡 {d}，受伤 {i}，失踪 {m}，被困 {t}</source>
+        <translation>{d} dead, {i} injured, {m} missing, {t} trapped</translation>
+    </message>
+    <message>
+        <source>记录报送：{stage}</source>
+        <translation>Record sent: {stage}</translation>
+    </message>
+    <message>
+        <source>重新打开（{status}）</source>
+        <translation>Reopen ({status})</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>已定级：{grade}</source>
+        <translation>Graded: {grade}</translation>
+    </message>
+    <message>
+        <source>状态已改为：{status}</source>
+        <translation>Status changed to: {status}</translation>
+    </message>
+    <message>
+        <source>责任人已改为：{name}</source>
+        <translation>Owner changed to: {name}</translation>
+    </message>
+    <message>
+        <source>请输入要并入的目标事件编号</source>
+        <translation>Enter the number of the incident to merge into</translation>
+    </message>
+    <message>
+        <source>已并入事件 #{id}</source>
+        <translation>Merged into incident #{id}</translation>
+    </message>
+    <message>
+        <source>已记录报送：{stage}</source>
+        <translation>Recorded as sent: {stage}</translation>
+    </message>
+</context>
+<context>
+    <name>Incidents</name>
+    <message>
+        <source>未定级</source>
+        <translation>Ungraded</translation>
+    </message>
+    <message>
+        <source>接报</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <source>核实</source>
+        <translation>Verifying</translation>
+    </message>
+    <message>
+        <source>处置中</source>
+        <translation>Responding</translation>
+    </message>
+    <message>
+        <source>已结束</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>Ⅰ级 特别重大</source>
+        <translation>Grade Ⅰ (extraordinarily serious)</translation>
+    </message>
+    <message>
+        <source>Ⅱ级 重大</source>
+        <translation>Grade Ⅱ (serious)</translation>
+    </message>
+    <message>
+        <source>Ⅲ级 较大</source>
+        <translation>Grade Ⅲ (relatively serious)</translation>
+    </message>
+    <message>
+        <source>Ⅳ级 一般</source>
+        <translation>Grade Ⅳ (ordinary)</translation>
+    </message>
+    <message>
+        <source>接报立案：{title}</source>
+        <translation>Opened from a report: {title}</translation>
+    </message>
+    <message>
+        <source>重新打开</source>
+        <translation>Reopened</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>（来自接报记录 #{id}）</source>
+        <translation> (from intake #{id})</translation>
+    </message>
+    <message>
+        <source>定级：{old} → {new}</source>
+        <translation>Grade: {old} → {new}</translation>
+    </message>
+    <message>
+        <source>已合并的事件不能再改状态</source>
+        <translation>A merged incident cannot change status</translation>
+    </message>
+    <message>
+        <source>不能与自身合并</source>
+        <translation>An incident cannot be merged with itself</translation>
+    </message>
+    <message>
+        <source>未知的事件类别 {code}</source>
+        <translation>Unknown incident category {code}</translation>
+    </message>
+    <message>
+        <source>未知的事件子类 {code}</source>
+        <translation>Unknown incident subcategory {code}</translation>
+    </message>
+    <message>
+        <source>事件 #{id} 不存在</source>
+        <translation>Incident #{id} does not exist</translation>
+    </message>
+    <message>
+        <source>事件 #{id} 已被他人修改（版本 {theirs}，您看到的是 {mine}），请刷新后再改</source>
+        <translation>Incident #{id} was changed by someone else (version {theirs}, you saw {mine}); refresh and try again</translation>
+    </message>
+    <message>
+        <source>责任人：{old} → {new}</source>
+        <translation>Owner: {old} → {new}</translation>
+    </message>
+    <message>
+        <source>作为重复事件并入 #{id}</source>
+        <translation>Merged as a duplicate into #{id}</translation>
+    </message>
+    <message>
+        <source>并入重复事件 #{id}：{title}</source>
+        <translation>Duplicate #{id} merged in: {title}</translation>
+    </message>
+    <message>
+        <source>事件 #{id} 已被他人修改，请刷新后再改</source>
+        <translation>Incident #{id} was changed by someone else; refresh and try again</translation>
+    </message>
+    <message>
+        <source>不能从“{old}”改为“{new}”</source>
+        <translation>Cannot change from “{old}” to “{new}”</translation>
+    </message>
+    <message>
+        <source>修改：{fields}</source>
+        <translation>Changed: {fields}</translation>
+    </message>
+    <message>
+        <source>事件 #{id} 已合并过</source>
+        <translation>Incident #{id} is already merged</translation>
+    </message>
+    <message>
+        <source>目标事件 #{id} 本身已被合并</source>
+        <translation>Target incident #{id} is itself merged</translation>
+    </message>
+</context>
+<context>
+    <name>Intake</name>
+    <message>
+        <source>经过</source>
+        <translation>Course</translation>
+    </message>
+    <message>
+        <source>已采取措施</source>
+        <translation>Measures taken</translation>
+    </message>
+    <message>
+        <source>发展趋势</source>
+        <translation>Trend</translation>
+    </message>
+    <message>
+        <source>已通报</source>
+        <translation>Notified</translation>
+    </message>
+    <message>
+        <source>请填写报告人或报告单位</source>
+        <translation>Enter the reporter or the reporting unit</translation>
+    </message>
+    <message>
+        <source>未知的事件类别 {code}</source>
+        <translation>Unknown incident category {code}</translation>
+    </message>
+    <message>
+        <source>补充接报 #{id}（{who}）：{title}</source>
+        <translation>Further report #{id} ({who}): {title}</translation>
+    </message>
+    <message>
+        <source>接报记录 #{id} 不存在</source>
+        <translation>Intake #{id} does not exist</translation>
+    </message>
+    <message>
+        <source>接报记录 #{id} 已处理</source>
+        <translation>Intake #{id} was already handled</translation>
+    </message>
+    <message>
+        <source>领导批示</source>
+        <translation>Leader&apos;s instructions</translation>
+    </message>
+    <message>
+        <source>事件 #{id} 不存在</source>
+        <translation>Incident #{id} does not exist</translation>
+    </message>
+</context>
+<context>
+    <name>IntakeForm</name>
+    <message>
+        <source>来报</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <source>来报方式</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <source>报告单位</source>
+        <translation>Reporting unit</translation>
+    </message>
+    <message>
+        <source>报告人</source>
+        <translation>Reporter</translation>
+    </message>
+    <message>
+        <source>职务</source>
+        <translation>Post</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>事件</source>
+        <translation>Incident</translation>
+    </message>
+    <message>
+        <source>事件标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>初判等级</source>
+        <translation>Initial grade</translation>
+    </message>
+    <message>
+        <source>北京时间</source>
+        <translation>Beijing time</translation>
+    </message>
+    <message>
+        <source>现在</source>
+        <translation>Now</translation>
+    </message>
+    <message>
+        <source>发生时间设为现在 (Ctrl+T)</source>
+        <translation>Set the time of occurrence to now (Ctrl+T)</translation>
+    </message>
+    <message>
+        <source>发生时间</source>
+        <translation>Occurred</translation>
+    </message>
+    <message>
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <source>行政区划</source>
+        <translation>Division</translation>
+    </message>
+    <message>
+        <source>乡镇、村、路名、门牌或地标</source>
+        <translation>Township, village, street, number or landmark</translation>
+    </message>
+    <message>
+        <source>经度，如 125.32</source>
+        <translation>Longitude, e.g. 125.32</translation>
+    </message>
+    <message>
+        <source>纬度，如 43.82</source>
+        <translation>Latitude, e.g. 43.82</translation>
+    </message>
+    <message>
+        <source>≈ 区划代表点，非精确位置</source>
+        <translation>≈ representative point of the division, not the exact place</translation>
+    </message>
+    <message>
+        <source>经度/纬度</source>
+        <translation>Lon/Lat</translation>
+    </message>
+    <message>
+        <source>情况</source>
+        <translation>Situation</translation>
+    </message>
+    <message>
+        <source>事件经过</source>
+        <translation>Course of events</translation>
+    </message>
+    <message>
+        <source>死亡</source>
+        <translation>Dead</translation>
+    </message>
+    <message>
+        <source>受伤</source>
+        <translation>Injured</translation>
+    </message>
+    <message>
+        <source>失踪</source>
+        <translation>Missing</translation>
+    </message>
+    <message>
+        <source>被困</source>
+        <translation>Trapped</translation>
+    </message>
+    <message>
+        <source>人员伤亡</source>
+        <translation>Casualties</translation>
+    </message>
+    <message>
+        <source>财产损失</source>
+        <translation>Losses</translation>
+    </message>
+    <message>
+        <source>已采取措施</source>
+        <translation>Measures taken</translation>
+    </message>
+    <message>
+        <source>发展趋势</source>
+        <translation>Trend</translation>
+    </message>
+    <message>
+        <source>已通报单位</source>
+        <translation>Units notified</translation>
+    </message>
+    <message>
+        <source>批示</source>
+        <translation>Instructions</translation>
+    </message>
+    <message>
+        <source>领导批示</source>
+        <translation>Leader&apos;s instructions</translation>
+    </message>
+    <message>
+        <source>办理情况</source>
+        <translation>Handling</translation>
+    </message>
+    <message>
+        <source>* 保存必填；◆ 立案还需填写</source>
+        <translation>* needed to save; ◆ also needed to open an incident</translation>
+    </message>
+    <message>
+        <source>保存接报</source>
+        <translation>Save report</translation>
+    </message>
+    <message>
+        <source>立案</source>
+        <translation>Open incident</translation>
+    </message>
+    <message>
+        <source>并入所选事件</source>
+        <translation>Attach to selected incident</translation>
+    </message>
+    <message>
+        <source>清空/新建</source>
+        <translation>Clear/New</translation>
+    </message>
+    <message>
+        <source>可能重复：</source>
+        <translation>Possible duplicates:</translation>
+    </message>
+    <message>
+        <source>再按一次清空</source>
+        <translation>Press again to clear</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>传真</source>
+        <translation>Fax</translation>
+    </message>
+    <message>
+        <source>下级报送</source>
+        <translation>Subordinate report</translation>
+    </message>
+    <message>
+        <source>监测报警</source>
+        <translation>Monitoring alarm</translation>
+    </message>
+    <message>
+        <source>来访</source>
+        <translation>Walk-in</translation>
+    </message>
+    <message>
+        <source>其他</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <source>（请选择）</source>
+        <translation>(choose)</translation>
+    </message>
+    <message>
+        <source>（市州）</source>
+        <translation>(prefecture)</translation>
+    </message>
+    <message>
+        <source>无法读取类别和行政区划：{msg}</source>
+        <translation>Cannot read categories and divisions: {msg}</translation>
+    </message>
+    <message>
+        <source>（县市区）</source>
+        <translation>(county)</translation>
+    </message>
+    <message>
+        <source>经度</source>
+        <translation>Longitude</translation>
+    </message>
+    <message>
+        <source>纬度</source>
+        <translation>Latitude</translation>
+    </message>
+    <message>
+        <source>{what}应为数字，如 125.32</source>
+        <translation>{what} must be a number, e.g. 125.32</translation>
+    </message>
+    <message>
+        <source>立案需选择事件类别</source>
+        <translation>Choose a category to open an incident</translation>
+    </message>
+    <message>
+        <source>立案需选择行政区划</source>
+        <translation>Choose a division to open an incident</translation>
+    </message>
+    <message>
+        <source>请先在“可能重复”中选择一个事件</source>
+        <translation>Choose an incident under “Possible duplicates” first</translation>
+    </message>
+    <message>
+        <source>未保存：请改正标出的 {n} 项</source>
+        <translation>Not saved: correct the {n} marked fields</translation>
+    </message>
+    <message>
+        <source>已保存 接报 #{id}</source>
+        <translation>Saved intake #{id}</translation>
+    </message>
+    <message>
+        <source>（补正后另存，原接报 #{old} 保留）</source>
+        <translation> (saved as a corrected copy; intake #{old} is kept)</translation>
+    </message>
+    <message>
+        <source>已立案 事件 #{incident}（接报 #{intake}），责任人 {owner}</source>
+        <translation>Opened incident #{incident} (intake #{intake}), owner {owner}</translation>
+    </message>
+    <message>
+        <source>接报 #{intake} 已并入 事件 #{incident}「{title}」</source>
+        <translation>Intake #{intake} attached to incident #{incident} “{title}”</translation>
+    </message>
+    <message>
+        <source>未保存：</source>
+        <translation>Not saved: </translation>
+    </message>
+    <message>
+        <source>级</source>
+        <translation> grade</translation>
+    </message>
+    <message>
+        <source>未定级</source>
+        <translation>Ungraded</translation>
+    </message>
+    <message>
+        <source>可能重复（{n}）：</source>
+        <translation>Possible duplicates ({n}):</translation>
+    </message>
+    <message>
+        <source>可能重复：无</source>
+        <translation>Possible duplicates: none</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>接报 #{id} · 接报时间 {at} · 记录人 {who}</source>
+        <translation>Intake #{id} · received {at} · recorded by {who}</translation>
+    </message>
+    <message>
+        <source>新接报 · 接报时间 {at} · 记录人 {who}</source>
+        <translation>New report · received {at} · recorded by {who}</translation>
+    </message>
+    <message>
+        <source>新接报 · 记录人 {who}</source>
+        <translation>New report · recorded by {who}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>应急值守指挥台 — {name}</source>
+        <translation>Duty Console — {name}</translation>
+    </message>
+    <message>
+        <source>【演示】</source>
+        <translation>[DEMO] </translation>
+    </message>
+    <message>
+        <source>【演练】</source>
+        <translation>[EXERCISE] </translation>
+    </message>
+    <message>
+        <source>接报</source>
+        <translation>Intake</translation>
+    </message>
+    <message>
+        <source>事件详情</source>
+        <translation>Incident detail</translation>
+    </message>
+    <message>
+        <source>值班日志</source>
+        <translation>Duty log</translation>
+    </message>
+    <message>
+        <source>文件(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>退出(&amp;X)</source>
+        <translation>E&amp;xit</translation>
+    </message>
+    <message>
+        <source>值班(&amp;D)</source>
+        <translation>&amp;Duty</translation>
+    </message>
+    <message>
+        <source>新建接报</source>
+        <translation>New report</translation>
+    </message>
+    <message>
+        <source>交接班…</source>
+        <translation>Handover…</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>视图(&amp;V)</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <source>恢复默认布局</source>
+        <translation>Restore default layout</translation>
+    </message>
+    <message>
+        <source>语言(&amp;L)</source>
+        <translation>&amp;Language</translation>
+    </message>
+    <message>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>关于</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <source>交接班已完成</source>
+        <translation>Handover completed</translation>
+    </message>
+    <message>
+        <source>界面语言将在重新启动后切换为 {name}</source>
+        <translation>The interface switches to {name} after a restart</translation>
+    </message>
+    <message>
+        <source>关于应急值守指挥台</source>
+        <translation>About Duty Console</translation>
+    </message>
+    <message>
+        <source>应急值守指挥台 Duty Console
+
+统一接报、事件跟踪、信息报送时限、值班日志与交接班。
+数据库：{url}</source>
+        <translation>Duty Console (应急值守指挥台)
+
+Unified intake, incident tracking, reporting deadlines, duty log and handover.
+Database: {url}</translation>
+    </message>
+    <message>
+        <source>接报记录已保存</source>
+        <translation>Report saved</translation>
+    </message>
+    <message>
+        <source>操作失败：{message}</source>
+        <translation>Failed: {message}</translation>
+    </message>
+</context>
+<context>
+    <name>Validation</name>
+    <message>
+        <source>必填</source>
+        <translation>Required</translation>
+    </message>
+    <message>
+        <source>时间缺少时区</source>
+        <translation>The time has no time zone</translation>
+    </message>
+    <message>
+        <source>经度和纬度需同时填写</source>
+        <translation>Give both longitude and latitude</translation>
+    </message>
+    <message>
+        <source>坐标不是有效数字</source>
+        <translation>The coordinates are not valid numbers</translation>
+    </message>
+    <message>
+        <source>行政区划代码应为 6 位数字</source>
+        <translation>A division code has 6 digits</translation>
+    </message>
+    <message>
+        <source>电话号码格式不对</source>
+        <translation>Not a valid phone number</translation>
+    </message>
+    <message>
+        <source>时间不可能早于 1949-10-01</source>
+        <translation>The time cannot be before 1949-10-01</translation>
+    </message>
+    <message>
+        <source>人数应为 0 到 1000000 的整数</source>
+        <translation>A count is a whole number from 0 to 1000000</translation>
+    </message>
+    <message>
+        <source>太长：{n} 字，最多 {limit} 字</source>
+        <translation>Too long: {n} characters, at most {limit}</translation>
+    </message>
+    <message>
+        <source>时间不能晚于现在</source>
+        <translation>The time cannot be in the future</translation>
+    </message>
+    <message>
+        <source>经度 {v} 不在中国境内 (73.4–135.1)</source>
+        <translation>Longitude {v} is outside China (73.4–135.1)</translation>
+    </message>
+    <message>
+        <source>未知的行政区划代码 {code}</source>
+        <translation>Unknown division code {code}</translation>
+    </message>
+    <message>
+        <source>纬度 {v} 不在中国境内 (3.8–53.6)</source>
+        <translation>Latitude {v} is outside China (3.8–53.6)</translation>
+    </message>
+</context>
+</TS>
