@@ -88,6 +88,16 @@ class GradeColourProxy(QIdentityProxyModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Source data plus background, foreground and font by grade and due state."""
+        if index.column() == IncidentBoardModel.COL_OCCURRED and role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            text = super().data(index, Qt.ItemDataRole.DisplayRole)
+            if role == Qt.ItemDataRole.ToolTipRole or not isinstance(text, str):
+                return text
+            # The board is about today: drop the current year to leave room for the title.
+            this_year = datetime.now(BEIJING).strftime("%Y-")
+            return text.removeprefix(this_year)
         if role not in (
             Qt.ItemDataRole.BackgroundRole,
             Qt.ItemDataRole.ForegroundRole,
@@ -235,14 +245,14 @@ class IncidentBoard(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(IncidentBoardModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
         widths = {
-            IncidentBoardModel.COL_ID: 46,
-            IncidentBoardModel.COL_GRADE: 42,
-            IncidentBoardModel.COL_CATEGORY: 100,
-            IncidentBoardModel.COL_AREA: 110,
-            IncidentBoardModel.COL_STATUS: 72,
-            IncidentBoardModel.COL_OCCURRED: 118,
-            IncidentBoardModel.COL_OWNER: 64,
-            IncidentBoardModel.COL_DUE: 150,
+            IncidentBoardModel.COL_ID: 40,
+            IncidentBoardModel.COL_GRADE: 38,
+            IncidentBoardModel.COL_CATEGORY: 96,
+            IncidentBoardModel.COL_AREA: 104,
+            IncidentBoardModel.COL_STATUS: 60,
+            IncidentBoardModel.COL_OCCURRED: 92,
+            IncidentBoardModel.COL_OWNER: 56,
+            IncidentBoardModel.COL_DUE: 146,
         }
         for column, width in widths.items():
             self.view.setColumnWidth(column, width)

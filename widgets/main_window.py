@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
         self._fit_to_screen()
         self.resizeDocks(
-            [self.intake_dock, self.detail_dock], [390, 370], Qt.Orientation.Horizontal
+            [self.intake_dock, self.detail_dock], [360, 340], Qt.Orientation.Horizontal
         )
         self.resizeDocks([self.log_dock], [250], Qt.Orientation.Vertical)
 

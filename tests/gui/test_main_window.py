@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from console.domain import DueState, Grade
 from console.models.duty_log import DutyLogModel
 from console.models.incident_board import IncidentBoardModel
 from tests._core import incident_draft
+from tests._services import run_with_timeout
 from tests.gui.conftest import OPERATOR, Seeded, seed, settle
 from widgets import i18n
 from widgets.main_window import MainWindow
@@ -341,3 +344,28 @@ def test_f9_opens_one_handover_dialog(qtbot: QtBot, window: MainWindow, ctx: App
     settle(qtbot, ctx)
     dialog.reject()
     qtbot.waitUntil(lambda: not window.findChildren(HandoverDialog))
+
+
+@pytest.mark.slow
+def test_demo_screenshot_under_xvfb(xvfb: str, tmp_path: Path) -> None:
+    """The README's picture: the real program, demo data, an X server, a PNG of the window."""
+    program = Path(sys.executable).parent / "duty-console"
+    if not program.exists():
+        pytest.skip("duty-console is not installed in this environment")
+    target = tmp_path / "main_window.png"
+    env = {
+        **os.environ,
+        "DISPLAY": xvfb,
+        "QT_QPA_PLATFORM": "xcb",
+        "XDG_DATA_HOME": str(tmp_path / "data"),  # a fresh demo database, not the user's
+    }
+    result = run_with_timeout(
+        [program, "--demo", "--screenshot", target], 120, check=False, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    data = target.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) > 50_000  # a painted window with text, not a blank frame
+    out_dir = os.environ.get("DUTY_CONSOLE_SCREENSHOT_DIR")
+    if out_dir:
+        shutil.copy(target, Path(out_dir) / target.name)
