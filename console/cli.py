@@ -287,6 +287,8 @@ def main(
             if gui is None:
                 raise CliError("图形界面不可用 (the window is not available here); see --help")
             return gui(args)
+        if args.lang == "en":
+            _install_english()
         return _run(args)
     except CliError as exc:
         return _fail(str(exc), exc.code)
@@ -349,6 +351,25 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):  # pragma: no cover - no real stdout
         pass
+
+
+_translators: list[object] = []  # kept alive for the life of the process
+
+
+def _install_english() -> None:
+    """Messages of the services in English (the window installs its own translators)."""
+    from importlib import resources
+
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    app = QCoreApplication.instance() or QCoreApplication([sys.argv[0] if sys.argv else "x"])
+    translator = QTranslator(app)
+    path = resources.files("resources") / "i18n" / "duty_console_en.qm"
+    if translator.load(str(path)):
+        app.installTranslator(translator)
+        _translators.extend((app, translator))
+    else:
+        log.warning("English translation %s missing; messages stay Chinese", path)
 
 
 def _setup_logging(verbose: int) -> None:
