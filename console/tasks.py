@@ -92,6 +92,11 @@ class TaskRunner(QObject):
         elif is_error:
             self.failed.emit(str(value))
 
+    @property
+    def closed(self) -> bool:
+        """True once shut down: no more work is accepted."""
+        return self._closed
+
     def busy(self) -> bool:
         """True while any task is queued or running."""
         return bool(self._pending)

@@ -105,11 +105,16 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         """More rows exist and none are being loaded."""
-        return not parent.isValid() and self._has_more and not self._loading
+        return (
+            not parent.isValid()
+            and self._has_more
+            and not self._loading
+            and not self._runner.closed
+        )
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         """Load the next page in the background."""
-        if parent.isValid() or not self._has_more or self._loading:
+        if not self.canFetchMore(parent):
             return
         self._load(self._rows[-1] if self._rows else None, self.PAGE, append=True)
 
@@ -137,9 +142,11 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
         self._rows = []
         self._has_more = True
         self._total = None
-        self.endResetModel()
+        # Start the first page before endResetModel: a view (or the model tester) that calls
+        # fetchMore on modelReset then sees a load in progress instead of starting a second one.
         self._loading = False
         self._load(None, self.PAGE, append=True)
+        self.endResetModel()
         self._count()
 
     def schedule_refresh(self) -> None:
@@ -156,13 +163,18 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
         self._count()
 
     def _load(self, after: RowT | None, limit: int, *, append: bool) -> None:
+        if self._runner.closed:
+            # The application is closing: a view may still ask for rows; there are none to get.
+            self._loading = False
+            return
         self._loading = True
         generation = self._generation
 
         def done(page: list[RowT]) -> None:
             if generation != self._generation:
                 return
-            self._loading = False
+            # Still "loading" while the rows go in: a view or tester that reacts to
+            # rowsAboutToBeInserted by calling fetchMore must not load this page again.
             if append:
                 if page:
                     first = len(self._rows)
@@ -172,6 +184,7 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
             else:
                 self._replace(page)
             self._has_more = len(page) >= limit
+            self._loading = False
             self.page_loaded.emit(len(self._rows))
 
         def failed(exc: BaseException) -> None:
@@ -198,6 +211,8 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
         self.endResetModel()
 
     def _count(self) -> None:
+        if self._runner.closed:
+            return
         generation = self._generation
 
         def done(total: int) -> None:
