@@ -466,6 +466,9 @@ def _read_stdin() -> str:
     if stream is None:
         raise CliError("没有标准输入 (no standard input)")
     buffer = getattr(stream, "buffer", None)
+    with contextlib.suppress(AttributeError, ValueError, OSError):
+        if stream.isatty():
+            print("从标准输入读取，Ctrl-D 结束 (reading stdin; end with Ctrl-D)", file=sys.stderr)
     try:
         if buffer is not None:
             raw = buffer.read(MAX_INPUT_BYTES + 1)
