@@ -243,7 +243,16 @@ class MainWindow(QMainWindow):
         self.refresh_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
         self.refresh_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.refresh_action.triggered.connect(self._on_refresh_action_triggered)
-        for action in (self.new_intake_action, self.handover_action, self.refresh_action):
+        self.find_action = QAction(self.tr("查找事件"), self)
+        self.find_action.setObjectName("findAction")
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self._on_find_action_triggered)
+        for action in (
+            self.new_intake_action,
+            self.handover_action,
+            self.refresh_action,
+            self.find_action,
+        ):
             self.duty_menu.addAction(action)
 
         self.view_menu = bar.addMenu(self.tr("视图(&V)"))
@@ -359,6 +368,11 @@ class MainWindow(QMainWindow):
     def _on_handover_handover_completed(self, _handover: object) -> None:
         self.statusBar().showMessage(self.tr("交接班已完成"), 10_000)
         self.status.refresh_shift()
+
+    @Slot()
+    def _on_find_action_triggered(self) -> None:
+        self.board.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.board.search_edit.selectAll()
 
     @Slot()
     def _on_refresh_action_triggered(self) -> None:

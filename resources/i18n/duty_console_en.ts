@@ -1276,6 +1276,10 @@
         <translation>Refresh</translation>
     </message>
     <message>
+        <source>查找事件</source>
+        <translation>Find incident</translation>
+    </message>
+    <message>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>

@@ -162,3 +162,37 @@ def test_new_incident_appears_after_bus_change(
     )
     qtbot.waitUntil(lambda: board.count_label.text() == "共 5 起")
     qtbot.waitUntil(lambda: "伊通河堤防管涌" in shown_titles(board))
+
+
+def test_time_range_hides_old_incidents(
+    qtbot: QtBot, board: IncidentBoard, ctx: AppContext
+) -> None:
+    from datetime import timedelta
+
+    from console.timeutil import utcnow
+    from tests._core import incident_draft
+
+    old = utcnow() - timedelta(days=10)
+    ctx.services.incidents.create(
+        ctx.actor, incident_draft(title="十天前的旧事件", occurred_at=old, received_at=old)
+    )
+    qtbot.waitUntil(lambda: "十天前的旧事件" in shown_titles(board))
+    board.time_combo.setCurrentIndex(board.time_combo.findData(7))
+    qtbot.waitUntil(lambda: board.count_label.text() == "共 4 起")
+    assert "十天前的旧事件" not in shown_titles(board)
+    board.time_combo.setCurrentIndex(board.time_combo.findData(30))
+    qtbot.waitUntil(lambda: "十天前的旧事件" in shown_titles(board))
+
+
+def test_today_starts_at_beijing_midnight(board: IncidentBoard) -> None:
+    from datetime import UTC, datetime
+
+    from console.timeutil import BEIJING
+
+    board.time_combo.setCurrentIndex(board.time_combo.findData(0))
+    since = board.current_filter().since
+    assert since is not None
+    assert since.tzinfo is UTC
+    local = since.astimezone(BEIJING)
+    assert (local.hour, local.minute, local.second) == (0, 0, 0)
+    assert local.date() == datetime.now(BEIJING).date()

@@ -369,3 +369,35 @@ def test_demo_screenshot_under_xvfb(xvfb: str, tmp_path: Path) -> None:
     out_dir = os.environ.get("DUTY_CONSOLE_SCREENSHOT_DIR")
     if out_dir:
         shutil.copy(target, Path(out_dir) / target.name)
+
+
+def test_ctrl_f_focuses_board_search(qtbot: QtBot, window: MainWindow) -> None:
+    window.activateWindow()
+    window.find_action.trigger()
+    assert window.board.search_edit.hasFocus() or window.focusWidget() is window.board.search_edit
+
+
+def test_crash_handler_logs_and_stops(caplog: pytest.LogCaptureFixture) -> None:
+    from widgets.app import CrashHandler
+
+    handler = CrashHandler()
+    try:
+        raise ValueError("boom")
+    except ValueError as exc:
+        with caplog.at_level("CRITICAL"):
+            handler(type(exc), exc, exc.__traceback__)
+    assert handler.crashed
+    assert "unhandled error" in caplog.text
+    assert "ValueError: boom" in caplog.text
+
+
+def test_every_committed_message_is_translated() -> None:
+    import xml.etree.ElementTree as ET
+
+    untranslated = []
+    for message in ET.parse(TS).getroot().iter("message"):
+        translation = message.find("translation")
+        assert translation is not None
+        if translation.get("type") == "unfinished" or not (translation.text or "").strip():
+            untranslated.append(message.findtext("source"))
+    assert untranslated == []
