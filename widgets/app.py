@@ -10,7 +10,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QThread, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -74,7 +74,8 @@ class CrashHandler:
             return  # one report is enough; the loop is already stopping
         self.crashed = True
         if issubclass(exc_type, KeyboardInterrupt):
-            QApplication.exit(130)
+            if QThread.currentThread().loopLevel() > 0:
+                QApplication.exit(130)
             return
         details = "".join(traceback.format_exception(exc_type, exc, tb))
         print(details, file=sys.stderr)
@@ -88,7 +89,9 @@ class CrashHandler:
             )
             box.setDetailedText(details)
             box.exec()
-        QApplication.exit(EXIT_CRASH)
+        if QThread.currentThread().loopLevel() > 0:
+            # Outside a running loop exit() would end the next loop at once instead.
+            QApplication.exit(EXIT_CRASH)
 
 
 def _language(ctx: AppContext | None, wanted: str | None) -> str:

@@ -73,6 +73,7 @@ class DutyLogPane(QWidget):
     """The duty log as a pane: read, search, write and correct entries."""
 
     entry_added = Signal(object)  # LogEntry, after it was committed
+    incident_requested = Signal(int)  # the operator double-clicked an entry's incident
 
     def __init__(self, ctx: AppContext, model: DutyLogModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,6 +115,7 @@ class DutyLogPane(QWidget):
         self.view.setColumnWidth(DutyLogModel.COL_KIND, 56)
         self.view.setColumnWidth(DutyLogModel.COL_INCIDENT, 56)
         self.view.selectionModel().currentRowChanged.connect(self._on_selection_current_row_changed)
+        self.view.doubleClicked.connect(self._on_view_double_clicked)
 
         self.entry_edit = QPlainTextEdit(self)
         self.entry_edit.setObjectName("logEntryEdit")
@@ -194,6 +196,12 @@ class DutyLogPane(QWidget):
     @Slot(QModelIndex, QModelIndex)
     def _on_selection_current_row_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
         self.correct_button.setEnabled(current.isValid())
+
+    @Slot(QModelIndex)
+    def _on_view_double_clicked(self, index: QModelIndex) -> None:
+        entry = self._model.row_at(self.proxy.mapToSource(index).row())
+        if entry is not None and entry.incident_id is not None:
+            self.incident_requested.emit(entry.incident_id)
 
     # -- the linked incident -------------------------------------------------------------------
 

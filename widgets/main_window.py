@@ -83,6 +83,7 @@ class AlarmBanner(QFrame):
         self._timer.setInterval(500)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._dismissed: frozenset[tuple[int, str, int, str]] = frozenset()
+        self._pending_keys: frozenset[tuple[int, str, int, str]] = frozenset()
         self.hide()
 
     def show_alarms(self, alarms: list[DueReport]) -> None:
@@ -119,7 +120,7 @@ class AlarmBanner(QFrame):
 
     @Slot()
     def _on_close_button_clicked(self) -> None:
-        self._dismissed = getattr(self, "_pending_keys", frozenset())
+        self._dismissed = self._pending_keys
         self._timer.stop()
         self.hide()
 
@@ -181,6 +182,7 @@ class MainWindow(QMainWindow):
         self.board.incident_selected.connect(self._on_board_incident_selected)
         self.detail.merged.connect(self._on_detail_merged)
         self.status.incident_requested.connect(self._on_status_incident_requested)
+        self.log_pane.incident_requested.connect(self._on_log_pane_incident_requested)
         self.banner.view_requested.connect(self._on_banner_view_requested)
         ctx.monitor.alarms_changed.connect(self._on_monitor_alarms_changed)
         ctx.runner.failed.connect(self._on_runner_failed)
@@ -432,6 +434,10 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_status_incident_requested(self, incident_id: int) -> None:
+        self.show_incident(incident_id)
+
+    @Slot(int)
+    def _on_log_pane_incident_requested(self, incident_id: int) -> None:
         self.show_incident(incident_id)
 
     @Slot(object)

@@ -401,3 +401,17 @@ def test_every_committed_message_is_translated() -> None:
         if translation.get("type") == "unfinished" or not (translation.text or "").strip():
             untranslated.append(message.findtext("source"))
     assert untranslated == []
+
+
+def test_double_click_on_linked_log_entry_opens_incident(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext, seeded: Seeded
+) -> None:
+    ctx.services.log.add(ctx.actor, "松花江水位复测", incident_id=seeded.river)
+    pane = window.log_pane
+    qtbot.waitUntil(lambda: log_texts(window)[:1] == ["松花江水位复测"])
+    index = pane.proxy.index(0, DutyLogModel.COL_TEXT)
+    rect = pane.view.visualRect(index)
+    # A view only honours a double click on the index the first click pressed.
+    qtbot.mouseClick(pane.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(pane.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: window.detail.incident_id == seeded.river)
