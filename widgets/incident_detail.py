@@ -409,7 +409,9 @@ class IncidentDetail(QWidget):
 
         self.timeline_list.clear()
         for event in view.timeline:
-            who = view.names.get(event.actor, event.actor)
+            who = view.names.get(event.actor) or (
+                self.tr("系统") if event.actor == "system" else event.actor
+            )
             entry = QListWidgetItem(f"{format_beijing(event.at)}  {who}\n{event.text}")
             entry.setData(Qt.ItemDataRole.UserRole, event.id)
             self.timeline_list.addItem(entry)

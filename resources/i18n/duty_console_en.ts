@@ -744,6 +744,10 @@
         <translation>Reopen ({status})</translation>
     </message>
     <message>
+        <source>系统</source>
+        <translation type="unfinished">System</translation>
+    </message>
+    <message>
         <source>正在保存…</source>
         <translation>Saving…</translation>
     </message>

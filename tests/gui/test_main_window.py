@@ -415,3 +415,19 @@ def test_double_click_on_linked_log_entry_opens_incident(
     qtbot.mouseClick(pane.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(pane.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: window.detail.incident_id == seeded.river)
+
+
+def test_window_on_both_databases(qtbot: QtBot, db_url: str) -> None:
+    seeded = seed(db_url)
+    ctx = build_context(db_url, operator=OPERATOR, monitor_interval_ms=3_600_000)
+    try:
+        win = open_window(qtbot, ctx)
+        qtbot.waitUntil(lambda: win.board.count_label.text() == f"共 {seeded.open_count} 起")
+        expected = "PostgreSQL" if db_url.startswith("postgresql") else "SQLite"
+        assert win.status.db_label.text() == f"数据库：{expected}"
+        win.log_pane.entry_edit.setPlainText("数据库切换演练")
+        qtbot.mouseClick(win.log_pane.add_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: log_texts(win)[:1] == ["数据库切换演练"])
+        close_window(qtbot, ctx, win)
+    finally:
+        ctx.close()
