@@ -115,6 +115,10 @@
         <translation> (overdue)</translation>
     </message>
     <message>
+        <source>已有未完成的交接班</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>交接班 #{id} 不存在</source>
         <translation>Handover #{id} does not exist</translation>
     </message>
@@ -745,7 +749,7 @@
     </message>
     <message>
         <source>系统</source>
-        <translation type="unfinished">System</translation>
+        <translation>System</translation>
     </message>
     <message>
         <source>正在保存…</source>
