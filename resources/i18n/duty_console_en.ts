@@ -116,7 +116,7 @@
     </message>
     <message>
         <source>已有未完成的交接班</source>
-        <translation type="unfinished"></translation>
+        <translation>A handover is already in progress</translation>
     </message>
     <message>
         <source>交接班 #{id} 不存在</source>
