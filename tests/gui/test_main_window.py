@@ -431,3 +431,14 @@ def test_window_on_both_databases(qtbot: QtBot, db_url: str) -> None:
         close_window(qtbot, ctx, win)
     finally:
         ctx.close()
+
+
+def test_language_from_flag_else_remembered(qtbot: QtBot, ctx: AppContext) -> None:
+    from widgets.app import _language
+
+    assert _language(ctx, None) == "zh_CN"  # nothing stored yet: Chinese
+    key = ctx.services.settings.user_key(OPERATOR, i18n.SETTING)
+    ctx.services.settings.put(key, "en")
+    assert _language(ctx, None) == "en"  # remembered
+    assert _language(ctx, "zh_CN") == "zh_CN"  # --lang wins
+    settle(qtbot, ctx)
