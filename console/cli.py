@@ -822,15 +822,8 @@ def _print_json(value: object, out: TextIO | None = None) -> None:
 def _incident_add(args: argparse.Namespace, services: Services, data: dict[str, Any]) -> int:
     intake_draft, _ = _drafts(services, data)  # raises before anything is written
     actor = _actor(args, services)
-    intake = services.intake.record(actor, intake_draft)
-    try:
-        incident = services.intake.convert(actor, intake.id)
-    except DomainError as exc:  # checked above, so only a database failure gets here
-        raise CliError(
-            f"接报记录 #{intake.id} 已保存，但未能立案 (intake #{intake.id} was saved but no "
-            f"incident was opened): {exc}",
-            _status_of(exc),
-        ) from exc
+    # One transaction: either the intake and its incident are both stored, or neither.
+    intake, incident = services.intake.record_and_convert(actor, intake_draft)
     result = _incident_json(services, incident)
     result["intake_id"] = intake.id
     _print_json(result)

@@ -8,6 +8,7 @@ is marked as an exercise: the demo database is separate from the real one.
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,7 +26,7 @@ from console.domain import (
 )
 from console.domain.drafts import IntakeDraft
 from console.services import Services
-from console.timeutil import BEIJING, utcnow
+from console.timeutil import BEIJING, clock_at, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -387,30 +388,37 @@ def _incident(
     received = now - timedelta(hours=case.hours_ago)
     occurred = received - timedelta(minutes=10 + (n * 7) % 50)
     first_grade = case.graded_from if case.graded_from else (None if case.regrade else case.grade)
-    intake = services.intake.record(
-        actor,
-        IntakeDraft(
-            channel=case.channel,
-            received_at=received,
-            reporter_unit=case.unit,
-            reporter_name=case.name,
-            reporter_title="值班员" if "局" in case.unit or "站" in case.unit else "",
-            reporter_phone=_phone(case.county, n + 1),
-            title=case.title,
-            category_code=case.category,
-            grade=first_grade,
-            occurred_at=occurred,
-            division_code=case.county,
-            lon=round(d.lon + case.dlon, 5),
-            lat=round(d.lat + case.dlat, 5),
-            address=case.address,
-            course=case.course,
-            casualties=case.casualties,
-            measures="已通知属地应急管理部门及相关单位赶赴现场处置。",
-            notified="属地党委政府、应急管理局",
-        ),
-    )
-    inc = services.intake.convert(actor, intake.id)
+
+    def then(minutes: float) -> AbstractContextManager[None]:
+        # Each step is stamped when it would have happened, so timelines read in order.
+        moment = _at(received + timedelta(minutes=minutes), 0.01, now)
+        return clock_at(lambda: moment)
+
+    with then(2):
+        intake = services.intake.record(
+            actor,
+            IntakeDraft(
+                channel=case.channel,
+                received_at=received,
+                reporter_unit=case.unit,
+                reporter_name=case.name,
+                reporter_title="值班员" if "局" in case.unit or "站" in case.unit else "",
+                reporter_phone=_phone(case.county, n + 1),
+                title=case.title,
+                category_code=case.category,
+                grade=first_grade,
+                occurred_at=occurred,
+                division_code=case.county,
+                lon=round(d.lon + case.dlon, 5),
+                lat=round(d.lat + case.dlat, 5),
+                address=case.address,
+                course=case.course,
+                casualties=case.casualties,
+                measures="已通知属地应急管理部门及相关单位赶赴现场处置。",
+                notified="属地党委政府、应急管理局",
+            ),
+        )
+        inc = services.intake.convert(actor, intake.id)
     log_at = received + timedelta(minutes=3)
     services.log.add(
         actor,
@@ -421,7 +429,8 @@ def _incident(
     )
     if case.grade != first_grade:
         reason = "经现场核实" if case.graded_from else "根据核实情况定级"
-        services.incidents.set_grade(actor, inc.id, case.grade, reason=reason)
+        with then(20):
+            services.incidents.set_grade(actor, inc.id, case.grade, reason=reason)
     path = {
         REP: [],
         VER: [VER],
@@ -429,9 +438,10 @@ def _incident(
         CLOSED: [VER, RESP, CLOSED],
     }[case.status]
     if FIRST in case.reports:
-        services.deadlines.record_sent(
-            actor, inc.id, ReportStage.FIRST, "电话+书面", f"首报：{case.title}。{case.course}"
-        )
+        with then(28):
+            services.deadlines.record_sent(
+                actor, inc.id, ReportStage.FIRST, "电话+书面", f"首报：{case.title}。{case.course}"
+            )
         services.log.add(
             actor,
             f"已向省政府总值班室报送首报：{case.title}。",
@@ -439,12 +449,15 @@ def _incident(
             at=_at(received + timedelta(minutes=30), 0.01, now),
         )
     notes = {VER: "属地核实中", RESP: "已启动应急响应，现场处置", CLOSED: "处置完毕"}
+    minutes = {VER: 40, RESP: 90, CLOSED: 360}
     for status in path:
-        services.incidents.change_status(actor, inc.id, status, note=notes[status])
+        with then(minutes[status]):
+            services.incidents.change_status(actor, inc.id, status, note=notes[status])
     if FOLLOWUP in case.reports:
-        services.deadlines.record_sent(
-            actor, inc.id, ReportStage.FOLLOWUP, "传真", f"续报：{case.title}，处置正在进行。"
-        )
+        with then(180):
+            services.deadlines.record_sent(
+                actor, inc.id, ReportStage.FOLLOWUP, "传真", f"续报：{case.title}，处置正在进行。"
+            )
     if case.status is CLOSED:
         services.log.add(
             actor,
@@ -453,7 +466,8 @@ def _incident(
             at=_at(received + timedelta(hours=6), 0.01, now),
         )
     if FINAL in case.reports:
-        services.deadlines.record_sent(
-            actor, inc.id, ReportStage.FINAL, "书面", f"终报：{case.title}，处置完毕。"
-        )
+        with then(420):
+            services.deadlines.record_sent(
+                actor, inc.id, ReportStage.FINAL, "书面", f"终报：{case.title}，处置完毕。"
+            )
     return inc.id

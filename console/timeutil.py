@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
-def utcnow() -> datetime:
-    """Return the current time as an aware UTC datetime."""
+def _system_now() -> datetime:
     return datetime.now(UTC)
+
+
+_clock: Callable[[], datetime] = _system_now
+
+
+def utcnow() -> datetime:
+    """Return the current time as an aware UTC datetime (from the clock in force)."""
+    return _clock()
+
+
+@contextmanager
+def clock_at(source: Callable[[], datetime]) -> Iterator[None]:
+    """Run a block with another clock: demo seeding and imports back-date what they write.
+
+    Not for use while other threads write: the clock is process-wide.
+    """
+    global _clock
+    previous = _clock
+    _clock = source
+    try:
+        yield
+    finally:
+        _clock = previous
 
 
 def as_utc(value: datetime) -> datetime:

@@ -118,7 +118,9 @@ def test_incident_and_log_flow(db_url: str) -> None:
     assert isinstance(first["id"], int)
     assert first["status"] == "reported"
     assert first["grade"] == "II"
-    assert first["category_code"] == "21000"
+    # A subcategory is filed under its category.
+    assert first["category_code"] == "20000"
+    assert first["subcategory_code"] == "21000"
     assert first["division_code"] == "220202"
     assert first["occurred_at"] == occurred + "+08:00"
     assert first["received_at"].endswith("+08:00")

@@ -63,7 +63,7 @@ def test_demo_covers_jilin_and_seeds_once(services: Services) -> None:
     assert len(incidents) - statuses.count(IncidentStatus.CLOSED) >= 15
     assert {i.grade.value if i.grade else None for i in incidents} >= {None, "II", "III", "IV"}
     assert len({i.source_channel for i in incidents}) >= 4
-    assert len({i.category_code for i in incidents}) >= 10
+    assert len({i.subcategory_code or i.category_code for i in incidents}) >= 10
     span = max(i.received_at for i in incidents) - min(i.received_at for i in incidents)
     assert span.days >= 3
 

@@ -44,9 +44,9 @@ def test_upgrade_on_an_empty_database_creates_every_table(engine: sa.Engine) -> 
     before, after = upgrade(engine)
 
     assert before is None
-    assert after == head_revision(engine) == "0001"
+    assert after == head_revision(engine) == "0002"
     assert _tables(engine) == SCHEMA_TABLES | {"alembic_version"}
-    assert alembic_rows(engine) == ["0001"]
+    assert alembic_rows(engine) == ["0002"]
     check_schema(engine)  # our own, current database is accepted
 
 

@@ -371,3 +371,25 @@ def test_cancelled_handover_is_gone_and_a_new_one_can_start(
         services.handover.get(handover.id)
     assert table_rows(services)["handover_item"] == []
     assert services.handover.start(OUTGOING, INCOMING).incoming == INCOMING
+
+
+def test_the_database_itself_refuses_a_second_open_handover(db_url: str) -> None:
+    """Two seats starting a handover at the same moment: the unique index stops the second."""
+    from sqlalchemy.exc import IntegrityError
+
+    from console.db import models as m
+    from console.db.session import Database
+    from console.timeutil import utcnow
+
+    db = Database.open(db_url)
+    try:
+        with db.transaction() as s:
+            s.add(m.HandoverRow(outgoing="a", incoming="b", started_at=utcnow(), status="open"))
+        with pytest.raises(IntegrityError), db.transaction() as s:
+            s.add(m.HandoverRow(outgoing="c", incoming="d", started_at=utcnow(), status="open"))
+        with db.transaction() as s:  # completed ones are not limited
+            for _ in range(2):
+                s.add(m.HandoverRow(outgoing="a", incoming="b", started_at=utcnow(),
+                                    status="completed"))
+    finally:
+        db.close()

@@ -1,4 +1,4 @@
-"""The ``duty-console`` command: the GUI layer hands itself to the CLI, which stays Qt-widget-free."""
+"""The ``duty-console`` command: the GUI layer hands itself to the Qt-widget-free CLI."""
 
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -256,6 +257,17 @@ class HandoverRow(Base):
     completed_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(16))
     notes: Mapped[str] = mapped_column(Text, default="")
+
+    # One handover at a time, even when two seats start one at the same moment.
+    __table_args__ = (
+        Index(
+            "uq_handover_one_open",
+            "status",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
 
 
 class HandoverItemRow(Base):

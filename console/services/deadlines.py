@@ -25,6 +25,7 @@ from console.domain import (
     ValidationError,
 )
 from console.services import audit, convert
+from console.services.duty_log import shift_id_at
 from console.services.reference import ReferenceService
 from console.services.validation import TEXT_MAX, Checker
 from console.timeutil import format_beijing, utcnow
@@ -334,6 +335,7 @@ class DeadlineService:
                             kind=LogKind.ALARM.value,
                             text=text,
                             incident_id=due.incident_id,
+                            shift_id=shift_id_at(s, now),
                         )
                     )
                     data = {"stage": due.stage.value, "seq": due.seq, "state": due.state.value}

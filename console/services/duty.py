@@ -7,6 +7,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from console.db import models as m
@@ -32,6 +33,7 @@ from console.domain import (
 )
 from console.services import audit, convert
 from console.services.deadlines import DeadlineService, stage_label
+from console.services.duty_log import shift_id_at
 from console.services.incidents import OPEN_STATUSES, status_label
 from console.services.validation import TEXT_MAX, Checker
 from console.timeutil import format_beijing, utcnow
@@ -297,7 +299,10 @@ class HandoverService:
                 notes=notes,
             )
             s.add(row)
-            s.flush()
+            try:
+                s.flush()
+            except IntegrityError as exc:  # another seat opened one a moment ago
+                raise ConflictError(_tr("已有未完成的交接班")) from exc
             r = m.IncidentRow
             open_rows = s.scalars(
                 select(r)
@@ -465,6 +470,7 @@ class HandoverService:
                     at=row.completed_at,
                     author=actor,
                     kind=LogKind.HANDOVER.value,
+                    shift_id=row.to_shift_id or shift_id_at(s, row.completed_at),
                     text=_tr("交接班完成：{out} → {inc}，共 {n} 项").format(
                         out=row.outgoing, inc=row.incoming, n=len(current.items)
                     ),

@@ -21,6 +21,16 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("DutyLog", text)
 
 
+def shift_id_at(s: Session, when: datetime) -> int | None:
+    """The shift on duty at ``when``, inside the caller's transaction."""
+    return s.scalar(
+        select(m.ShiftRow.id)
+        .where(m.ShiftRow.starts_at <= when, m.ShiftRow.ends_at > when)
+        .order_by(m.ShiftRow.starts_at.desc())
+        .limit(1)
+    )
+
+
 class DutyLogService:
     """Writes and pages the duty log."""
 

@@ -76,6 +76,15 @@ def grade_label(grade: Grade | None) -> str:
     }[grade]
 
 
+def division_prefix(code: str) -> str:
+    """The code prefix shared by a division and everything under it (GB/T 2260 levels)."""
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
 def apply_filter(q: Select[Any], f: IncidentFilter) -> Select[Any]:
     """Add the board's filter to a query over IncidentRow."""
     r = m.IncidentRow
@@ -97,7 +106,7 @@ def apply_filter(q: Select[Any], f: IncidentFilter) -> Select[Any]:
         )
         q = q.where(or_(r.category_code.in_(family), r.subcategory_code.in_(family)))
     if f.division_code:
-        prefix = f.division_code.rstrip("0") or f.division_code
+        prefix = division_prefix(f.division_code)
         q = q.where(r.division_code.startswith(prefix, autoescape=True))
     if f.since:
         q = q.where(r.occurred_at >= f.since)
@@ -268,9 +277,12 @@ class IncidentService:
                 row = self._load(s, incident_id, expected_version)
                 before = convert.snapshot(row)
                 change(s, row)
-                row.updated_at = utcnow()
-                s.flush()
-                audit.append(s, actor, action, "incident", row.id, before, convert.snapshot(row))
+                if s.is_modified(row):
+                    row.updated_at = utcnow()
+                    s.flush()
+                    audit.append(
+                        s, actor, action, "incident", row.id, before, convert.snapshot(row)
+                    )
                 result = convert.incident(row)
         except StaleDataError as exc:
             raise ConflictError(

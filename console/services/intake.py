@@ -84,47 +84,103 @@ class IntakeService:
         if c.errors:
             raise ValidationError(c.errors)
 
+    @staticmethod
+    def _fill(row: m.IntakeRow, draft: IntakeDraft) -> None:
+        row.channel = draft.channel.value
+        row.reporter_unit = draft.reporter_unit.strip()
+        row.reporter_name = draft.reporter_name.strip()
+        row.reporter_title = draft.reporter_title.strip()
+        row.reporter_phone = draft.reporter_phone.strip()
+        row.title = draft.title.strip()
+        row.category_code = draft.category_code or None
+        row.grade = draft.grade.value if draft.grade else None
+        row.occurred_at = draft.occurred_at
+        row.division_code = draft.division_code or None
+        row.lon = draft.lon
+        row.lat = draft.lat
+        row.address = draft.address.strip()
+        row.course = draft.course
+        row.deaths = draft.casualties.deaths
+        row.injuries = draft.casualties.injuries
+        row.missing = draft.casualties.missing
+        row.trapped = draft.casualties.trapped
+        row.losses = draft.losses
+        row.measures = draft.measures
+        row.trend = draft.trend
+        row.notified = draft.notified
+        row.leader_instructions = draft.leader_instructions
+        row.handling = draft.handling
+
+    def _record(self, s: Session, actor: str, draft: IntakeDraft) -> m.IntakeRow:
+        now = utcnow()
+        row = m.IntakeRow(
+            received_at=draft.received_at or now,
+            recorder=actor,
+            recorded_at=now,
+            status=IntakeStatus.OPEN.value,
+        )
+        self._fill(row, draft)
+        s.add(row)
+        s.flush()
+        audit.append(s, actor, "intake.record", "intake", row.id, None, convert.snapshot(row))
+        return row
+
     def record(self, actor: str, draft: IntakeDraft) -> Intake:
         """Store a received report as it was taken down; ``actor`` is the recorder."""
         self.validate(draft)
-        now = utcnow()
         with self._db.transaction() as s:
-            row = m.IntakeRow(
-                received_at=draft.received_at or now,
-                channel=draft.channel.value,
-                reporter_unit=draft.reporter_unit.strip(),
-                reporter_name=draft.reporter_name.strip(),
-                reporter_title=draft.reporter_title.strip(),
-                reporter_phone=draft.reporter_phone.strip(),
-                title=draft.title.strip(),
-                category_code=draft.category_code or None,
-                grade=draft.grade.value if draft.grade else None,
-                occurred_at=draft.occurred_at,
-                division_code=draft.division_code or None,
-                lon=draft.lon,
-                lat=draft.lat,
-                address=draft.address.strip(),
-                course=draft.course,
-                deaths=draft.casualties.deaths,
-                injuries=draft.casualties.injuries,
-                missing=draft.casualties.missing,
-                trapped=draft.casualties.trapped,
-                losses=draft.losses,
-                measures=draft.measures,
-                trend=draft.trend,
-                notified=draft.notified,
-                recorder=actor,
-                recorded_at=now,
-                leader_instructions=draft.leader_instructions,
-                handling=draft.handling,
-                status=IntakeStatus.OPEN.value,
-            )
-            s.add(row)
+            result = convert.intake(self._record(s, actor, draft))
+        self._notify("intakes")
+        return result
+
+    def update(self, actor: str, intake_id: int, draft: IntakeDraft) -> Intake:
+        """Correct an intake that is still open (before it became or joined an incident)."""
+        self.validate(draft)
+        with self._db.transaction() as s:
+            row = self._open_row(s, intake_id)
+            before = convert.snapshot(row)
+            self._fill(row, draft)
+            if draft.received_at is not None:
+                row.received_at = draft.received_at
             s.flush()
-            audit.append(s, actor, "intake.record", "intake", row.id, None, convert.snapshot(row))
+            audit.append(s, actor, "intake.update", "intake", row.id, before, convert.snapshot(row))
             result = convert.intake(row)
         self._notify("intakes")
         return result
+
+    def record_and_convert(self, actor: str, draft: IntakeDraft) -> tuple[Intake, Incident]:
+        """Record a report and open an incident from it in one transaction (all or nothing)."""
+        self.validate(draft)
+        with self._db.transaction() as s:
+            row = self._record(s, actor, draft)
+            incident = self._convert(s, actor, row)
+            intake = convert.intake(row)
+        self._notify("incidents")
+        self._notify("intakes")
+        return intake, incident
+
+    def incident_draft(self, row: m.IntakeRow, owner: str) -> IncidentDraft:
+        """The incident an intake becomes; a subcategory is filed under its category."""
+        code = row.category_code or ""
+        category = self._ref.categories().get(code)
+        parent = category.parent_code if category is not None else None
+        return IncidentDraft(
+            title=row.title,
+            category_code=parent or code,
+            subcategory_code=code if parent else None,
+            grade=convert.grade_or_none(row.grade),
+            occurred_at=row.occurred_at or row.received_at,
+            received_at=row.received_at,
+            division_code=row.division_code or "",
+            lon=row.lon,
+            lat=row.lat,
+            address=row.address,
+            casualties=convert.intake(row).casualties,
+            losses=row.losses,
+            description=_describe(row),
+            source_channel=convert.intake(row).channel,
+            owner=owner,
+        )
 
     def get(self, intake_id: int) -> Intake:
         """One intake record."""
@@ -167,35 +223,21 @@ class IntakeService:
     def convert(self, actor: str, intake_id: int) -> Incident:
         """Turn an open intake into a new incident owned by ``actor`` (首问负责制)."""
         with self._db.transaction() as s:
-            row = self._open_row(s, intake_id)
-            draft = IncidentDraft(
-                title=row.title,
-                category_code=row.category_code or "",
-                grade=convert.grade_or_none(row.grade),
-                occurred_at=row.occurred_at or row.received_at,
-                received_at=row.received_at,
-                division_code=row.division_code or "",
-                lon=row.lon,
-                lat=row.lat,
-                address=row.address,
-                casualties=convert.intake(row).casualties,
-                losses=row.losses,
-                description=_describe(row),
-                source_channel=convert.intake(row).channel,
-                owner=actor,
-            )
-            self._incidents.validate(draft)
-            incident = self._incidents.create(actor, draft, session=s, intake_id=row.id)
-            before = convert.snapshot(row)
-            row.status = IntakeStatus.CONVERTED.value
-            row.incident_id = incident.id
-            self._instruction_from(s, row, actor)
-            s.flush()
-            audit.append(
-                s, actor, "intake.convert", "intake", row.id, before, convert.snapshot(row)
-            )
+            incident = self._convert(s, actor, self._open_row(s, intake_id))
         self._notify("incidents")
         self._notify("intakes")
+        return incident
+
+    def _convert(self, s: Session, actor: str, row: m.IntakeRow) -> Incident:
+        draft = self.incident_draft(row, actor)
+        self._incidents.validate(draft)
+        incident = self._incidents.create(actor, draft, session=s, intake_id=row.id)
+        before = convert.snapshot(row)
+        row.status = IntakeStatus.CONVERTED.value
+        row.incident_id = incident.id
+        self._instruction_from(s, row, actor)
+        s.flush()
+        audit.append(s, actor, "intake.convert", "intake", row.id, before, convert.snapshot(row))
         return incident
 
     def attach(self, actor: str, intake_id: int, incident_id: int) -> Incident:

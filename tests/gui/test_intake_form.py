@@ -234,7 +234,9 @@ def test_convert_creates_an_incident_owned_by_the_actor(qtbot: QtBot, db_url: st
         assert f"已立案 事件 #{incident.id}" in form.status_text()
         stored = ctx.services.incidents.get(incident.id)
         assert stored.owner == "zhang"
-        assert stored.category_code == FLOOD
+        # The subcategory chosen on the form is filed under its category.
+        assert stored.category_code == "10000"
+        assert stored.subcategory_code == FLOOD
         assert stored.division_code == NANGUAN
         intake = form.saved_intake()
         assert intake is not None
