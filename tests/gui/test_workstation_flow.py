@@ -76,8 +76,10 @@ def test_report_to_incident_to_handover(qtbot: QtBot, flow_ctx: AppContext) -> N
         # On the board, in the grade's colour, with its first-report due time.
         model = window.board_model
         qtbot.waitUntil(
-            lambda: _board_row(model, incident.id) >= 0
-            and model.row_at(_board_row(model, incident.id)).incident.grade is Grade.II,
+            lambda: (
+                _board_row(model, incident.id) >= 0
+                and model.row_at(_board_row(model, incident.id)).incident.grade is Grade.II
+            ),
             timeout=10_000,
         )
         row = _board_row(model, incident.id)
@@ -101,8 +103,10 @@ def test_report_to_incident_to_handover(qtbot: QtBot, flow_ctx: AppContext) -> N
         with qtbot.waitSignal(pane.entry_added, timeout=10_000):
             pane.add_button.click()
         qtbot.waitUntil(
-            lambda: window.log_model.row_at(0) is not None
-            and window.log_model.row_at(0).text == "已通知南关区防汛指挥部组织抢险",
+            lambda: (
+                window.log_model.row_at(0) is not None
+                and window.log_model.row_at(0).text == "已通知南关区防汛指挥部组织抢险"
+            ),
             timeout=10_000,
         )
         assert window.log_model.row_at(0).incident_id == incident.id
