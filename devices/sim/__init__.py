@@ -13,4 +13,7 @@ SIMULATORS: dict[str, str] = {
     "kramer-p3000": "devices.sim.matrix:KramerP3000Sim",
     "kramer-p2000": "devices.sim.matrix:KramerP2000Sim",
     # PTZ cameras (devices/sim/ptz.py)
+    "pelco-d": "devices.sim.ptz:PelcoDSim",
+    "pelco-p": "devices.sim.ptz:PelcoPSim",
+    "visca": "devices.sim.ptz:ViscaSim",
 }
