@@ -185,6 +185,9 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
             _remember_language(ctx, lang)
         else:
             translators = i18n.install_translator(app, lang)
+        # Qt appends the display name to window titles: it must be in the chosen language too.
+        app.setApplicationDisplayName(QApplication.translate("App", "应急值守指挥台"))
+        ctx.services.reference.set_language("en" if lang == "en" else "zh")
         from widgets.main_window import MainWindow
 
         window = MainWindow(ctx)

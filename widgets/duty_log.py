@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QFont, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -112,8 +112,14 @@ class DutyLogPane(QWidget):
         header.setSectionResizeMode(DutyLogModel.COL_TEXT, QHeaderView.ResizeMode.Stretch)
         self.view.setColumnWidth(DutyLogModel.COL_TIME, 150)
         self.view.setColumnWidth(DutyLogModel.COL_AUTHOR, 80)
-        self.view.setColumnWidth(DutyLogModel.COL_KIND, 56)
+        self.view.setColumnWidth(DutyLogModel.COL_KIND, 64)
         self.view.setColumnWidth(DutyLogModel.COL_INCIDENT, 56)
+        self.empty_label = QLabel(self.view.viewport())
+        self.empty_label.setObjectName("logEmptyLabel")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet("color: #777;")
+        self.empty_label.hide()
         self.view.selectionModel().currentRowChanged.connect(self._on_selection_current_row_changed)
         self.view.doubleClicked.connect(self._on_view_double_clicked)
 
@@ -155,22 +161,31 @@ class DutyLogPane(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)
         top.addWidget(self.count_label)
+        # The writing box and its buttons side by side: every line saved is a log row shown.
         buttons = QHBoxLayout()
-        buttons.addWidget(self.link_check)
         buttons.addStretch()
         buttons.addWidget(self.correct_button)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.add_button)
+        side = QVBoxLayout()
+        side.addWidget(self.link_check)
+        side.addLayout(buttons)
+        side.addStretch()
+        writing = QHBoxLayout()
+        writing.addWidget(self.entry_edit, 1)
+        writing.addLayout(side)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(4)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.mode_label)
-        layout.addWidget(self.entry_edit)
-        layout.addLayout(buttons)
+        layout.addLayout(writing)
         layout.addWidget(self.message_label)
 
         model.total_changed.connect(self._on_model_total_changed)
+        model.page_loaded.connect(self._update_empty_state)
+        model.modelReset.connect(self._update_empty_state)
         ctx.bus.changed.connect(self._on_bus_changed)
         model.reload()
 
@@ -187,6 +202,23 @@ class DutyLogPane(QWidget):
     @Slot(int)
     def _on_model_total_changed(self, total: int) -> None:
         self.count_label.setText(self.tr("共 {n} 条").format(n=total))
+
+    @Slot()
+    def _update_empty_state(self) -> None:
+        """Say why the table is empty instead of showing a blank grid."""
+        empty = self._model.rowCount() == 0 and not self._model.loading
+        text = self.search_edit.text().strip()
+        if text:
+            self.empty_label.setText(self.tr("没有包含“{text}”的日志").format(text=text))
+        else:
+            self.empty_label.setText(self.tr("还没有值班日志：在下方输入，Ctrl+Enter 记录"))
+        self.empty_label.setGeometry(self.view.viewport().rect())
+        self.empty_label.setVisible(empty)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Keep the empty-state text centred over the table."""
+        super().resizeEvent(event)
+        self.empty_label.setGeometry(self.view.viewport().rect())
 
     @Slot(str)
     def _on_bus_changed(self, topic: str) -> None:

@@ -111,7 +111,7 @@ class HandoverDialog(QDialog):
             start,
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: palette(mid);")
+        hint.setStyleSheet("color: #555;")
         form.addRow("", hint)
         self._start_page = start
         self._stack.addWidget(start)

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QFont, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,7 +38,6 @@ from console.models.incident_board import DUE_STATE_ROLE, GRADE_ROLE, IncidentBo
 from console.models.paged import ID_ROLE
 from console.services.incidents import OPEN_STATUSES, status_label
 from console.timeutil import BEIJING
-from widgets.i18n import current_language
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +67,26 @@ def tint(colour: QColor, amount: float = TINT) -> QColor:
     return QColor(mix(colour.red()), mix(colour.green()), mix(colour.blue()))
 
 
+def _relative_luminance(colour: QColor) -> float:
+    """WCAG 2 relative luminance of an sRGB colour (0 black … 1 white)."""
+
+    def linear(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in (colour.red(), colour.green(), colour.blue()))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
 def readable_text(background: QColor) -> QColor:
-    """Black or white, whichever reads better on ``background``."""
-    r, g, b = background.red(), background.green(), background.blue()
-    luminance = 0.299 * r + 0.587 * g + 0.114 * b
-    return QColor("#000000") if luminance > 150 else QColor("#ffffff")
+    """Black or white, whichever has the higher WCAG contrast on ``background``.
+
+    Ⅱ orange and Ⅲ yellow take black text; white on them is hard to read on a bright screen.
+    """
+    lum = _relative_luminance(background)
+    on_white = 1.05 / (lum + 0.05)
+    on_black = (lum + 0.05) / 0.05
+    return QColor("#ffffff") if on_white > on_black else QColor("#000000")
 
 
 class GradeColourProxy(QIdentityProxyModel):
@@ -244,17 +258,7 @@ class IncidentBoard(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(IncidentBoardModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        widths = {
-            IncidentBoardModel.COL_ID: 40,
-            IncidentBoardModel.COL_GRADE: 38,
-            IncidentBoardModel.COL_CATEGORY: 96,
-            IncidentBoardModel.COL_AREA: 104,
-            IncidentBoardModel.COL_STATUS: 60,
-            IncidentBoardModel.COL_OCCURRED: 92,
-            IncidentBoardModel.COL_OWNER: 56,
-            IncidentBoardModel.COL_DUE: 146,
-        }
-        for column, width in widths.items():
+        for column, width in self._column_widths().items():
             self.view.setColumnWidth(column, width)
         selection = self.view.selectionModel()
         selection.currentRowChanged.connect(self._on_selection_current_row_changed)
@@ -300,6 +304,31 @@ class IncidentBoard(QWidget):
 
         self._load_reference()
         self.apply_filter()
+
+    def _column_widths(self) -> dict[int, int]:
+        """Widths that fit the words of the language in use (English ones are longer)."""
+        plain = self.view.fontMetrics()
+        bold_font = QFont(self.view.font())
+        bold_font.setBold(True)
+        bold = QFontMetrics(bold_font)
+        pad = 14  # cell margins and the grid line
+
+        def fit(metrics: QFontMetrics, *texts: str) -> int:
+            return max(metrics.horizontalAdvance(t) for t in texts) + pad
+
+        late = self._model.cell_sample_due()
+        return {
+            IncidentBoardModel.COL_ID: max(40, fit(plain, "9999")),
+            IncidentBoardModel.COL_GRADE: max(38, fit(plain, self._model.columns[1])),
+            IncidentBoardModel.COL_CATEGORY: max(96, fit(plain, "交通运输事故")),
+            IncidentBoardModel.COL_AREA: max(104, fit(plain, "长春市 南关区")),
+            IncidentBoardModel.COL_STATUS: max(
+                60, fit(plain, *(status_label(s) for s in IncidentStatus))
+            ),
+            IncidentBoardModel.COL_OCCURRED: max(92, fit(plain, "11-29 16:45")),
+            IncidentBoardModel.COL_OWNER: max(56, fit(plain, "欧阳建国")),
+            IncidentBoardModel.COL_DUE: max(146, fit(bold, late)),
+        }
 
     # -- filter --------------------------------------------------------------------------------
 
@@ -353,17 +382,16 @@ class IncidentBoard(QWidget):
         categories, divisions = result
         self._categories = categories
         blocker = [self.category_combo.blockSignals(True), self.area_combo.blockSignals(True)]
-        english = current_language() == "en"
+        ref = self._ctx.services.reference
         for cat in categories.values():
             if cat.parent_code is None:
-                self.category_combo.addItem(cat.name_en if english else cat.name, cat.code)
+                self.category_combo.addItem(ref.category_label(cat.code), cat.code)
                 for sub in categories.values():
                     if sub.parent_code == cat.code:
-                        name = sub.name_en if english else sub.name
-                        self.category_combo.addItem("　" + name, sub.code)
+                        self.category_combo.addItem("　" + ref.category_label(sub.code), sub.code)
         for div in divisions.values():
             if div.level == "prefecture":
-                self.area_combo.addItem(div.name_en if english else div.name, div.code)
+                self.area_combo.addItem(ref.division_label(div.code), div.code)
         self.category_combo.blockSignals(blocker[0])
         self.area_combo.blockSignals(blocker[1])
 

@@ -72,12 +72,13 @@ class IncidentView:
 def load_incident_view(services: Services, incident_id: int) -> IncidentView:
     """Read one incident with its labels, due reports and timeline (worker thread)."""
     incident = services.incidents.get(incident_id)
-    categories: dict[str, Category] = services.reference.categories()
-    parts = []
-    for code in (incident.category_code, incident.subcategory_code):
-        cat = categories.get(code or "")
-        if cat is not None:
-            parts.append(cat.name)
+    ref = services.reference
+    categories: dict[str, Category] = ref.categories()
+    parts = [
+        ref.category_label(code)
+        for code in (incident.category_code, incident.subcategory_code)
+        if code and code in categories
+    ]
     dues = tuple(services.deadlines.due_for([incident], utcnow()).get(incident.id, []))
     users = tuple(services.people.users())
     names = {u.username: u.display_name for u in users}

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -123,7 +124,7 @@ class IntakeForm(QWidget):
 
         self.header_label = QLabel(self)
         self.header_label.setWordWrap(True)
-        self.header_label.setStyleSheet("color: palette(mid);")
+        self.header_label.setStyleSheet("color: #555;")
         outer.addWidget(self.header_label)
 
         scroll = QScrollArea(self)
@@ -162,6 +163,10 @@ class IntakeForm(QWidget):
         self.category_combo.setMinimumContentsLength(8)
         self._row(self.tr("类别"), "category", self.category_combo, convert_required=True)
         self.grade_combo = QComboBox(body)
+        self.grade_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.grade_combo.setMinimumContentsLength(8)
         self.grade_combo.addItem(grade_label(None), None)
         for grade in Grade:
             self.grade_combo.addItem(grade_label(grade), grade.value)
@@ -172,7 +177,10 @@ class IntakeForm(QWidget):
         self.occurred_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.occurred_edit.setCalendarPopup(True)
         self.occurred_edit.setToolTip(self.tr("北京时间"))
-        self.now_button = QPushButton(self.tr("现在"), body)
+        # A tool button: a push button's minimum width would push the form past a narrow dock.
+        self.now_button = QToolButton(body)
+        self.now_button.setText(self.tr("现在"))
+        self.now_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.now_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.now_button.setToolTip(self.tr("发生时间设为现在 (Ctrl+T)"))
         when = QWidget(body)
@@ -191,7 +199,7 @@ class IntakeForm(QWidget):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setMinimumContentsLength(6)
+            combo.setMinimumContentsLength(4)
         area = QWidget(body)
         area_row = QHBoxLayout(area)
         area_row.setContentsMargins(0, 0, 0, 0)
@@ -254,7 +262,7 @@ class IntakeForm(QWidget):
             spin.setRange(0, _MAX_COUNT)
             spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
             spin.setAlignment(Qt.AlignmentFlag.AlignRight)
-            spin.setMinimumWidth(48)
+            spin.setMinimumWidth(40)
             label = QLabel(text, people)
             label.setBuddy(spin)
             row, col = divmod(n, 2)
@@ -278,7 +286,8 @@ class IntakeForm(QWidget):
         self.instructions_edit = self._text("leader_instructions", self.tr("领导批示"), lines=3)
         self.handling_edit = self._text("handling", self.tr("办理情况"), lines=2)
         hint = QLabel(self.tr("* 保存必填；◆ 立案还需填写"), body)
-        hint.setStyleSheet("color: palette(mid); font-size: small;")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555; font-size: small;")
         form.addRow(hint)
 
         # -- actions
@@ -486,13 +495,14 @@ class IntakeForm(QWidget):
 
     def _on_reference_loaded(self, value: tuple[dict[str, Category], dict[str, Division]]) -> None:
         self._categories, self._divisions = value
+        ref = self._ctx.services.reference
         self._loading = True
         try:
             self.category_combo.clear()
             self.category_combo.addItem(self.tr("（请选择）"), None)
             for cat in self._categories.values():
                 indent = "" if cat.parent_code is None else "　　"
-                self.category_combo.addItem(indent + cat.name, cat.code)
+                self.category_combo.addItem(indent + ref.category_label(cat.code), cat.code)
                 if cat.parent_code is None:
                     font = self.category_combo.font()
                     font.setBold(True)
@@ -502,7 +512,7 @@ class IntakeForm(QWidget):
             self.prefecture_combo.addItem(self.tr("（市州）"), None)
             for d in self._divisions.values():
                 if d.level == "prefecture":
-                    self.prefecture_combo.addItem(d.name, d.code)
+                    self.prefecture_combo.addItem(ref.division_label(d.code), d.code)
             self._fill_counties(None)
         finally:
             self._loading = False
@@ -521,7 +531,9 @@ class IntakeForm(QWidget):
         if prefecture:
             for d in self._divisions.values():
                 if d.parent_code == prefecture:
-                    self.county_combo.addItem(d.name, d.code)
+                    self.county_combo.addItem(
+                        self._ctx.services.reference.division_label(d.code), d.code
+                    )
         self.county_combo.setEnabled(prefecture is not None and not self._locked())
 
     # ------------------------------------------------------------------ public API
@@ -813,9 +825,10 @@ class IntakeForm(QWidget):
     def _set_suggestions(self, incidents: list[Incident]) -> None:
         self._suggested = list(incidents)
         self.suggestions_list.clear()
-        ref = self._divisions
+        ref = self._ctx.services.reference
         for inc in incidents:
-            where = ref[inc.division_code].name if inc.division_code in ref else inc.division_code
+            where = ref.division_name(inc.division_code) if self._divisions else inc.division_code
+            where = where or ""
             grade = inc.grade.numeral + self.tr("级") if inc.grade else self.tr("未定级")
             text = f"#{inc.id} {inc.title} · {where} · {format_beijing(inc.occurred_at)} · {grade}"
             item = QListWidgetItem(text)

@@ -39,8 +39,13 @@ GEOMETRY_KEY = "window_geometry"
 STATE_KEY = "window_state"
 STATE_VERSION = 1  # bump when docks are added or renamed: old saved layouts are then ignored
 DEFAULT_SIZE = (1600, 900)
+INTAKE_WIDTH = 340  # the intake form's labels and fields, without a horizontal scroll bar
+DETAIL_WIDTH = 330
+LOG_SHARE = 0.34  # of the window's height for the duty log by default
 BANNER_OVERDUE = "background: #d32f2f; color: white;"
 BANNER_SOON = "background: #ffb300; color: black;"
+BANNER_FLASH = "background: #fff3e0; color: black;"  # the off phase: text stays readable
+AlarmKeys = frozenset[tuple[int, str, int, str]]  # (incident, stage, seq, state) per alarm
 
 
 def _encode(data: QByteArray) -> str:
@@ -82,15 +87,30 @@ class AlarmBanner(QFrame):
         self._timer = QTimer(self)
         self._timer.setInterval(500)
         self._timer.timeout.connect(self._on_timer_timeout)
-        self._dismissed: frozenset[tuple[int, str, int, str]] = frozenset()
-        self._pending_keys: frozenset[tuple[int, str, int, str]] = frozenset()
+        self._dismissed: AlarmKeys = frozenset()
+        self._shown: AlarmKeys = frozenset()  # the alarms of the last check
         self.hide()
 
+    @property
+    def flashing(self) -> bool:
+        """True while the banner flashes to catch the eye."""
+        return self._timer.isActive()
+
     def show_alarms(self, alarms: list[DueReport]) -> None:
-        """Show a summary of ``alarms``; flash when something new came up."""
-        keys = frozenset((a.incident_id, a.stage.value, a.seq, a.state.value) for a in alarms)
+        """Show a summary of ``alarms``; flash only when an alarm came up that was not there.
+
+        The deadline monitor reports every 30 s; the same alarms again only update the text.
+        A new incident, stage or state (soon due → overdue) flashes the banner, and brings it
+        back after 知道了.
+        """
+        keys: AlarmKeys = frozenset(
+            (a.incident_id, a.stage.value, a.seq, a.state.value) for a in alarms
+        )
+        new = keys - self._shown
+        self._shown = keys
         if not alarms:
             self._timer.stop()
+            self._dismissed = frozenset()
             self.hide()
             return
         overdue = sum(1 for a in alarms if a.state is DueState.OVERDUE)
@@ -103,24 +123,30 @@ class AlarmBanner(QFrame):
         )
         if keys <= self._dismissed:
             return  # nothing new since the operator said 知道了
-        self.setStyleSheet(f"#alarmBanner {{ {self._style} }} QLabel {{ {self._style} }}")
+        if not self._timer.isActive():
+            self._apply_style(self._style)
         self.show()
-        self._flashes = 0
-        self._timer.start()
-        self._pending_keys = keys
+        if new - self._dismissed:
+            self._flashes = 0
+            self._flash_on = True
+            self._apply_style(self._style)
+            self._timer.start()
+
+    def _apply_style(self, style: str) -> None:
+        self.setStyleSheet(f"#alarmBanner {{ {style} }} QLabel {{ {style} }}")
 
     @Slot()
     def _on_timer_timeout(self) -> None:
         self._flashes += 1
         self._flash_on = not self._flash_on
-        style = self._style if self._flash_on or self._flashes > 10 else "background: #fff3e0;"
-        self.setStyleSheet(f"#alarmBanner {{ {style} }} QLabel {{ {style} }}")
+        style = self._style if self._flash_on or self._flashes > 10 else BANNER_FLASH
+        self._apply_style(style)
         if self._flashes > 10:
             self._timer.stop()
 
     @Slot()
     def _on_close_button_clicked(self) -> None:
-        self._dismissed = self._pending_keys
+        self._dismissed = self._shown
         self._timer.stop()
         self.hide()
 
@@ -170,10 +196,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.detail_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
         self._fit_to_screen()
-        self.resizeDocks(
-            [self.intake_dock, self.detail_dock], [360, 340], Qt.Orientation.Horizontal
-        )
-        self.resizeDocks([self.log_dock], [250], Qt.Orientation.Vertical)
+        self._apply_default_sizes()
 
         self.status = DutyStatusBar(ctx, self)
         self.setStatusBar(self.status)
@@ -208,6 +231,19 @@ class MainWindow(QMainWindow):
                 width = min(width, available.width())
                 height = min(height, available.height())
         self.resize(width, height)
+
+    def _apply_default_sizes(self) -> None:
+        """Dock sizes of the default layout: narrow side docks, the log a third of the height.
+
+        The board's title column gets what the side docks leave; the log shows a dozen entries.
+        """
+        self.resizeDocks(
+            [self.intake_dock, self.detail_dock],
+            [INTAKE_WIDTH, DETAIL_WIDTH],
+            Qt.Orientation.Horizontal,
+        )
+        height = round(self.height() * LOG_SHARE)
+        self.resizeDocks([self.log_dock], [height], Qt.Orientation.Vertical)
 
     def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -336,6 +372,7 @@ class MainWindow(QMainWindow):
         for dock in (self.intake_dock, self.detail_dock, self.log_dock):
             dock.setFloating(False)
             dock.show()
+        self._apply_default_sizes()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save the layout before the window goes."""

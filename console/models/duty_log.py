@@ -14,6 +14,7 @@ from console.timeutil import format_beijing
 
 CORRECTED_ROLE = int(Qt.ItemDataRole.UserRole) + 20  # True when a later entry corrects this one
 KIND_ROLE = int(Qt.ItemDataRole.UserRole) + 21
+SYSTEM_AUTHOR = "system"  # the username automatic entries (alarms, handovers) are written as
 
 
 def _tr(text: str) -> str:
@@ -67,6 +68,13 @@ class DutyLogModel(PagedTableModel[LogEntry]):
             return self._services.log.count()
         return len(self.rows)
 
+    def author_name(self, username: str) -> str:
+        """The name shown for an author: the user's display name; 系统 for automatic entries."""
+        name = self._names.get(username)
+        if name:
+            return name
+        return _tr("系统") if username == SYSTEM_AUTHOR else username
+
     def row_id(self, row: LogEntry) -> int:
         """The entry id."""
         return row.id
@@ -88,7 +96,7 @@ class DutyLogModel(PagedTableModel[LogEntry]):
         if column == self.COL_TIME:
             return format_beijing(row.at, seconds=True)
         if column == self.COL_AUTHOR:
-            return self._names.get(row.author, row.author)
+            return self.author_name(row.author)
         if column == self.COL_KIND:
             return kind_label(row.kind)
         if column == self.COL_TEXT:

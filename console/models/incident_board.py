@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 
-from console.domain import DueReport, DueState, Incident, IncidentFilter
+from console.domain import DueReport, DueState, Incident, IncidentFilter, ReportStage
 from console.models.paged import PagedTableModel
 from console.services import Services
 from console.services.deadlines import stage_label, state_label
@@ -84,17 +84,16 @@ class IncidentBoardModel(PagedTableModel[BoardRow]):
         key = (after.incident.occurred_at, after.incident.id) if after else None
         incidents = self._services.incidents.page(self._filter, key, limit)
         dues = self._services.deadlines.due_for(incidents, utcnow())
-        cats = self._services.reference.categories()
+        ref = self._services.reference
         names = {u.username: u.display_name for u in self._services.people.users()}
         rows = []
         for inc in incidents:
-            cat = cats.get(inc.subcategory_code or inc.category_code)
             d = tuple(dues.get(inc.id, ()))
             rows.append(
                 BoardRow(
                     incident=inc,
-                    category=cat.name if cat else inc.category_code,
-                    area=self._services.reference.division_name(inc.division_code),
+                    category=ref.category_label(inc.subcategory_code or inc.category_code),
+                    area=ref.division_name(inc.division_code),
                     dues=d,
                     next_due=self._services.deadlines.next_due(list(d)),
                     owner_name=names.get(inc.owner, inc.owner),
@@ -130,6 +129,10 @@ class IncidentBoardModel(PagedTableModel[BoardRow]):
                 ) or _tr("无报送要求")
             if column == self.COL_TITLE:
                 return inc.title
+            if column == self.COL_CATEGORY:
+                return row.category  # long names are elided in the column
+            if column == self.COL_AREA:
+                return row.area
             return None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
@@ -158,6 +161,10 @@ class IncidentBoardModel(PagedTableModel[BoardRow]):
                 text += " " + _tr("超时")
             return text
         return None
+
+    def cell_sample_due(self) -> str:
+        """The longest usual report-due text (续报2 11-29 16:45 超时), for sizing the column."""
+        return f"{stage_label(ReportStage.FOLLOWUP, 2)} 11-29 16:45 " + _tr("超时")
 
     def grade_text(self, row: int) -> str:
         """Grade label of a loaded row (for accessibility and tests)."""

@@ -72,6 +72,19 @@ class ReferenceService:
         self._db = db
         self._categories: dict[str, Category] | None = None
         self._divisions: dict[str, Division] | None = None
+        self._language = "zh"
+
+    @property
+    def language(self) -> str:
+        """The language labels come in: ``zh`` (default) or ``en``."""
+        return self._language
+
+    def set_language(self, language: str) -> None:
+        """Give category and division labels in ``language`` (``en``; anything else is zh)."""
+        self._language = "en" if language.lower().startswith("en") else "zh"
+
+    def _pick(self, name: str, name_en: str) -> str:
+        return name_en if self._language == "en" and name_en else name
 
     def ensure_seeded(self) -> None:
         """Fill empty reference tables from the shipped data (never overwrites)."""
@@ -149,18 +162,33 @@ class ReferenceService:
             return None
         return code in divisions
 
+    def category_label(self, code: str | None) -> str:
+        """A category's name in the chosen language (the code itself when unknown)."""
+        if not code:
+            return ""
+        cat = self.categories().get(code)
+        return self._pick(cat.name, cat.name_en) if cat is not None else code
+
+    def division_label(self, code: str | None) -> str:
+        """One division's own name in the chosen language (南关区 / Nanguan Qu)."""
+        if not code:
+            return ""
+        d = self.divisions().get(code)
+        return self._pick(d.name, d.name_en) if d is not None else code
+
     def division_name(self, code: str | None) -> str:
-        """A readable name: the county with its prefecture (长春市 南关区)."""
+        """The county with its prefecture, in the chosen language (长春市 南关区)."""
         if not code:
             return ""
         divisions = self.divisions()
         d = divisions.get(code)
         if d is None:
             return code
+        own = self._pick(d.name, d.name_en)
         parent = divisions.get(d.parent_code or "")
         if parent is not None and parent.level != "province":
-            return f"{parent.name} {d.name}"
-        return d.name
+            return f"{self._pick(parent.name, parent.name_en)} {own}"
+        return own
 
     def rules(self) -> list[ReportRule]:
         """The reporting rule table."""

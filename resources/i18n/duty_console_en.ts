@@ -297,6 +297,14 @@
         <translation>{n} entries</translation>
     </message>
     <message>
+        <source>没有包含“{text}”的日志</source>
+        <translation>No log entry contains “{text}”</translation>
+    </message>
+    <message>
+        <source>还没有值班日志：在下方输入，Ctrl+Enter 记录</source>
+        <translation>No log entries yet: type one below, Ctrl+Enter records it</translation>
+    </message>
+    <message>
         <source>关联当前事件 #{id}</source>
         <translation>Link to current incident #{id}</translation>
     </message>
@@ -419,7 +427,7 @@
     </message>
     <message>
         <source>接班人确认</source>
-        <translation>Incoming officer&apos;s acknowledgement</translation>
+        <translation>Acknowledged by</translation>
     </message>
     <message>
         <source>交接事项</source>
@@ -463,7 +471,7 @@
     </message>
     <message>
         <source>接班人 {who} 在此输入本人用户名后逐项确认</source>
-        <translation>Incoming officer {who}: type your user name here, then acknowledge each item</translation>
+        <translation>{who}: type your user name, then tick each item</translation>
     </message>
     <message>
         <source>事件</source>
@@ -1074,11 +1082,11 @@
     </message>
     <message>
         <source>批示</source>
-        <translation>Instructions</translation>
+        <translation>Leadership</translation>
     </message>
     <message>
         <source>领导批示</source>
-        <translation>Leader&apos;s instructions</translation>
+        <translation>Instructions</translation>
     </message>
     <message>
         <source>办理情况</source>

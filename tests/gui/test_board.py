@@ -196,3 +196,20 @@ def test_today_starts_at_beijing_midnight(board: IncidentBoard) -> None:
     local = since.astimezone(BEIJING)
     assert (local.hour, local.minute, local.second) == (0, 0, 0)
     assert local.date() == datetime.now(BEIJING).date()
+
+
+@pytest.mark.parametrize(
+    ("grade", "text"),
+    [(Grade.I, "#ffffff"), (Grade.II, "#000000"), (Grade.III, "#000000"), (Grade.IV, "#ffffff")],
+)
+def test_grade_badge_text_has_the_higher_contrast(grade: Grade, text: str) -> None:
+    from widgets.incident_board import readable_text
+
+    assert readable_text(QColor(grade.colour)) == QColor(text)
+
+
+def test_long_category_and_area_have_tooltips(board: IncidentBoard, seeded: Seeded) -> None:
+    row = row_of(board, seeded.blast)
+    tip = Qt.ItemDataRole.ToolTipRole
+    assert board.proxy.index(row, IncidentBoardModel.COL_CATEGORY).data(tip) == "公共设施和设备事故"
+    assert board.proxy.index(row, IncidentBoardModel.COL_AREA).data(tip) == "长春市 南关区"

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import QApplication, QDockWidget
 from pytestqt.qtbot import QtBot
 
 from console.app import AppContext, build_context
-from console.domain import DueState, Grade
+from console.domain import DueReport, DueState, Grade, ReportStage
 from console.models.duty_log import DutyLogModel
 from console.models.incident_board import IncidentBoardModel
+from console.timeutil import utcnow
 from tests._core import incident_draft
 from tests._services import run_with_timeout
 from tests.gui.conftest import OPERATOR, Seeded, seed, settle
@@ -442,3 +443,160 @@ def test_language_from_flag_else_remembered(qtbot: QtBot, ctx: AppContext) -> No
     assert _language(ctx, None) == "en"  # remembered
     assert _language(ctx, "zh_CN") == "zh_CN"  # --lang wins
     settle(qtbot, ctx)
+
+
+def log_authors(window: MainWindow) -> list[str]:
+    proxy = window.log_pane.proxy
+    return [proxy.index(r, DutyLogModel.COL_AUTHOR).data() for r in range(proxy.rowCount())]
+
+
+def timeline_texts(window: MainWindow) -> list[str]:
+    timeline = window.detail.timeline_list
+    return [timeline.item(i).text() for i in range(timeline.count())]
+
+
+def test_automatic_entries_signed_by_system_in_log_and_timeline(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext, seeded: Seeded
+) -> None:
+    ctx.monitor.check_now()  # the overdue river report writes an alarm as the system
+    qtbot.waitUntil(lambda: "系统" in log_authors(window))
+    assert "system" not in log_authors(window)
+    window.show_incident(seeded.river)
+    qtbot.waitUntil(lambda: any("  系统\n" in t for t in timeline_texts(window)))
+    assert not any("  system\n" in t for t in timeline_texts(window))
+
+
+def _alarm(incident_id: int, state: DueState) -> DueReport:
+    return DueReport(incident_id, ReportStage.FIRST, 1, utcnow(), state, "test rules")
+
+
+def test_banner_flashes_only_for_new_alarms(qtbot: QtBot, window: MainWindow) -> None:
+    banner = window.banner
+    soon = [_alarm(1, DueState.SOON)]
+    banner.show_alarms(soon)
+    assert banner.isVisible()
+    assert banner.flashing
+    qtbot.waitUntil(lambda: not banner.flashing, timeout=10_000)
+    banner.show_alarms(soon)  # the next 30-second check finds the same alarm
+    assert not banner.flashing
+    assert banner.isVisible()
+    assert banner.label.text() == "报送提醒：0 项已超时，1 项即将到期。请及时报送。"
+    overdue = [_alarm(1, DueState.OVERDUE)]
+    banner.show_alarms(overdue)  # soon due became overdue: that is news
+    assert banner.flashing
+    assert banner.label.text() == "报送提醒：1 项已超时，0 项即将到期。请及时报送。"
+    qtbot.mouseClick(banner.close_button, Qt.MouseButton.LeftButton)
+    banner.show_alarms(overdue)
+    assert not banner.isVisible()  # dismissed, nothing new
+    banner.show_alarms([*overdue, _alarm(2, DueState.SOON)])
+    assert banner.isVisible()
+    assert banner.flashing
+    banner.show_alarms([])
+    assert not banner.isVisible()
+
+
+def test_status_indicator_follows_every_check(qtbot: QtBot, window: MainWindow) -> None:
+    window.ctx.monitor.alarms_changed.emit([_alarm(1, DueState.SOON)])
+    button = window.status.alarm_button
+    assert button.text() == "报送提醒：已超时 0 · 即将到期 1"
+    qtbot.mouseClick(window.banner.close_button, Qt.MouseButton.LeftButton)
+    window.ctx.monitor.alarms_changed.emit([_alarm(1, DueState.OVERDUE)])
+    assert button.text() == "报送提醒：已超时 1 · 即将到期 0"
+    assert "#d32f2f" in button.styleSheet()
+    window.ctx.monitor.alarms_changed.emit([])
+    assert button.text() == "报送提醒：无"
+    settle(qtbot, window.ctx)
+
+
+def _layout_shares(window: MainWindow) -> tuple[float, int, int, int]:
+    title = window.board.view.columnWidth(IncidentBoardModel.COL_TITLE)
+    return (
+        window.log_dock.height() / window.height(),
+        window.intake_dock.width(),
+        window.detail_dock.width(),
+        title,
+    )
+
+
+def test_default_layout_gives_log_a_third_and_board_title_room(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    assert (window.width(), window.height()) == (1600, 900)
+    log_share, intake, detail, title = _layout_shares(window)
+    assert 0.28 <= log_share <= 0.40
+    assert 320 <= intake <= 380
+    assert 300 <= detail <= 360
+    assert title >= 220  # about 16 Chinese characters of the incident title
+    log_view = window.log_pane.view
+    rows = log_view.viewport().height() // log_view.verticalHeader().defaultSectionSize()
+    assert rows >= 7
+
+    window.resizeDocks([window.log_dock], [120], Qt.Orientation.Vertical)
+    window.resizeDocks([window.intake_dock], [500], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: window.log_dock.height() < 200)
+    window.reset_layout_action.trigger()
+    qtbot.waitUntil(lambda: window.log_dock.height() / window.height() >= 0.28)
+    reset = _layout_shares(window)
+    assert abs(reset[0] - log_share) < 0.02
+    assert abs(reset[1] - intake) <= 4
+    assert abs(reset[2] - detail) <= 4
+
+
+def test_english_window_shows_english_categories_and_areas(
+    qtbot: QtBot, ctx: AppContext, seeded: Seeded
+) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    translators = i18n.install_translator(app, "en")
+    ctx.services.reference.set_language("en")
+    try:
+        win = open_window(qtbot, ctx)
+        docks = {d.objectName(): d.windowTitle() for d in win.findChildren(QDockWidget)}
+        assert docks == {
+            "intakeDock": "Intake",
+            "detailDock": "Incident detail",
+            "dutyLogDock": "Duty log",
+        }
+        board = win.board
+        qtbot.waitUntil(lambda: board.proxy.rowCount() == seeded.open_count)
+        row = board._model.find_row(lambda r: r.incident.id == seeded.blast)
+        category = board.proxy.index(row, IncidentBoardModel.COL_CATEGORY).data()
+        area = board.proxy.index(row, IncidentBoardModel.COL_AREA).data()
+        assert category == "Public facility and equipment accident"
+        assert area == "Changchun Shi Nanguan Qu"
+        qtbot.waitUntil(lambda: board.category_combo.count() > 1)
+        combo_texts = [board.category_combo.itemText(i) for i in range(4)]
+        assert combo_texts[:2] == ["All categories", "Natural disaster"]
+        areas = [board.area_combo.itemText(i) for i in range(board.area_combo.count())]
+        assert "Changchun Shi" in areas
+        win.show_incident(seeded.river)
+        qtbot.waitUntil(lambda: win.detail.category_value.text() == "Flood and drought")
+        assert win.detail.area_value.text().startswith("Jilin Shi Fengman Qu")
+        form = win.intake_form
+        qtbot.waitUntil(form.is_ready)
+        assert form.category_combo.itemText(1) == "Natural disaster"
+        assert form.prefecture_combo.itemText(1) == "Changchun Shi"
+        # The English labels fit the intake dock: no sideways scrolling to reach a field.
+        assert not form._scroll.horizontalScrollBar().isVisible()
+        close_window(qtbot, ctx, win)
+    finally:
+        ctx.services.reference.set_language("zh")
+        for translator in translators:
+            app.removeTranslator(translator)
+        i18n.install_translator(app, "zh_CN")
+
+
+def test_log_pane_explains_why_it_is_empty(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext
+) -> None:
+    pane = window.log_pane
+    qtbot.waitUntil(lambda: pane.empty_label.isVisible())  # a new database: no entries yet
+    assert pane.empty_label.text() == "还没有值班日志：在下方输入，Ctrl+Enter 记录"
+    ctx.services.log.add(ctx.actor, "20:00 接班，设备正常")
+    qtbot.waitUntil(lambda: log_texts(window)[:1] == ["20:00 接班，设备正常"])
+    assert not pane.empty_label.isVisible()
+    pane.search_edit.setText("没有这样的日志")
+    qtbot.waitUntil(lambda: pane.proxy.rowCount() == 0 and pane.empty_label.isVisible())
+    assert pane.empty_label.text() == "没有包含“没有这样的日志”的日志"
+    pane.search_edit.clear()
+    qtbot.waitUntil(lambda: not pane.empty_label.isVisible())
