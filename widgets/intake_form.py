@@ -650,7 +650,7 @@ class IntakeForm(QWidget):
             errors["division_code"] = self.tr("立案需选择行政区划")
         if errors:
             if self._intake is not None:
-                # The stored record cannot be edited: fix the form and store it again.
+                # Unlock the stored record: the fixes are saved onto it (intake.update).
                 self._replacing = self._intake
                 self._intake = None
                 self._set_locked(False)
@@ -712,6 +712,18 @@ class IntakeForm(QWidget):
             if then is not None:
                 then(intake)
 
+        if self._replacing is not None:
+            # The stored report is still open: correct it in place (audited), not a second one.
+            self._run(
+                True,
+                self._ctx.services.intake.update,
+                saved,
+                self._on_write_failed,
+                self._ctx.actor,
+                self._replacing.id,
+                draft,
+            )
+            return
         self._run(
             True,
             self._ctx.services.intake.record,
@@ -761,9 +773,10 @@ class IntakeForm(QWidget):
 
     def _show_saved(self, replaced: Intake | None = None) -> None:
         assert self._intake is not None
-        text = self.tr("已保存 接报 #{id}").format(id=self._intake.id)
         if replaced is not None:
-            text += self.tr("（补正后另存，原接报 #{old} 保留）").format(old=replaced.id)
+            text = self.tr("已更正 接报 #{id}").format(id=self._intake.id)
+        else:
+            text = self.tr("已保存 接报 #{id}").format(id=self._intake.id)
         self._show_status(text, ok=True)
 
     def _on_converted(self, incident: Incident) -> None:

@@ -1189,12 +1189,12 @@
         <translation>Not saved: correct the {n} marked fields</translation>
     </message>
     <message>
-        <source>已保存 接报 #{id}</source>
-        <translation>Saved intake #{id}</translation>
+        <source>已更正 接报 #{id}</source>
+        <translation>Intake #{id} corrected</translation>
     </message>
     <message>
-        <source>（补正后另存，原接报 #{old} 保留）</source>
-        <translation> (saved as a corrected copy; intake #{old} is kept)</translation>
+        <source>已保存 接报 #{id}</source>
+        <translation>Saved intake #{id}</translation>
     </message>
     <message>
         <source>已立案 事件 #{incident}（接报 #{intake}），责任人 {owner}</source>

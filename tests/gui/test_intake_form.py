@@ -384,3 +384,26 @@ def test_the_form_renders_without_cut_off_fields(
     assert image.width() == form.width()
     assert form.title_edit.width() > 200
     assert form.course_edit.height() >= form.course_edit.fontMetrics().lineSpacing() * 3
+
+
+def test_convert_without_category_unlocks_and_corrects_the_same_intake(
+    qtbot: QtBot, form: IntakeForm, ctx: AppContext
+) -> None:
+    """Saved without a category, 立案 asks for it; the fix lands on the same record."""
+    type_text(form.reporter_edit, "王建国")
+    type_text(form.title_edit, "伊通河南关段堤防管涌")
+    with qtbot.waitSignal(form.intake_saved, timeout=10_000) as saved:
+        shortcut(form, Qt.Key.Key_S)
+    first = saved.args[0]
+    shortcut(form, Qt.Key.Key_Return)  # 立案 needs a category and a division
+    qtbot.waitUntil(lambda: form.error_text("category") != "")
+    choose(form.category_combo, FLOOD)
+    choose(form.prefecture_combo, CHANGCHUN)
+    choose(form.county_combo, NANGUAN)
+    with qtbot.waitSignal(form.incident_created, timeout=10_000) as created:
+        shortcut(form, Qt.Key.Key_Return)
+    incident = created.args[0]
+    stored = ctx.services.intake.get(first.id)
+    assert stored.category_code == FLOOD
+    assert stored.incident_id == incident.id
+    assert ctx.services.intake.open_intakes() == []  # no orphaned first copy
