@@ -50,6 +50,7 @@ Control channel: one command a line on stdin, each answered on stdout by ``OK <c
 ``disconnect``       hang up: TCP clients are closed; a pty is closed and a new one opened
                      (a new ``LISTENING`` line follows, ``--link`` is moved to it)
 ``normal``           forget every misbehaviour
+``reset``            ``normal``, and a fresh device state (as if just switched on)
 ``state``            ``OK state {json}``: the device's state as ``describe()`` gives it
 ``quit``             exit
 """
@@ -332,6 +333,9 @@ class Runner:
                 self.baud = int(args[0])
             elif cmd == "normal":
                 bad.reset()
+            elif cmd == "reset":
+                bad.reset()
+                self.device = type(self.device)(self.device.profile, self.device.options)
             elif cmd == "disconnect":
                 self.hang_up()
             elif cmd == "state":
