@@ -30,6 +30,7 @@ def drop_stale_input(transport: Transport) -> None:
     except _PORT_ERRORS as exc:
         raise ConnectionLost(f"port gone while dropping stale input: {exc}") from exc
 
+
 #: What a matrix reports: output → input feeding it (0 = nothing routed).
 Routing = dict[int, int]
 

@@ -245,3 +245,34 @@ def test_unsupported_operation_is_a_device_error(sims: SimFactory) -> None:
     with pytest.raises(DeviceError, match="one to one"):
         driver.one_to_one()
     driver.close()
+
+
+def test_pty_simulator_takes_the_wire_time_of_its_baud(sims: SimFactory) -> None:
+    sim = sims.start("kramer-p3000", baud=1200)
+    driver = connect(sim, timeout=1.0)
+    started = time.monotonic()
+    driver.status(1)  # "#VID? 1\r" + "~01@VID 1>1\r\n": 21 bytes, 175 ms at 1200 baud
+    elapsed = time.monotonic() - started
+    assert 0.175 <= elapsed < 0.5
+    driver.close()
+
+
+def test_simulator_rejects_unknown_profile_and_control_command(sims: SimFactory) -> None:
+    import subprocess
+    import sys
+
+    from tests.devices.conftest import REPO
+
+    result = subprocess.run(
+        [sys.executable, "-m", "devices.sim", "no-such", "--pty"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "unknown profile 'no-such'" in result.stderr
+    sim = sims.start("dot", tcp=True, baud=0)
+    with pytest.raises(AssertionError, match="ERR unknown command 'wobble'"):
+        sim.control("wobble")
