@@ -208,6 +208,15 @@ class PtzCamera(ABC):
         with self._lock:
             self._send_preset("clear", number)
 
+    def _drop_stale_input(self) -> None:
+        """Discard late replies and noise before a new exchange.
+
+        Reads them rather than calling ``transport.reset_input()``: on a hung-up pty pyserial's
+        input flush raises ``termios.error``, which is no OSError and escapes the transport,
+        while a read fails as ConnectionLost.
+        """
+        self.transport.read_available()
+
     # ------------------------------------------------------------------ protocol hooks
 
     def _send_move(self, direction: Direction, pan_speed: int, tilt_speed: int) -> None:

@@ -42,6 +42,7 @@ class Hold:
         self._cond = threading.Condition()
         self._deadline = time.monotonic() + timeout
         self._ended = False
+        self._stopped = threading.Event()
         #: Why the hold ended: "released", "watchdog", "superseded" or None while active.
         self.ended_by: str | None = None
         #: The error the stop raised, if any.
@@ -75,15 +76,21 @@ class Hold:
             self._ended = True
             self.ended_by = reason
             self._cond.notify_all()
-        if send_stop:
-            try:
+        try:
+            if send_stop:
                 self._guard.run(self._stop)
-            except DeviceError as exc:
-                self.error = exc
-                log.warning("stop after %s (%s) failed: %s", self.what, reason, exc)
-                self._guard.report(exc)
+        except DeviceError as exc:
+            self.error = exc
+            log.warning("stop after %s (%s) failed: %s", self.what, reason, exc)
+            self._guard.report(exc)
+        finally:
+            self._stopped.set()
         if threading.current_thread() is not self._thread and self._thread.is_alive():
             self._thread.join()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until the hold ended and its stop was sent (or failed); False on timeout."""
+        return self._stopped.wait(timeout)
 
     def _watch(self) -> None:
         with self._cond:
@@ -160,12 +167,17 @@ class MoveGuard:
         hold = Hold(self, stop, what, self.hold_timeout)
         try:
             self.run(begin)
-        except DeviceError:
-            # The move may have half-happened (bytes written, reply lost): stop to be safe.
-            try:
-                self.run(stop)
-            except DeviceError as exc:
-                self.report(exc)
+        except (DeviceError, ValueError) as exc:
+            # A DeviceError: the move may have half-happened (bytes written, reply lost).
+            # A ValueError: nothing was sent, but the superseded move is still running.
+            stops = [previous._stop] if previous is not None else []
+            if isinstance(exc, DeviceError) and stop not in stops:
+                stops.append(stop)
+            for each in stops:
+                try:
+                    self.run(each)
+                except DeviceError as stop_error:
+                    self.report(stop_error)
             raise
         with self._lock:
             self._current = hold

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from typing import ClassVar
 
-from devices.errors import DeviceTimeout, ProtocolError
+from devices.errors import ConnectionLost, DeviceTimeout, ProtocolError
 from devices.ptz.pelco import SPECTRA_RESERVED_PRESETS, PelcoCamera
 from devices.transport import Transport
 
@@ -70,7 +70,7 @@ class PelcoD(PelcoCamera):
 
     def _query(self, command: int, reply_command: int, what: str) -> int:
         with self._lock:
-            self.transport.reset_input()
+            self._drop_stale_input()
             self._send(0, command)
             reply = self._read_frame()
         if reply[1] != self.address:
@@ -88,22 +88,28 @@ class PelcoD(PelcoCamera):
     def _read_frame(self) -> bytes:
         """One checked 7-byte reply frame, skipping noise before the sync byte."""
         deadline = time.monotonic() + self.reply_timeout
-        skipped = bytearray()
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise DeviceTimeout(
-                    f"Pelco-D camera {self.address} sent no reply (noise: {bytes(skipped)!r})"
-                )
-            byte = self.transport.read_exact(1, timeout=remaining)
-            if byte[0] == SYNC:
-                break
-            skipped += byte
-        rest = self.transport.read_exact(6, timeout=max(0.001, deadline - time.monotonic()))
-        reply = byte + rest
+        received = bytearray()
+        try:
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise DeviceTimeout("deadline passed")
+                byte = self.transport.read_exact(1, timeout=remaining)
+                received += byte
+                if byte[0] == SYNC:
+                    break
+            remaining = max(0.001, deadline - time.monotonic())
+            reply = byte + self.transport.read_exact(6, timeout=remaining)
+        except ConnectionLost:
+            raise
+        except DeviceTimeout:
+            raise DeviceTimeout(
+                f"Pelco-D camera {self.address} sent no reply"
+                + (f" (received {bytes(received).hex(' ').upper()})" if received else "")
+            ) from None
         if checksum(reply[1:6]) != reply[6]:
             raise ProtocolError(
-                f"Pelco-D reply {reply.hex(' ')} has a bad checksum"
+                f"Pelco-D reply {reply.hex(' ').upper()} has a bad checksum"
                 f" (expected {checksum(reply[1:6]):02X})",
                 reply=reply,
             )

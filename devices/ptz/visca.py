@@ -117,7 +117,7 @@ class Visca(PtzCamera):
         """Send ``8x payload FF``; wait for ACK then completion; raise on a VISCA error."""
         message = bytes((0x80 | self.address,)) + payload + TERMINATOR
         with self._lock:
-            self.transport.reset_input()
+            self._drop_stale_input()
             self.transport.write(message)
             self._await(message, inquiry=False)
 
@@ -125,7 +125,7 @@ class Visca(PtzCamera):
         """Send inquiry ``8x payload FF``; return the ``size`` data bytes of ``y0 50 … FF``."""
         message = bytes((0x80 | self.address,)) + payload + TERMINATOR
         with self._lock:
-            self.transport.reset_input()
+            self._drop_stale_input()
             self.transport.write(message)
             reply = self._await(message, inquiry=True)
         data = reply[2:-1]
