@@ -65,14 +65,14 @@ class Hold:
 
     def release(self) -> None:
         """The button was released: send the stop now (once). Raises the stop's DeviceError."""
-        self._end("released")
-        if self.error is not None and self.ended_by == "released":
+        if self._end("released") and self.error is not None:
             raise self.error
 
-    def _end(self, reason: str, *, send_stop: bool = True) -> None:
+    def _end(self, reason: str, *, send_stop: bool = True) -> bool:
+        """End the hold (sending the stop); False if it had already ended."""
         with self._cond:
             if self._ended:
-                return
+                return False
             self._ended = True
             self.ended_by = reason
             self._cond.notify_all()
@@ -87,6 +87,7 @@ class Hold:
             self._stopped.set()
         if threading.current_thread() is not self._thread and self._thread.is_alive():
             self._thread.join()
+        return True
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until the hold ended and its stop was sent (or failed); False on timeout."""

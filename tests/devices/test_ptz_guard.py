@@ -115,6 +115,8 @@ def test_failed_release_raises(guard, line):
     line.fail = True
     with pytest.raises(ConnectionLost):
         hold.release()
+    hold.release()  # reported once; a second release neither sends nor raises
+    assert line.sent() == [LEFT]
 
 
 def test_bad_speed_starts_nothing(guard, line):
