@@ -13,6 +13,13 @@ import serial
 
 from devices.errors import ConnectionLost, DeviceError, DeviceTimeout
 
+try:  # pyserial lets termios.error (not an OSError) out of tcflush when a port hangs up
+    import termios
+
+    _PORT_ERRORS: tuple[type[BaseException], ...] = (serial.SerialException, OSError, termios.error)
+except ImportError:  # pragma: no cover - not POSIX
+    _PORT_ERRORS = (serial.SerialException, OSError)
+
 
 @dataclass(frozen=True, slots=True)
 class SerialSettings:
@@ -86,7 +93,7 @@ class SerialTransport:
         try:
             self._port.write(data)
             self._port.flush()
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             raise ConnectionLost(f"write to {self.url} failed: {exc}") from exc
 
     def _deadline(self, timeout: float | None) -> float:
@@ -123,7 +130,7 @@ class SerialTransport:
         try:
             self._port.timeout = max(0.001, min(timeout, self.settings.timeout))
             data: bytes = self._port.read(size)
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             raise ConnectionLost(f"read from {self.url} failed: {exc}") from exc
         return data
 
@@ -132,7 +139,7 @@ class SerialTransport:
         try:
             waiting = self._port.in_waiting
             data: bytes = self._port.read(waiting) if waiting else b""
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             raise ConnectionLost(f"read from {self.url} failed: {exc}") from exc
         return data
 
@@ -140,14 +147,14 @@ class SerialTransport:
         """Drop unread input."""
         try:
             self._port.reset_input_buffer()
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             raise ConnectionLost(f"{self.url}: {exc}") from exc
 
     def close(self) -> None:
         """Close the port (idempotent)."""
         try:
             self._port.close()
-        except (serial.SerialException, OSError) as exc:  # pragma: no cover - best effort
+        except _PORT_ERRORS as exc:  # pragma: no cover - best effort
             raise DeviceError(f"closing {self.url} failed: {exc}") from exc
 
 
