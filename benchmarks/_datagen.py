@@ -454,6 +454,12 @@ def generate(
             progress(f"log {written:,}/{n_log:,}")
         seconds["log"] = time.perf_counter() - t
 
+        # Core bulk inserts bypass the mapper events that keep the text index current.
+        t = time.perf_counter()
+        progress("text index")
+        m.rebuild_search_index(conn)
+        seconds["search index"] = time.perf_counter() - t
+
     t = time.perf_counter()
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -813,127 +813,33 @@ class Variant:
     patch: Callable[[], None] | None = None
 
 
-_ENGINE: list[Any] = []  # the variants' own engine for the adaptive FTS probe
-FTS_FEW = 5000  # below this many FTS hits, drive the page from the FTS rowids
+def _patch_low_priority_counts() -> None:
+    """PagedTableModel._count as shipped, but on TaskRunner.read_low (the model is not ours)."""
+    from console.models.paged import PagedTableModel
+
+    def _count(self: Any) -> None:
+        if self._runner.closed:
+            return
+        generation = self._generation
+
+        def done(total: int) -> None:
+            if generation == self._generation:
+                self._total = total
+                self.total_changed.emit(total)
+
+        self._runner.read_low(self.count_rows, on_result=done, on_error=lambda _e: None)
+
+    PagedTableModel._count = _count  # type: ignore[method-assign]
 
 
-def _text_condition(kind: str, needle: str, fts_table: str, columns: tuple[Any, ...]) -> Any:
-    """The search condition a variant would put in the query instead of ``icontains``."""
-    from sqlalchemy import Integer, column, or_, text
-
-    if kind == "fts" and len(needle) >= 3:
-        from console.db.engine import make_engine
-
-        if not _ENGINE:
-            _ENGINE.append(make_engine(_ENGINE_URL[0]))
-        phrase = '"' + needle.replace('"', '""') + '"'
-        with _ENGINE[0].connect() as conn:
-            hits = conn.exec_driver_sql(
-                f"SELECT count(*) FROM (SELECT 1 FROM {fts_table} WHERE {fts_table} MATCH ? "
-                "LIMIT ?)",
-                (phrase, FTS_FEW),
-            ).scalar()
-        if hits is not None and hits < FTS_FEW:
-            ids = text(f"SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH :phrase")
-            return columns[0].in_(ids.bindparams(phrase=phrase).columns(column("rowid", Integer)))
-    # plain LIKE: already ASCII case-blind on SQLite, where lower() adds nothing but cost
-    return or_(*(c.contains(needle, autoescape=True) for c in columns[1:]))
-
-
-_ENGINE_URL: list[str] = []
-
-
-def _patch_search(kind: str) -> Callable[[], None]:
-    def patch() -> None:
-        from sqlalchemy import and_, func, or_, select
-        from sqlalchemy.orm import aliased
-
-        from console.db import models as m
-        from console.services import convert
-        from console.services import incidents as incidents_module
-        from console.services.duty_log import DutyLogService
-
-        original = incidents_module.apply_filter
-
-        def apply_filter(q: Any, f: Any) -> Any:
-            needle = f.text.strip()
-            q = original(q, replace(f, text=""))
-            if not needle:
-                return q
-            r = m.IncidentRow
-            cond = _text_condition(kind, needle, "bench_incident_fts", (r.id, r.title, r.address))
-            if needle.isdigit():
-                cond = or_(cond, r.id == int(needle))
-            return q.where(cond)
-
-        incidents_module.apply_filter = apply_filter
-
-        def page(
-            self: Any,
-            after: Any = None,
-            limit: int = 200,
-            incident_id: int | None = None,
-            text: str = "",
-        ) -> list[Any]:
-            # DutyLogService.page as shipped, with the variant's search condition
-            r = m.LogEntryRow
-            fix = aliased(m.LogEntryRow)
-            corrected_by = (
-                select(func.max(fix.id))
-                .where(fix.corrects_id == r.id)
-                .correlate(r)
-                .scalar_subquery()
-            )
-            q = select(r, corrected_by)
-            if incident_id is not None:
-                q = q.where(r.incident_id == incident_id)
-            if text.strip():
-                q = q.where(_text_condition(kind, text.strip(), "bench_log_fts", (r.id, r.text)))
-            if after is not None:
-                at, last = after
-                q = q.where(or_(r.at < at, and_(r.at == at, r.id < last)))
-            q = q.order_by(r.at.desc(), r.id.desc()).limit(limit)
-            with self._db.read() as s:
-                return [convert.log_entry(row, by) for row, by in s.execute(q).tuples()]
-
-        DutyLogService.page = page  # type: ignore[method-assign]
-
-    return patch
-
-
+# The earlier variants `covering` (board index with every filter column), `like` (plain LIKE on
+# SQLite) and `fts` (trigram FTS5) shipped in migration 0003 / console.services.search (with a
+# bigram index instead of trigrams, so 2-character words are served too).
 VARIANTS: dict[str, Variant] = {
-    "covering": Variant(
-        "board index that also holds every filter column, so rows the filter rejects cost no "
-        "table lookup: ix_incident_board → (merged_into_id, occurred_at, id, status, grade, "
-        "category_code, subcategory_code, division_code)",
-        create=(
-            f"CREATE INDEX {BENCH_PREFIX}incident_board_cover ON incident (merged_into_id, "
-            "occurred_at, id, status, grade, category_code, subcategory_code, division_code)",
-        ),
-        drop=(f"DROP INDEX IF EXISTS {BENCH_PREFIX}incident_board_cover",),
-    ),
-    "like": Variant(
-        "search with plain LIKE (contains) on SQLite instead of lower(x) LIKE lower(y) "
-        "(icontains); SQLite's LIKE is already case-blind for ASCII and lower() knows no more",
-        patch=_patch_search("like"),
-    ),
-    "fts": Variant(
-        "trigram FTS5 over incident(title, address) and log_entry(text); needles of 3+ "
-        f"characters with < {FTS_FEW} hits drive the page from the FTS rowids, others use "
-        "plain LIKE",
-        create=(
-            f"CREATE VIRTUAL TABLE {BENCH_PREFIX}incident_fts USING fts5(title, address, "
-            "content='incident', content_rowid='id', tokenize='trigram')",
-            f"INSERT INTO {BENCH_PREFIX}incident_fts({BENCH_PREFIX}incident_fts) VALUES('rebuild')",
-            f"CREATE VIRTUAL TABLE {BENCH_PREFIX}log_fts USING fts5(text, content='log_entry', "
-            "content_rowid='id', tokenize='trigram')",
-            f"INSERT INTO {BENCH_PREFIX}log_fts({BENCH_PREFIX}log_fts) VALUES('rebuild')",
-        ),
-        drop=(
-            f"DROP TABLE IF EXISTS {BENCH_PREFIX}incident_fts",
-            f"DROP TABLE IF EXISTS {BENCH_PREFIX}log_fts",
-        ),
-        patch=_patch_search("fts"),
+    "lowcount": Variant(
+        "row counts on TaskRunner.read_low (one worker that waits for the page loads in flight) "
+        "instead of the two readers the first pages use",
+        patch=_patch_low_priority_counts,
     ),
 }
 
@@ -955,7 +861,6 @@ def _exec_sql(url: str, statements: tuple[str, ...]) -> float:
 def apply_variants(names: list[str], url: str) -> str:
     """Create the variants' schema objects and patch the code; returns what was done."""
     done = []
-    _ENGINE_URL[:] = [url]
     for name in names:
         v = VARIANTS[name]
         if v.create:
@@ -969,9 +874,6 @@ def apply_variants(names: list[str], url: str) -> str:
 
 def teardown_variants(names: list[str], url: str) -> str:
     """Drop what the variants created, so the baseline keeps measuring the real schema."""
-    for engine in _ENGINE:
-        engine.dispose()
-    _ENGINE.clear()
     for name in names:
         v = VARIANTS[name]
         if v.drop:

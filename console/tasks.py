@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -22,8 +23,12 @@ class TaskRunner(QObject):
 
     Writes go through one worker so they commit in the order the operator made them; reads use
     two more. A write's ``on_result`` runs only after its transaction committed, so a view that
-    says "saved" from there tells the truth.
+    says "saved" from there tells the truth. Low-priority reads (row counts) run one at a time on
+    a worker of their own that first lets every queued or running read finish, so a count never
+    delays the first page the operator is waiting for.
     """
+
+    LOW_WAIT_S = 2.0  # a low-priority read waits at most this long for the readers to go idle
 
     _finished = Signal(object, object, object)  # callback, value, is_error
     failed = Signal(str)  # an error nobody handled, in words for the operator
@@ -32,6 +37,9 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._reads = ThreadPoolExecutor(read_workers, thread_name_prefix="duty-read")
         self._writes = ThreadPoolExecutor(1, thread_name_prefix="duty-write")
+        self._low = ThreadPoolExecutor(1, thread_name_prefix="duty-read-low")
+        self._reads_in_flight = 0
+        self._reads_idle = threading.Condition()
         self._pending: set[Future[Any]] = set()
         self._closed = False
         self._finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
@@ -44,7 +52,43 @@ class TaskRunner(QObject):
         on_error: ErrorCallback | None = None,
     ) -> Future[Any]:
         """Run a query in a reader thread."""
-        return self._submit(self._reads, fn, args, on_result, on_error)
+        with self._reads_idle:
+            self._reads_in_flight += 1
+
+        def counted(*a: Any) -> Any:
+            try:
+                return fn(*a)
+            finally:
+                with self._reads_idle:
+                    self._reads_in_flight -= 1
+                    self._reads_idle.notify_all()
+
+        counted.__qualname__ = getattr(fn, "__qualname__", "read")
+        try:
+            return self._submit(self._reads, counted, args, on_result, on_error)
+        except BaseException:
+            with self._reads_idle:
+                self._reads_in_flight -= 1
+            raise
+
+    def read_low(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_result: ResultCallback | None = None,
+        on_error: ErrorCallback | None = None,
+    ) -> Future[Any]:
+        """Run a query that nobody waits for (a row count) once the readers are idle."""
+
+        def when_idle(*a: Any) -> Any:
+            with self._reads_idle:
+                self._reads_idle.wait_for(
+                    lambda: self._reads_in_flight == 0 or self._closed, self.LOW_WAIT_S
+                )
+            return fn(*a)
+
+        when_idle.__qualname__ = getattr(fn, "__qualname__", "read_low")
+        return self._submit(self._low, when_idle, args, on_result, on_error)
 
     def write(
         self,
@@ -106,8 +150,11 @@ class TaskRunner(QObject):
         if self._closed:
             return
         self._closed = True
+        with self._reads_idle:
+            self._reads_idle.notify_all()
         self._writes.shutdown(wait=True)
         self._reads.shutdown(wait=True, cancel_futures=True)
+        self._low.shutdown(wait=True, cancel_futures=True)
 
 
 class DataBus(QObject):

@@ -21,6 +21,7 @@ from console.domain import (
     ValidationError,
 )
 from console.services import Services
+from console.services.incidents import OPEN_STATUSES
 from console.timeutil import utcnow
 from tests._core import (
     ACCIDENT,
@@ -536,3 +537,40 @@ def test_filters_combine(services: Services, board: dict[str, int]) -> None:
         statuses=(IncidentStatus.REPORTED,), grades=("IV",), division_code="220100", text="水位"
     )
     assert _shown(services, f) == {board["percent"]}
+
+
+def test_sqlite_board_plans_open_filters_from_the_status_index_and_rare_words_from_the_text_index(
+    sqlite_url: str,
+) -> None:
+    from sqlalchemy import event
+
+    services = Services.open(sqlite_url)
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        statements.append(statement)
+
+    event.listen(services.db.engine, "before_cursor_execute", seen)
+    try:
+        services.incidents.create(OFFICER, incident_draft(title="天池景区游客落水"))
+        open_f = IncidentFilter(statuses=OPEN_STATUSES)
+
+        statements.clear()
+        assert len(services.incidents.page(open_f)) == 1
+        assert services.incidents.count(open_f) == 1
+        plans = [s for s in statements if "FROM incident" in s]
+        assert len(plans) == 2
+        assert all("INDEXED BY ix_incident_status_occurred" in s for s in plans)
+
+        statements.clear()
+        assert len(services.incidents.page(IncidentFilter(text="天池"))) == 1
+        page_sql = statements[-1]
+        assert "incident AS incident NOT INDEXED" in page_sql
+        assert "search_incident MATCH" in page_sql
+
+        statements.clear()
+        assert len(services.incidents.page(IncidentFilter())) == 1
+        assert "INDEXED" not in statements[-1]  # the board index, newest first
+    finally:
+        event.remove(services.db.engine, "before_cursor_execute", seen)
+        services.close()

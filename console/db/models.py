@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -19,9 +20,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -140,7 +144,19 @@ class IncidentRow(Base):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own mapping
     __table_args__ = (
-        Index("ix_incident_board", "merged_into_id", "occurred_at", "id"),
+        # Covering: every board filter column is in the index, so the rows a filter rejects
+        # cost no table lookup while the board walks it newest first (benchmarks/README.md).
+        Index(
+            "ix_incident_board",
+            "merged_into_id",
+            "occurred_at",
+            "id",
+            "status",
+            "grade",
+            "category_code",
+            "subcategory_code",
+            "division_code",
+        ),
         Index("ix_incident_status_occurred", "status", "occurred_at"),
         Index("ix_incident_grade_occurred", "grade", "occurred_at"),
         Index("ix_incident_division", "division_code"),
@@ -345,3 +361,115 @@ class SettingRow(Base):
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# --------------------------------------------------------------------------- text search index
+#
+# SQLite only (PostgreSQL searches with ILIKE): FTS5 tables whose rowid is the row's id and whose
+# columns hold the text as overlapping character bigrams ("天池景区" -> "天池 池景 景区"), so
+# any needle of 2+ characters maps to a phrase of bigrams. The index only narrows candidates;
+# the services still confirm every hit with LIKE. Created and backfilled by migration 0003 and
+# kept current by the mapper events below, which fire on every ORM insert/update/delete of the
+# rows (services, deadline scans, handovers alike). Core bulk writes bypass them: call
+# ``rebuild_search_index`` after those.
+
+SEARCH_INCIDENT = "search_incident"  # rowid = incident.id; columns title, address
+SEARCH_LOG = "search_log"  # rowid = log_entry.id; column text
+SEARCH_TABLE_PREFIX = "search_"  # the FTS5 tables and their shadow tables
+
+WORD_RUN = re.compile(r"[^\W_]+")
+
+
+def search_terms(value: str | None) -> str:
+    """The text as bigrams of each run of letters/digits, space separated (one run: itself).
+
+    Runs of a single character are left out: 1-character needles are searched with LIKE.
+    """
+    if not value:
+        return ""
+    out: list[str] = []
+    for run in WORD_RUN.findall(value):
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return " ".join(out)
+
+
+def create_search_index(conn: Connection) -> None:
+    """Create the FTS5 tables (SQLite only; a no-op elsewhere)."""
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql(f"CREATE VIRTUAL TABLE {SEARCH_INCIDENT} USING fts5(title, address)")
+    conn.exec_driver_sql(f"CREATE VIRTUAL TABLE {SEARCH_LOG} USING fts5(text)")
+
+
+def rebuild_search_index(conn: Connection) -> None:
+    """Fill the FTS5 tables from incident and log_entry (after Core bulk writes; SQLite only)."""
+    if conn.dialect.name != "sqlite":
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.create_function("duty_search_terms", 1, search_terms, deterministic=True)
+    conn.exec_driver_sql(f"DELETE FROM {SEARCH_INCIDENT}")
+    conn.exec_driver_sql(
+        f"INSERT INTO {SEARCH_INCIDENT}(rowid, title, address) "
+        "SELECT id, duty_search_terms(title), duty_search_terms(address) FROM incident"
+    )
+    conn.exec_driver_sql(f"DELETE FROM {SEARCH_LOG}")
+    conn.exec_driver_sql(
+        f"INSERT INTO {SEARCH_LOG}(rowid, text) SELECT id, duty_search_terms(text) FROM log_entry"
+    )
+
+
+def _index_incident(conn: Connection, row: IncidentRow) -> None:
+    conn.execute(
+        text(f"INSERT INTO {SEARCH_INCIDENT}(rowid, title, address) VALUES (:id, :t, :a)"),
+        {"id": row.id, "t": search_terms(row.title), "a": search_terms(row.address)},
+    )
+
+
+def _unindex(conn: Connection, table: str, row_id: int) -> None:
+    conn.execute(text(f"DELETE FROM {table} WHERE rowid = :id"), {"id": row_id})
+
+
+@event.listens_for(IncidentRow, "after_insert")
+def _incident_inserted(_mapper: Mapper[Any], conn: Connection, row: IncidentRow) -> None:
+    if conn.dialect.name == "sqlite":
+        _index_incident(conn, row)
+
+
+@event.listens_for(IncidentRow, "after_update")
+def _incident_updated(_mapper: Mapper[Any], conn: Connection, row: IncidentRow) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    attrs = inspect(row).attrs
+    if attrs.title.history.has_changes() or attrs.address.history.has_changes():
+        _unindex(conn, SEARCH_INCIDENT, row.id)
+        _index_incident(conn, row)
+
+
+@event.listens_for(IncidentRow, "after_delete")
+def _incident_deleted(_mapper: Mapper[Any], conn: Connection, row: IncidentRow) -> None:
+    if conn.dialect.name == "sqlite":
+        _unindex(conn, SEARCH_INCIDENT, row.id)
+
+
+@event.listens_for(LogEntryRow, "after_insert")
+def _log_inserted(_mapper: Mapper[Any], conn: Connection, row: LogEntryRow) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.execute(
+            text(f"INSERT INTO {SEARCH_LOG}(rowid, text) VALUES (:id, :t)"),
+            {"id": row.id, "t": search_terms(row.text)},
+        )
+
+
+@event.listens_for(LogEntryRow, "after_update")
+def _log_updated(_mapper: Mapper[Any], conn: Connection, row: LogEntryRow) -> None:
+    # Entries are append-only, but an edit must not leave the index stale.
+    if conn.dialect.name == "sqlite" and inspect(row).attrs.text.history.has_changes():
+        _unindex(conn, SEARCH_LOG, row.id)
+        _log_inserted(_mapper, conn, row)
+
+
+@event.listens_for(LogEntryRow, "after_delete")
+def _log_deleted(_mapper: Mapper[Any], conn: Connection, row: LogEntryRow) -> None:
+    if conn.dialect.name == "sqlite":
+        _unindex(conn, SEARCH_LOG, row.id)

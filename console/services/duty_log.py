@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from sqlalchemy import and_, func, or_, select
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from console.db import models as m
 from console.db.session import Database
 from console.domain import EventKind, LogEntry, LogKind, NotFoundError, ValidationError
-from console.services import audit, convert
+from console.services import audit, convert, search
 from console.services.validation import TEXT_MAX, Checker
 from console.timeutil import utcnow
 
@@ -127,22 +128,40 @@ class DutyLogService:
         incident_id: int | None = None,
         text: str = "",
     ) -> list[LogEntry]:
-        """One page, newest first; ``after`` is the last (at, id) already shown."""
-        r = m.LogEntryRow
-        fix = aliased(m.LogEntryRow)
-        corrected_by = (
-            select(func.max(fix.id)).where(fix.corrects_id == r.id).correlate(r).scalar_subquery()
-        )
-        q = select(r, corrected_by)
-        if incident_id is not None:
-            q = q.where(r.incident_id == incident_id)
-        if text.strip():
-            q = q.where(r.text.icontains(text.strip(), autoescape=True))  # same on both DBs
-        if after is not None:
-            at, last = after
-            q = q.where(or_(r.at < at, and_(r.at == at, r.id < last)))
-        q = q.order_by(r.at.desc(), r.id.desc()).limit(limit)
+        """One page, newest first; ``after`` is the last (at, id) already shown.
+
+        ``text`` matches case-blind with ``%``/``_`` literal; on SQLite a selective needle is
+        looked up in the text index first (``console.services.search``).
+        """
+        needle = text.strip()
         with self._db.read() as s:
+            dialect = s.get_bind().dialect.name
+            r: Any = m.LogEntryRow
+            fts_query = None
+            if dialect == "sqlite" and needle:
+                query = search.match_query(needle)
+                if query is not None and search.selective(s, m.SEARCH_LOG, query):
+                    fts_query = query
+                    table = m.LogEntryRow.__table__
+                    r = aliased(m.LogEntryRow, search.hinted(search.ByRowid, table, "log_entry"))
+            fix = aliased(m.LogEntryRow)
+            corrected_by = (
+                select(func.max(fix.id))
+                .where(fix.corrects_id == r.id)
+                .correlate(r)
+                .scalar_subquery()
+            )
+            q = select(r, corrected_by)
+            if incident_id is not None:
+                q = q.where(r.incident_id == incident_id)
+            if needle:
+                q = q.where(search.contains(r.text, needle, dialect))
+                if fts_query is not None:
+                    q = q.where(r.id.in_(search.candidate_ids(m.SEARCH_LOG, fts_query)))
+            if after is not None:
+                at, last = after
+                q = q.where(or_(r.at < at, and_(r.at == at, r.id < last)))
+            q = q.order_by(r.at.desc(), r.id.desc()).limit(limit)
             return [convert.log_entry(row, by) for row, by in s.execute(q).tuples()]
 
     def count(self) -> int:

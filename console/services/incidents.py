@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from console.db import models as m
@@ -26,7 +26,7 @@ from console.domain import (
     ValidationError,
 )
 from console.domain.drafts import IncidentDraft
-from console.services import audit, convert
+from console.services import audit, convert, search
 from console.services.reference import ReferenceService
 from console.services.validation import NAME_MAX, TEXT_MAX, TITLE_MAX, Checker
 from console.timeutil import utcnow
@@ -85,9 +85,19 @@ def division_prefix(code: str) -> str:
     return code
 
 
-def apply_filter(q: Select[Any], f: IncidentFilter) -> Select[Any]:
-    """Add the board's filter to a query over IncidentRow."""
-    r = m.IncidentRow
+def apply_filter(
+    q: Select[Any],
+    f: IncidentFilter,
+    r: Any = m.IncidentRow,
+    *,
+    dialect: str = "",
+    fts_query: str | None = None,
+) -> Select[Any]:
+    """Add the board's filter to a query over ``r`` (IncidentRow or an alias of it).
+
+    ``dialect`` picks the text match (LIKE on "sqlite", else ILIKE); ``fts_query`` (SQLite) also
+    limits the rows to the text index's candidates, see ``console.services.search``.
+    """
     if not f.include_merged:
         q = q.where(r.merged_into_id.is_(None))
     if f.statuses:
@@ -114,15 +124,47 @@ def apply_filter(q: Select[Any], f: IncidentFilter) -> Select[Any]:
         q = q.where(r.occurred_at < f.until)
     if f.text.strip():
         needle = f.text.strip()
-        # icontains: LIKE is case-insensitive on SQLite but not on PostgreSQL; be the same on both.
         like = or_(
-            r.title.icontains(needle, autoescape=True),
-            r.address.icontains(needle, autoescape=True),
+            search.contains(r.title, needle, dialect),
+            search.contains(r.address, needle, dialect),
         )
-        if needle.isdigit():
-            like = or_(like, r.id == int(needle))
+        number = int(needle) if needle.isdigit() else None
+        if number is not None:
+            like = or_(like, r.id == number)
         q = q.where(like)
+        if fts_query is not None:
+            q = q.where(r.id.in_(search.candidate_ids(m.SEARCH_INCIDENT, fts_query, number)))
     return q
+
+
+def _only_open(f: IncidentFilter) -> bool:
+    return bool(f.statuses) and set(f.statuses) <= set(OPEN_STATUSES)
+
+
+def _board_query(s: Session, f: IncidentFilter, *, count: bool) -> tuple[Any, Select[Any]]:
+    """The entity to select and the filtered query, with SQLite's plan chosen for the filter.
+
+    On SQLite the board index (newest first) serves most filters; a filter limited to open
+    statuses starts from ix_incident_status_occurred instead (a few thousand rows, sorted), and
+    a selective text search from the text index's candidates. PostgreSQL's planner decides.
+    """
+    dialect = s.get_bind().dialect.name
+    r: Any = m.IncidentRow
+    fts_query = None
+    if dialect == "sqlite":
+        needle = f.text.strip()
+        query = search.match_query(needle) if needle else None
+        if query is not None and (count or search.selective(s, m.SEARCH_INCIDENT, query)):
+            fts_query = query  # a count reads every match anyway: the index is never worse
+        kind: type[search.ByStatus] | type[search.ByRowid] | None = None
+        if _only_open(f) and (count or fts_query is None):
+            kind = search.ByStatus
+        elif fts_query is not None:
+            kind = search.ByRowid
+        if kind is not None:
+            r = aliased(m.IncidentRow, search.hinted(kind, m.IncidentRow.__table__, "incident"))
+    q = select(func.count()).select_from(r) if count else select(r)
+    return r, apply_filter(q, f, r, dialect=dialect, fts_query=fts_query)
 
 
 class IncidentService:
@@ -508,8 +550,7 @@ class IncidentService:
     ) -> list[Incident]:
         """One page of the board, newest first; ``after`` is the last (occurred_at, id) seen."""
         with self._db.read() as s:
-            r = m.IncidentRow
-            q = apply_filter(select(r), f)
+            r, q = _board_query(s, f, count=False)
             if after is not None:
                 at, last_id = after
                 q = q.where(or_(r.occurred_at < at, and_(r.occurred_at == at, r.id < last_id)))
@@ -519,7 +560,7 @@ class IncidentService:
     def count(self, f: IncidentFilter) -> int:
         """How many incidents match the filter."""
         with self._db.read() as s:
-            q = apply_filter(select(func.count()).select_from(m.IncidentRow), f)
+            _r, q = _board_query(s, f, count=True)
             return int(s.scalar(q) or 0)
 
     def open_incidents(self, limit: int = 500) -> list[Incident]:
