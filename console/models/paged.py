@@ -220,7 +220,7 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
                 self._total = total
                 self.total_changed.emit(total)
 
-        self._runner.read(self.count_rows, on_result=done, on_error=lambda _e: None)
+        self._runner.read_low(self.count_rows, on_result=done, on_error=lambda _e: None)
 
     def row_at(self, row: int) -> RowT | None:
         """The loaded row at ``row``."""
