@@ -1,0 +1,171 @@
+"""Device configuration as the administrator sets it: where a device is and how to talk to it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from devices.matrix import MATRIX_PROFILES
+from devices.ptz import DRIVERS as PTZ_DRIVERS
+
+NAME_RE = re.compile(r"^[\w\-.\u4e00-\u9fff]{1,64}$")
+URL_RE = re.compile(r"^(/dev/\S+|(socket|rfc2217|loop|spy)://\S*)$")
+
+
+class DeviceKind(StrEnum):
+    """The kinds of device the console drives so far."""
+
+    MATRIX = "matrix"
+    PTZ = "ptz"
+
+
+PROTOCOLS: dict[DeviceKind, tuple[str, ...]] = {
+    DeviceKind.MATRIX: tuple(MATRIX_PROFILES),
+    DeviceKind.PTZ: tuple(PTZ_DRIVERS),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceConfig:
+    """One configured device."""
+
+    name: str
+    kind: DeviceKind
+    protocol: str
+    url: str
+    baud: int = 9600
+    bytesize: int = 8
+    parity: str = "N"
+    stopbits: float = 1
+    rs485: bool = False
+    timeout: float = 1.0
+    address: int = 1  # PTZ camera address, Kramer machine number
+    inputs: int | None = None
+    outputs: int | None = None
+    input_names: Mapping[int, str] = field(default_factory=dict)
+    output_names: Mapping[int, str] = field(default_factory=dict)
+    preset_names: Mapping[int, str] = field(default_factory=dict)
+    enabled: bool = True
+
+    def problems(self) -> dict[str, str]:
+        """Field → message for everything wrong with this configuration (empty when fine)."""
+        errors: dict[str, str] = {}
+        if not NAME_RE.match(self.name):
+            errors["name"] = (
+                "名称应为 1–64 个字母、数字、汉字或 - _ . (name: 1–64 letters or digits)"
+            )
+        try:
+            kind = DeviceKind(self.kind)
+        except ValueError:
+            errors["kind"] = f"未知设备类型 (unknown kind) {self.kind!r}: matrix or ptz"
+        else:
+            if self.protocol not in PROTOCOLS[kind]:
+                errors["protocol"] = (
+                    f"未知协议 (unknown protocol) {self.protocol!r}; "
+                    f"one of: {', '.join(PROTOCOLS[kind])}"
+                )
+        if not URL_RE.match(self.url):
+            errors["url"] = (
+                "地址应为串口路径或 socket://HOST:PORT (a serial device path, socket://HOST:PORT, "
+                f"rfc2217://HOST:PORT or loop://): {self.url!r}"
+            )
+        if self.baud not in (300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200):
+            errors["baud"] = f"不支持的波特率 (unsupported baud rate) {self.baud}"
+        if self.parity not in ("N", "E", "O", "M", "S"):
+            errors["parity"] = f"校验位应为 N/E/O/M/S (parity) {self.parity!r}"
+        if self.bytesize not in (5, 6, 7, 8):
+            errors["bytesize"] = f"数据位应为 5–8 (data bits) {self.bytesize}"
+        if self.stopbits not in (1, 1.5, 2):
+            errors["stopbits"] = f"停止位应为 1、1.5 或 2 (stop bits) {self.stopbits}"
+        if not 0.05 <= self.timeout <= 30:
+            errors["timeout"] = f"超时应在 0.05–30 秒 (timeout seconds) {self.timeout}"
+        if not 0 <= self.address <= 255:
+            errors["address"] = f"地址应在 0–255 (address) {self.address}"
+        for key in ("inputs", "outputs"):
+            value = getattr(self, key)
+            if value is not None and not 1 <= value <= 512:
+                errors[key] = f"端口数应在 1–512 ({key}) {value}"
+        return errors
+
+    def label_of_input(self, n: int) -> str:
+        """The administrator's name of an input, or its number."""
+        return self.input_names.get(n, f"输入{n}")
+
+    def label_of_output(self, n: int) -> str:
+        """The administrator's name of an output, or its number."""
+        return self.output_names.get(n, f"输出{n}")
+
+
+def _names(value: object) -> dict[int, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ValueError("names must be a table of number = name")
+    return {int(k): str(v) for k, v in value.items()}
+
+
+def config_from_mapping(data: Mapping[str, Any]) -> DeviceConfig:
+    """Build a configuration from a TOML table or JSON object (keys as in DeviceConfig).
+
+    Raises:
+        ValueError: a key is unknown or a value has the wrong type (message says which).
+    """
+    known = set(DeviceConfig.__dataclass_fields__)
+    unknown = set(data) - known
+    if unknown:
+        raise ValueError(f"未知字段 (unknown keys): {', '.join(sorted(unknown))}")
+    missing = {"name", "kind", "protocol", "url"} - set(data)
+    if missing:
+        raise ValueError(f"缺少字段 (missing keys): {', '.join(sorted(missing))}")
+    try:
+        kind = DeviceKind(str(data["kind"]))
+    except ValueError as exc:
+        raise ValueError(f"未知设备类型 (unknown kind) {data['kind']!r}: matrix or ptz") from exc
+    try:
+        return DeviceConfig(
+            name=str(data["name"]),
+            kind=kind,
+            protocol=str(data["protocol"]),
+            url=str(data["url"]),
+            baud=int(data.get("baud", 9600)),
+            bytesize=int(data.get("bytesize", 8)),
+            parity=str(data.get("parity", "N")).upper(),
+            stopbits=float(data.get("stopbits", 1)),
+            rs485=bool(data.get("rs485", False)),
+            timeout=float(data.get("timeout", 1.0)),
+            address=int(data.get("address", 1)),
+            inputs=int(data["inputs"]) if data.get("inputs") is not None else None,
+            outputs=int(data["outputs"]) if data.get("outputs") is not None else None,
+            input_names=_names(data.get("input_names")),
+            output_names=_names(data.get("output_names")),
+            preset_names=_names(data.get("preset_names")),
+            enabled=bool(data.get("enabled", True)),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"字段类型错误 (bad value): {exc}") from exc
+
+
+def config_to_mapping(cfg: DeviceConfig) -> dict[str, Any]:
+    """The JSON/TOML-friendly form of a configuration."""
+    return {
+        "name": cfg.name,
+        "kind": cfg.kind.value,
+        "protocol": cfg.protocol,
+        "url": cfg.url,
+        "baud": cfg.baud,
+        "bytesize": cfg.bytesize,
+        "parity": cfg.parity,
+        "stopbits": cfg.stopbits,
+        "rs485": cfg.rs485,
+        "timeout": cfg.timeout,
+        "address": cfg.address,
+        "inputs": cfg.inputs,
+        "outputs": cfg.outputs,
+        "input_names": {str(k): v for k, v in cfg.input_names.items()},
+        "output_names": {str(k): v for k, v in cfg.output_names.items()},
+        "preset_names": {str(k): v for k, v in cfg.preset_names.items()},
+        "enabled": cfg.enabled,
+    }

@@ -1,0 +1,513 @@
+"""The device manager: one worker thread per device, commands queued, health as Qt signals.
+
+The GUI never talks to a port. It calls :meth:`DeviceManager.submit`; the device's worker runs
+the command with the driver, and the outcome comes back as ``command_finished`` (queued to the
+GUI thread). A device that disappears is reported offline and reconnected with backoff.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from console.devices.config import DeviceConfig, DeviceKind
+from console.timeutil import utcnow
+from devices.errors import ConnectionLost, DeviceError, DeviceTimeout, ProtocolError
+from devices.matrix import open_matrix
+from devices.ptz import DRIVERS as PTZ_DRIVERS
+from devices.ptz import MoveGuard
+from devices.ptz.guard import Hold
+from devices.transport import SerialSettings, SerialTransport, open_transport
+
+log = logging.getLogger(__name__)
+
+BACKOFF = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
+POLL_SECONDS = 30.0  # matrix read-back; also the Extron session keep-alive (idle after ~5 min)
+HOLD_TIMEOUT = 1.0  # a PTZ move with no keepalive for this long is stopped
+
+
+class HealthState(StrEnum):
+    """Where a device stands."""
+
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    OFFLINE = "offline"
+    ERROR = "error"  # connected, but the device reported an error to the last command
+    DISABLED = "disabled"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceHealth:
+    """Health of one device, as the status bar shows it."""
+
+    name: str
+    kind: DeviceKind
+    state: HealthState
+    since: datetime
+    last_error: str = ""
+    last_error_at: datetime | None = None
+    info: str = ""
+    routing: Mapping[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CommandResult:
+    """How one command ended: done, or failed with a reason the operator can read."""
+
+    id: int
+    device: str
+    action: str
+    args: tuple[Any, ...]
+    actor: str
+    ok: bool
+    reason: str
+    value: Any
+    started_at: datetime
+    finished_at: datetime
+    incident_id: int | None = None
+
+
+@dataclass(slots=True)
+class _Command:
+    id: int
+    action: str
+    args: tuple[Any, ...]
+    actor: str
+    incident_id: int | None
+    submitted: float
+    timeout: float
+
+
+MATRIX_ACTIONS = {
+    "route",
+    "route_many",
+    "route_all",
+    "preset_recall",
+    "preset_store",
+    "status",
+    "identify",
+}
+PTZ_ACTIONS = {
+    "move",
+    "keepalive",
+    "stop",
+    "zoom",
+    "zoom_stop",
+    "preset_go",
+    "preset_set",
+    "preset_clear",
+}
+
+
+def describe_error(exc: BaseException) -> str:
+    """Words for the operator: what failed and, where known, what the device said."""
+    if isinstance(exc, ConnectionLost):
+        return f"设备连接中断 (connection lost): {exc}"
+    if isinstance(exc, DeviceTimeout):
+        return f"设备无响应 (no reply in time): {exc}"
+    if isinstance(exc, ProtocolError):
+        code = f" [{exc.code}]" if exc.code else ""
+        return f"设备报错{code} (device error): {exc}"
+    if isinstance(exc, ValueError):
+        return f"参数错误 (bad argument): {exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+class _Worker(threading.Thread):
+    """Owns one device's transport and driver; every port call happens on this thread."""
+
+    def __init__(self, cfg: DeviceConfig, manager: DeviceManager) -> None:
+        super().__init__(name=f"device-{cfg.name}", daemon=True)
+        self.cfg = cfg
+        self._manager = manager
+        self.commands: queue.Queue[_Command | None] = queue.Queue()
+        self._stopping = threading.Event()
+        self._transport: SerialTransport | None = None
+        self._driver: Any = None
+        self._guard: MoveGuard | None = None
+        self._hold: Hold | None = None
+        self._failures = 0
+        self._last_poll = 0.0
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.commands.put(None)
+
+    def run(self) -> None:
+        try:
+            while not self._stopping.is_set():
+                if self._driver is None and not self._connect():
+                    delay = BACKOFF[min(self._failures - 1, len(BACKOFF) - 1)]
+                    self._drain_until(time.monotonic() + delay)
+                    continue
+                try:
+                    cmd = self.commands.get(timeout=1.0)
+                except queue.Empty:
+                    self._poll()
+                    continue
+                if cmd is None:
+                    continue
+                self._execute(cmd)
+        finally:
+            self._disconnect()
+
+    def _connect(self) -> bool:
+        self._manager._set_health(self.cfg, HealthState.CONNECTING)
+        settings = SerialSettings(
+            baudrate=self.cfg.baud,
+            bytesize=self.cfg.bytesize,
+            parity=self.cfg.parity,
+            stopbits=self.cfg.stopbits,
+            rs485=self.cfg.rs485,
+            timeout=self.cfg.timeout,
+        )
+        try:
+            self._transport = open_transport(self.cfg.url, settings)
+            info = ""
+            routing: dict[int, int] = {}
+            if self.cfg.kind is DeviceKind.MATRIX:
+                kwargs: dict[str, Any] = {}
+                if self.cfg.protocol == "kramer-p2000":
+                    kwargs["machine"] = self.cfg.address
+                if self.cfg.inputs:
+                    kwargs["inputs"] = self.cfg.inputs
+                if self.cfg.outputs:
+                    kwargs["outputs"] = self.cfg.outputs
+                self._driver = open_matrix(self._transport, self.cfg.protocol, **kwargs)
+                routing = dict(self._driver.connect())
+                info = self._matrix_info()
+            else:
+                driver_cls = PTZ_DRIVERS[self.cfg.protocol]
+                self._driver = driver_cls(self._transport, address=self.cfg.address)
+                self._guard = MoveGuard(
+                    self._driver, hold_timeout=HOLD_TIMEOUT, on_error=self._on_guard_error
+                )
+                info = f"{self.cfg.protocol} #{self.cfg.address}"
+        except (DeviceError, ValueError, OSError) as exc:
+            self._failures += 1
+            self._disconnect()
+            self._manager._set_health(self.cfg, HealthState.OFFLINE, error=describe_error(exc))
+            if self._failures == 1:
+                log.warning("device %s offline: %s", self.cfg.name, exc)
+            return False
+        if self._failures:
+            log.info("device %s reconnected after %d attempts", self.cfg.name, self._failures)
+        self._failures = 0
+        self._last_poll = time.monotonic()
+        self._manager._set_health(self.cfg, HealthState.CONNECTED, info=info, routing=routing)
+        return True
+
+    def _matrix_info(self) -> str:
+        try:
+            found = self._driver.identify()
+        except DeviceError:
+            return self.cfg.protocol
+        parts = [p for p in (found.model, found.firmware) if p]
+        if found.inputs and found.outputs:
+            parts.append(f"{found.inputs}×{found.outputs}")
+        return " ".join(parts) or self.cfg.protocol
+
+    def _disconnect(self) -> None:
+        if self._guard is not None:
+            # If the port is gone the stop cannot be sent; the hold's watchdog logs it.
+            with contextlib.suppress(DeviceError):
+                self._guard.release_all()
+            self._guard = None
+        self._hold = None
+        if self._transport is not None:
+            with contextlib.suppress(DeviceError):
+                self._transport.close()
+        self._transport = None
+        self._driver = None
+
+    def _drain_until(self, deadline: float) -> None:
+        """While offline, wait for the next attempt; commands fail at once with a reason."""
+        while not self._stopping.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            try:
+                cmd = self.commands.get(timeout=min(remaining, 0.5))
+            except queue.Empty:
+                continue
+            if cmd is not None:
+                self._manager._finish(
+                    self.cfg,
+                    cmd,
+                    False,
+                    "设备离线，正在重连 (device offline, reconnecting)",
+                    None,
+                    time.monotonic(),
+                )
+
+    def _on_guard_error(self, exc: BaseException) -> None:
+        self._manager._set_health(self.cfg, HealthState.ERROR, error=describe_error(exc))
+
+    # -- commands -------------------------------------------------------------------------------
+
+    def _poll(self) -> None:
+        if self.cfg.kind is not DeviceKind.MATRIX or self._driver is None:
+            return
+        if time.monotonic() - self._last_poll < POLL_SECONDS:
+            return
+        self._last_poll = time.monotonic()
+        try:
+            routing = dict(self._driver.status_all())
+        except (ConnectionLost, DeviceTimeout) as exc:
+            self._lost(exc)
+            return
+        except DeviceError as exc:
+            self._manager._set_health(self.cfg, HealthState.ERROR, error=describe_error(exc))
+            return
+        self._manager._set_health(self.cfg, HealthState.CONNECTED, routing=routing)
+
+    def _lost(self, exc: BaseException) -> None:
+        self._disconnect()
+        self._failures = 1
+        self._manager._set_health(self.cfg, HealthState.OFFLINE, error=describe_error(exc))
+
+    def _execute(self, cmd: _Command) -> None:
+        started = time.monotonic()
+        if started - cmd.submitted > cmd.timeout:
+            self._manager._finish(
+                self.cfg,
+                cmd,
+                False,
+                "排队超时，未执行 (timed out in the queue; not sent)",
+                None,
+                started,
+            )
+            return
+        try:
+            value = self._run(cmd)
+        except (ConnectionLost, DeviceTimeout) as exc:
+            self._manager._finish(self.cfg, cmd, False, describe_error(exc), None, started)
+            self._lost(exc)
+            return
+        except (DeviceError, ValueError) as exc:
+            self._manager._finish(self.cfg, cmd, False, describe_error(exc), None, started)
+            self._manager._set_health(self.cfg, HealthState.ERROR, error=describe_error(exc))
+            return
+        self._manager._finish(self.cfg, cmd, True, "", value, started)
+        routing = value if isinstance(value, Mapping) else None
+        if routing is not None:
+            self._last_poll = time.monotonic()
+        self._manager._set_health(
+            self.cfg, HealthState.CONNECTED, routing=dict(routing) if routing is not None else None
+        )
+
+    def _run(self, cmd: _Command) -> Any:
+        d = self._driver
+        a = cmd.args
+        if self.cfg.kind is DeviceKind.MATRIX:
+            if cmd.action == "route":
+                return d.route(int(a[0]), int(a[1]))
+            if cmd.action == "route_many":
+                return d.route_many(int(a[0]), [int(x) for x in a[1]])
+            if cmd.action == "route_all":
+                return d.route_all(int(a[0]))
+            if cmd.action == "preset_recall":
+                return d.preset_recall(int(a[0]))
+            if cmd.action == "preset_store":
+                d.preset_store(int(a[0]))
+                return None
+            if cmd.action == "status":
+                return d.status_all()
+            if cmd.action == "identify":
+                return self._matrix_info()
+        else:
+            assert self._guard is not None
+            if cmd.action == "move":
+                self._hold = self._guard.start_move(str(a[0]), int(a[1]) if len(a) > 1 else 50)
+                return None
+            if cmd.action == "zoom":
+                self._hold = self._guard.start_zoom(str(a[0]))
+                return None
+            if cmd.action == "keepalive":
+                if self._hold is not None:
+                    self._hold.keepalive()
+                return None
+            if cmd.action in ("stop", "zoom_stop"):
+                hold, self._hold = self._hold, None
+                if hold is not None:
+                    hold.release()
+                else:
+                    if cmd.action == "stop":
+                        d.stop()
+                    else:
+                        d.zoom_stop()
+                return None
+            if cmd.action == "preset_go":
+                d.preset_go(int(a[0]))
+                return None
+            if cmd.action == "preset_set":
+                d.preset_set(int(a[0]))
+                return None
+            if cmd.action == "preset_clear":
+                d.preset_clear(int(a[0]))
+                return None
+        raise ValueError(f"unknown action {cmd.action!r} for a {self.cfg.kind.value}")
+
+
+class DeviceManager(QObject):
+    """Runs every configured device; the only way the console reaches hardware."""
+
+    health_changed = Signal(object)  # DeviceHealth
+    command_finished = Signal(object)  # CommandResult
+
+    def __init__(
+        self, recorder: Callable[[CommandResult], None] | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._recorder = recorder
+        self._workers: dict[str, _Worker] = {}
+        self._health: dict[str, DeviceHealth] = {}
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+
+    def configure(self, configs: list[DeviceConfig]) -> None:
+        """Start, restart or stop workers so that exactly ``configs`` run."""
+        wanted = {c.name: c for c in configs}
+        for name, worker in list(self._workers.items()):
+            if name not in wanted or wanted[name] != worker.cfg:
+                worker.stop()
+                worker.join(timeout=5)
+                del self._workers[name]
+                with self._lock:
+                    self._health.pop(name, None)
+        for name, cfg in wanted.items():
+            if name in self._workers:
+                continue
+            if not cfg.enabled:
+                self._set_health(cfg, HealthState.DISABLED)
+                continue
+            worker = _Worker(cfg, self)
+            self._workers[name] = worker
+            worker.start()
+
+    def stop(self) -> None:
+        """Stop every worker (a held PTZ move is stopped first) and wait for them."""
+        for worker in self._workers.values():
+            worker.stop()
+        for worker in self._workers.values():
+            worker.join(timeout=5)
+        self._workers.clear()
+
+    def names(self) -> list[str]:
+        """Names of running devices."""
+        return sorted(self._workers)
+
+    def config(self, name: str) -> DeviceConfig | None:
+        """The configuration a device runs with."""
+        worker = self._workers.get(name)
+        return worker.cfg if worker else None
+
+    def health(self, name: str) -> DeviceHealth | None:
+        """The latest health of a device."""
+        with self._lock:
+            return self._health.get(name)
+
+    def all_health(self) -> list[DeviceHealth]:
+        """Health of every device, by name."""
+        with self._lock:
+            return [self._health[n] for n in sorted(self._health)]
+
+    def submit(
+        self,
+        device: str,
+        action: str,
+        *args: Any,
+        actor: str,
+        incident_id: int | None = None,
+        timeout: float = 10.0,
+    ) -> int:
+        """Queue a command; its outcome arrives as ``command_finished`` with the returned id."""
+        command_id = next(self._ids)
+        worker = self._workers.get(device)
+        cmd = _Command(
+            command_id, action, tuple(args), actor, incident_id, time.monotonic(), timeout
+        )
+        refusal = None
+        if worker is None:
+            cfg = DeviceConfig(device, DeviceKind.MATRIX, "", "")
+            refusal = f"未配置的设备 (no such device) {device!r}"
+        else:
+            cfg = worker.cfg
+            allowed = MATRIX_ACTIONS if cfg.kind is DeviceKind.MATRIX else PTZ_ACTIONS
+            if action not in allowed:
+                refusal = f"{cfg.kind.value} 不支持操作 (unsupported action) {action!r}"
+        if refusal is not None or worker is None:
+            # Reported like any other outcome: after submit() returned, from the event loop.
+            now = time.monotonic()
+            reason = refusal or ""
+            QTimer.singleShot(0, self, lambda: self._finish(cfg, cmd, False, reason, None, now))
+            return command_id
+        worker.commands.put(cmd)
+        return command_id
+
+    # -- called from worker threads --------------------------------------------------------------
+
+    def _set_health(
+        self,
+        cfg: DeviceConfig,
+        state: HealthState,
+        *,
+        error: str | None = None,
+        info: str | None = None,
+        routing: dict[int, int] | None = None,
+    ) -> None:
+        now = utcnow()
+        with self._lock:
+            old = self._health.get(cfg.name)
+            if old is None:
+                old = DeviceHealth(cfg.name, cfg.kind, state, now)
+            new = replace(
+                old,
+                state=state,
+                since=now if old.state is not state else old.since,
+                last_error=error if error is not None else old.last_error,
+                last_error_at=now if error is not None else old.last_error_at,
+                info=info if info is not None else old.info,
+                routing=routing if routing is not None else old.routing,
+            )
+            if new == old and old.name in self._health:
+                return
+            self._health[cfg.name] = new
+        self.health_changed.emit(new)
+
+    def _finish(
+        self, cfg: DeviceConfig, cmd: _Command, ok: bool, reason: str, value: Any, started: float
+    ) -> None:
+        now = utcnow()
+        result = CommandResult(
+            id=cmd.id,
+            device=cfg.name,
+            action=cmd.action,
+            args=cmd.args,
+            actor=cmd.actor,
+            ok=ok,
+            reason=reason,
+            value=value,
+            started_at=now - timedelta(seconds=max(0.0, time.monotonic() - started)),
+            finished_at=now,
+            incident_id=cmd.incident_id,
+        )
+        if cmd.action != "keepalive" and self._recorder is not None:
+            try:
+                self._recorder(result)
+            except Exception:  # the audit must not kill the device worker; it is logged
+                log.exception("recording device command %s failed", result)
+        self.command_finished.emit(result)

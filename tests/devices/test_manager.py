@@ -1,0 +1,187 @@
+"""The device manager against simulator processes: commands, health, loss and reconnection.
+
+Throughout, a GUI heartbeat timer must never stall more than 50 ms: the manager does all port
+I/O on its workers.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from PySide6.QtCore import QElapsedTimer, QTimer
+from pytestqt.qtbot import QtBot
+
+from console.devices import CommandResult, DeviceConfig, DeviceKind, DeviceManager, HealthState
+from tests.devices.conftest import SimFactory
+
+
+class Heartbeat:
+    """A 10 ms timer on the GUI thread that records its longest gap.
+
+    The test's own blocking calls (starting or steering a simulator process) run inside
+    ``paused()``: they are the test harness, not the console.
+    """
+
+    def __init__(self) -> None:
+        self.worst = 0
+        self._clock = QElapsedTimer()
+        self._clock.start()
+        self._last = 0
+        self._timer = QTimer()
+        self._timer.setInterval(10)
+        self._timer.timeout.connect(self._beat)
+        self._timer.start()
+
+    def _beat(self) -> None:
+        now = self._clock.elapsed()
+        self.worst = max(self.worst, now - self._last)
+        self._last = now
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        self._timer.stop()
+        try:
+            yield
+        finally:
+            self._last = self._clock.elapsed()
+            self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+
+@pytest.fixture
+def heartbeat(qtbot: QtBot) -> Iterator[Heartbeat]:
+    beat = Heartbeat()
+    yield beat
+    beat.stop()
+    assert beat.worst <= 50, f"GUI thread stalled {beat.worst} ms"
+
+
+@pytest.fixture
+def recorded() -> list[CommandResult]:
+    return []
+
+
+@pytest.fixture
+def manager(recorded: list[CommandResult]) -> Iterator[DeviceManager]:
+    mgr = DeviceManager(recorder=recorded.append)
+    yield mgr
+    mgr.stop()
+
+
+def run(qtbot: QtBot, mgr: DeviceManager, device: str, action: str, *args: object,
+        timeout: int = 10_000) -> CommandResult:
+    results: list[CommandResult] = []
+
+    def mine(result: CommandResult) -> None:
+        if result.id == command_id:
+            results.append(result)
+
+    mgr.command_finished.connect(mine)
+    command_id = mgr.submit(device, action, *args, actor="zhang")
+    try:
+        qtbot.waitUntil(lambda: bool(results), timeout=timeout)
+    finally:
+        mgr.command_finished.disconnect(mine)
+    return results[0]
+
+
+def wait_state(qtbot: QtBot, mgr: DeviceManager, name: str, state: HealthState,
+               timeout: int = 15_000) -> None:
+    def reached() -> bool:
+        h = mgr.health(name)
+        return h is not None and h.state is state
+
+    qtbot.waitUntil(reached, timeout=timeout)
+
+
+def test_matrix_route_read_back_and_audit_record(
+    qtbot: QtBot, sims: SimFactory, manager: DeviceManager, recorded: list[CommandResult],
+    heartbeat: Heartbeat,
+) -> None:
+    with heartbeat.paused():
+        sim = sims.start("extron-sis", tcp=True)
+    cfg = DeviceConfig("hall-matrix", DeviceKind.MATRIX, "extron-sis", sim.url, timeout=1.0)
+    manager.configure([cfg])
+    wait_state(qtbot, manager, "hall-matrix", HealthState.CONNECTED)
+    result = run(qtbot, manager, "hall-matrix", "route", 3, 2)
+    assert result.ok, result.reason
+    assert result.value[2] == 3  # the routing the device confirmed
+    assert manager.health("hall-matrix").routing[2] == 3
+    with heartbeat.paused():
+        state = json.loads(sim.control("state").split(" ", 2)[2])
+    assert state["video"]["2"] == 3
+    assert [r.action for r in recorded] == ["route"]
+    assert recorded[0].actor == "zhang"
+
+
+def test_device_error_is_reported_in_words_and_unplugged_device_reconnects(
+    qtbot: QtBot, sims: SimFactory, manager: DeviceManager, heartbeat: Heartbeat
+) -> None:
+    with heartbeat.paused():
+        sim = sims.start("extron-sis", tcp=True)
+    cfg = DeviceConfig("m", DeviceKind.MATRIX, "extron-sis", sim.url, timeout=0.5)
+    manager.configure([cfg])
+    wait_state(qtbot, manager, "m", HealthState.CONNECTED)
+    bad = run(qtbot, manager, "m", "route", 99, 1)  # no input 99 on an 8×8
+    assert not bad.ok
+    assert "E01" in bad.reason
+    assert manager.health("m").state is HealthState.ERROR
+    with heartbeat.paused():
+        sim.kill()
+    lost = run(qtbot, manager, "m", "route", 1, 1)
+    assert not lost.ok
+    wait_state(qtbot, manager, "m", HealthState.OFFLINE)
+    assert manager.health("m").last_error
+    offline = run(qtbot, manager, "m", "route", 1, 1)
+    assert not offline.ok
+    assert "离线" in offline.reason
+    with heartbeat.paused():
+        sims.restart(sim)
+    wait_state(qtbot, manager, "m", HealthState.CONNECTED, timeout=20_000)
+    again = run(qtbot, manager, "m", "route", 4, 1)
+    assert again.ok, again.reason
+    assert again.value[1] == 4
+
+
+def test_ptz_move_is_stopped_when_the_release_is_lost(
+    qtbot: QtBot, sims: SimFactory, manager: DeviceManager, heartbeat: Heartbeat
+) -> None:
+    with heartbeat.paused():
+        sim = sims.start("pelco-d", baud=2400)
+    cfg = DeviceConfig("cam1", DeviceKind.PTZ, "pelco-d", sim.url, baud=2400)
+    manager.configure([cfg])
+    wait_state(qtbot, manager, "cam1", HealthState.CONNECTED)
+    assert run(qtbot, manager, "cam1", "move", "left", 50).ok
+    # No keepalive and no stop: the manager's watchdog stops the camera by itself.
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        with heartbeat.paused():
+            state = json.loads(sim.control("state").split(" ", 2)[2])
+        if not state["moving"] and len(state["commands"]) >= 2:
+            break
+        qtbot.wait(100)
+    assert not state["moving"]
+    assert state["last_command"] == "stop"
+
+
+def test_unknown_device_and_action_fail_with_a_reason(
+    qtbot: QtBot, manager: DeviceManager
+) -> None:
+    assert "no such device" in run(qtbot, manager, "nope", "route", 1, 1).reason
+    manager.configure([DeviceConfig("c", DeviceKind.PTZ, "visca", "loop://")])
+    assert "unsupported action" in run(qtbot, manager, "c", "route", 1, 1).reason
+
+
+def test_config_problems_name_each_field() -> None:
+    cfg = DeviceConfig("bad name!", DeviceKind.MATRIX, "nonsense", "http://x", baud=1234,
+                       parity="X", timeout=0)
+    problems = cfg.problems()
+    assert set(problems) >= {"name", "protocol", "url", "baud", "parity", "timeout"}
+    good = DeviceConfig("大屏矩阵", DeviceKind.MATRIX, "dot", "socket://127.0.0.1:4001")
+    assert good.problems() == {}
