@@ -11,9 +11,11 @@ from PySide6.QtWidgets import QLabel, QMenu, QStatusBar, QToolButton, QWidget
 from shiboken6 import isValid
 
 from console.app import AppContext
+from console.devices import DeviceManager
 from console.domain import DomainError, DueReport, DueState, Incident, Shift
 from console.services.deadlines import stage_label, state_label
 from console.timeutil import format_beijing, utcnow
+from widgets.devices.health import DeviceHealthIndicator
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +44,19 @@ class DutyStatusBar(QStatusBar):
 
     incident_requested = Signal(int)  # the operator picked an alarm's incident
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        devices: DeviceManager | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("dutyStatusBar")
         self._ctx = ctx
         self._alarms: list[DueReport] = []
         self._titles: dict[int, str] = {}
+        self.device_indicator: DeviceHealthIndicator | None = None
 
         self.clock_label = QLabel(self)
         self.clock_label.setObjectName("clockLabel")
@@ -71,6 +80,8 @@ class DutyStatusBar(QStatusBar):
         for widget in (self.shift_label, self.alarm_button, self.device_label, self.db_label):
             self.addPermanentWidget(widget)
         self.addPermanentWidget(self.clock_label)
+        if devices is not None:
+            self.set_device_manager(devices)
 
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
@@ -87,6 +98,16 @@ class DutyStatusBar(QStatusBar):
         ctx.monitor.alarms_changed.connect(self._on_monitor_alarms_changed)
         ctx.bus.changed.connect(self._on_bus_changed)
         self._show_alarms(ctx.monitor.alarms)
+
+    def set_device_manager(self, devices: DeviceManager) -> DeviceHealthIndicator:
+        """Show a health dot per device instead of the "no devices" placeholder."""
+        if self.device_indicator is None:
+            self.device_indicator = DeviceHealthIndicator(devices, self)
+            # Where the placeholder stands: after the shift and the alarm button.
+            self.insertPermanentWidget(2, self.device_indicator)
+            self.removeWidget(self.device_label)
+            self.device_label.hide()
+        return self.device_indicator
 
     # -- clock and shift -----------------------------------------------------------------------
 

@@ -93,6 +93,397 @@
     </message>
 </context>
 <context>
+    <name>DeviceViews</name>
+    <message>
+        <source>设备未运行（未配置或已停用）</source>
+        <translation>Device not running (not configured or disabled)</translation>
+    </message>
+    <message>
+        <source>设备已停用</source>
+        <translation>Device disabled</translation>
+    </message>
+    <message>
+        <source>设备离线，正在重连…</source>
+        <translation>Device offline, reconnecting…</translation>
+    </message>
+    <message>
+        <source>正在连接设备…</source>
+        <translation>Connecting to the device…</translation>
+    </message>
+    <message>
+        <source>最后错误：{error}（{time}）</source>
+        <translation>Last error: {error} ({time})</translation>
+    </message>
+    <message>
+        <source>未配置设备。请管理员添加显示矩阵或摄像机。</source>
+        <translation>No devices configured. Ask the administrator to add a display matrix or a camera.</translation>
+    </message>
+    <message>
+        <source>设备：</source>
+        <translation>Device:</translation>
+    </message>
+    <message>
+        <source>已连接</source>
+        <translation>Connected</translation>
+    </message>
+    <message>
+        <source>正在连接</source>
+        <translation>Connecting</translation>
+    </message>
+    <message>
+        <source>设备报错</source>
+        <translation>Device error</translation>
+    </message>
+    <message>
+        <source>离线</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>已停用</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <source>矩阵</source>
+        <translation>matrix</translation>
+    </message>
+    <message>
+        <source>摄像机</source>
+        <translation>camera</translation>
+    </message>
+    <message>
+        <source>设备</source>
+        <translation>Device</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>自</source>
+        <translation>Since</translation>
+    </message>
+    <message>
+        <source>设备状态</source>
+        <translation>Device health</translation>
+    </message>
+    <message>
+        <source>未配置设备</source>
+        <translation>No devices configured</translation>
+    </message>
+    <message>
+        <source>设备：未配置设备</source>
+        <translation>Devices: none configured</translation>
+    </message>
+    <message>
+        <source>设备状态（尚未配置任何设备）</source>
+        <translation>Device health (no devices configured yet)</translation>
+    </message>
+    <message>
+        <source>信息</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <source>最后错误</source>
+        <translation>Last error</translation>
+    </message>
+    <message>
+        <source>错误时间</source>
+        <translation>Error time</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>左上</source>
+        <translation>up-left</translation>
+    </message>
+    <message>
+        <source>上</source>
+        <translation>up</translation>
+    </message>
+    <message>
+        <source>右上</source>
+        <translation>up-right</translation>
+    </message>
+    <message>
+        <source>左</source>
+        <translation>left</translation>
+    </message>
+    <message>
+        <source>右</source>
+        <translation>right</translation>
+    </message>
+    <message>
+        <source>左下</source>
+        <translation>down-left</translation>
+    </message>
+    <message>
+        <source>下</source>
+        <translation>down</translation>
+    </message>
+    <message>
+        <source>右下</source>
+        <translation>down-right</translation>
+    </message>
+    <message>
+        <source>放大</source>
+        <translation>zoom in</translation>
+    </message>
+    <message>
+        <source>缩小</source>
+        <translation>zoom out</translation>
+    </message>
+    <message>
+        <source>停</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <source>停止转动和变焦</source>
+        <translation>Stop moving and zooming</translation>
+    </message>
+    <message>
+        <source>放大（按住）</source>
+        <translation>Zoom in (hold)</translation>
+    </message>
+    <message>
+        <source>缩小（按住）</source>
+        <translation>Zoom out (hold)</translation>
+    </message>
+    <message>
+        <source>预置位：</source>
+        <translation>Presets:</translation>
+    </message>
+    <message>
+        <source>预置位 </source>
+        <translation>Preset </translation>
+    </message>
+    <message>
+        <source>转到</source>
+        <translation>Go</translation>
+    </message>
+    <message>
+        <source>设置…</source>
+        <translation>Set…</translation>
+    </message>
+    <message>
+        <source>把摄像机当前位置存为所选预置位</source>
+        <translation>Store the camera&apos;s current position as the chosen preset</translation>
+    </message>
+    <message>
+        <source>清除…</source>
+        <translation>Clear…</translation>
+    </message>
+    <message>
+        <source>预置位</source>
+        <translation>Preset</translation>
+    </message>
+    <message>
+        <source>变焦</source>
+        <translation>Zoom</translation>
+    </message>
+    <message>
+        <source>速度</source>
+        <translation>Speed</translation>
+    </message>
+    <message>
+        <source>未在转动</source>
+        <translation>Not moving</translation>
+    </message>
+    <message>
+        <source>预置位 {n}</source>
+        <translation>Preset {n}</translation>
+    </message>
+    <message>
+        <source>{speed} / 100</source>
+        <translation>{speed} / 100</translation>
+    </message>
+    <message>
+        <source>正在转到：{name}…</source>
+        <translation>Going to {name}…</translation>
+    </message>
+    <message>
+        <source>正在设置：{name}…</source>
+        <translation>Setting {name}…</translation>
+    </message>
+    <message>
+        <source>正在清除：{name}…</source>
+        <translation>Clearing {name}…</translation>
+    </message>
+    <message>
+        <source>把摄像机当前位置存为“{name}”？原有位置将被覆盖。</source>
+        <translation>Store the camera&apos;s current position as “{name}”? The position stored there is overwritten.</translation>
+    </message>
+    <message>
+        <source>清除“{name}”？</source>
+        <translation>Clear “{name}”?</translation>
+    </message>
+    <message>
+        <source>向{direction}转动</source>
+        <translation>Move {direction}</translation>
+    </message>
+    <message>
+        <source>变焦（{direction}）</source>
+        <translation>Zoom ({direction})</translation>
+    </message>
+    <message>
+        <source>正在向{direction}转动，速度 {speed}（松开即停）</source>
+        <translation>Moving {direction} at speed {speed} (release to stop)</translation>
+    </message>
+    <message>
+        <source>停止</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <source>停止变焦</source>
+        <translation>Stop zoom</translation>
+    </message>
+    <message>
+        <source>保持转动</source>
+        <translation>Keep moving</translation>
+    </message>
+    <message>
+        <source>转到{preset}</source>
+        <translation>Go to {preset}</translation>
+    </message>
+    <message>
+        <source>设置{preset}</source>
+        <translation>Set {preset}</translation>
+    </message>
+    <message>
+        <source>清除{preset}</source>
+        <translation>Clear {preset}</translation>
+    </message>
+    <message>
+        <source>{what}：完成</source>
+        <translation>{what}: done</translation>
+    </message>
+    <message>
+        <source>{what}：失败 — {reason}</source>
+        <translation>{what}: failed — {reason}</translation>
+    </message>
+    <message>
+        <source>转到预置位 {n}</source>
+        <translation>Go to preset {n}</translation>
+    </message>
+    <message>
+        <source>正在变焦：{direction}（松开即停）</source>
+        <translation>Zooming: {direction} (release to stop)</translation>
+    </message>
+    <message>
+        <source>单击格子（或方向键选中后按回车）把该输入切到该输出</source>
+        <translation>Click a cell (or select it with the arrow keys and press Enter) to route that input to that output</translation>
+    </message>
+    <message>
+        <source>行：输入（信号源）&#x3000;列：输出（大屏/显示器）</source>
+        <translation>Rows: inputs (sources)&#x3000;Columns: outputs (wall screens, monitors)</translation>
+    </message>
+    <message>
+        <source>场景：</source>
+        <translation>Scenes:</translation>
+    </message>
+    <message>
+        <source>预设 </source>
+        <translation>Preset </translation>
+    </message>
+    <message>
+        <source>调用</source>
+        <translation>Recall</translation>
+    </message>
+    <message>
+        <source>存为预设…</source>
+        <translation>Store as preset…</translation>
+    </message>
+    <message>
+        <source>把当前布线存到所选预设号（会覆盖原有内容）</source>
+        <translation>Store the current routing in the chosen preset (overwrites what it held)</translation>
+    </message>
+    <message>
+        <source>存为预设</source>
+        <translation>Store as preset</translation>
+    </message>
+    <message>
+        <source>输入 {n}</source>
+        <translation>Input {n}</translation>
+    </message>
+    <message>
+        <source>输出 {n}</source>
+        <translation>Output {n}</translation>
+    </message>
+    <message>
+        <source>正在切换：{inp} → {out}…</source>
+        <translation>Switching: {inp} → {out}…</translation>
+    </message>
+    <message>
+        <source>正在调用场景：{name}…</source>
+        <translation>Recalling scene {name}…</translation>
+    </message>
+    <message>
+        <source>正在存储预设 {n}…</source>
+        <translation>Storing preset {n}…</translation>
+    </message>
+    <message>
+        <source>预设 {n}</source>
+        <translation>Preset {n}</translation>
+    </message>
+    <message>
+        <source>把当前布线存为“{name}”（预设 {n}）？原有内容将被覆盖。</source>
+        <translation>Store the current routing as “{name}” (preset {n})? What it held is overwritten.</translation>
+    </message>
+    <message>
+        <source>{inp} → {out}</source>
+        <translation>{inp} → {out}</translation>
+    </message>
+    <message>
+        <source>切换中…</source>
+        <translation>switching…</translation>
+    </message>
+    <message>
+        <source>一键调用场景（预设 {n}）</source>
+        <translation>Recall this scene with one click (preset {n})</translation>
+    </message>
+    <message>
+        <source>已切换：{inp} → {out}</source>
+        <translation>Switched: {inp} → {out}</translation>
+    </message>
+    <message>
+        <source>切换失败（{inp} → {out}）：{reason}</source>
+        <translation>Switching failed ({inp} → {out}): {reason}</translation>
+    </message>
+    <message>
+        <source>正在切换：{where}</source>
+        <translation>Switching: {where}</translation>
+    </message>
+    <message>
+        <source>已调用场景：{name}</source>
+        <translation>Scene recalled: {name}</translation>
+    </message>
+    <message>
+        <source>调用场景“{name}”失败：{reason}</source>
+        <translation>Recalling scene “{name}” failed: {reason}</translation>
+    </message>
+    <message>
+        <source>当前：{where}</source>
+        <translation>Now: {where}</translation>
+    </message>
+    <message>
+        <source>已存为预设 {n}</source>
+        <translation>Stored as preset {n}</translation>
+    </message>
+    <message>
+        <source>存储预设 {n} 失败：{reason}</source>
+        <translation>Storing preset {n} failed: {reason}</translation>
+    </message>
+    <message>
+        <source>切换失败：{where}</source>
+        <translation>Switching failed: {where}</translation>
+    </message>
+    <message>
+        <source>单击切换：{where}</source>
+        <translation>Click to route: {where}</translation>
+    </message>
+</context>
+<context>
     <name>Duty</name>
     <message>
         <source>接班人不能是交班人本人</source>
