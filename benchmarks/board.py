@@ -775,6 +775,9 @@ def _naive_classes() -> tuple[type, type]:
                 return self.columns[section]
             return None
 
+        def author_name(self, username: str) -> str:
+            return DutyLogModel.author_name(self, username)  # type: ignore[arg-type]
+
         def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
             if not index.isValid():
                 return None
