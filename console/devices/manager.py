@@ -302,12 +302,14 @@ class _Worker(threading.Thread):
             self._manager._set_health(self.cfg, HealthState.ERROR, error=describe_error(exc))
             return
         self._manager._finish(self.cfg, cmd, True, "", value, started)
-        routing = value if isinstance(value, Mapping) else None
-        if routing is not None:
-            self._last_poll = time.monotonic()
-        self._manager._set_health(
-            self.cfg, HealthState.CONNECTED, routing=dict(routing) if routing is not None else None
-        )
+        routing = dict(value) if isinstance(value, Mapping) else None
+        if routing is not None and cmd.action in ("route", "route_many", "route_all"):
+            # A tie confirms only the outputs it changed; the rest stand as last read back.
+            health = self._manager.health(self.cfg.name)
+            routing = {**(health.routing if health else {}), **routing}
+        elif routing is not None:
+            self._last_poll = time.monotonic()  # a full read-back
+        self._manager._set_health(self.cfg, HealthState.CONNECTED, routing=routing)
 
     def _run(self, cmd: _Command) -> Any:
         d = self._driver

@@ -112,7 +112,9 @@ def test_matrix_route_read_back_and_audit_record(
     result = run(qtbot, manager, "hall-matrix", "route", 3, 2)
     assert result.ok, result.reason
     assert result.value[2] == 3  # the routing the device confirmed
-    assert manager.health("hall-matrix").routing[2] == 3
+    routing = manager.health("hall-matrix").routing
+    assert routing[2] == 3
+    assert routing[5] == 5  # outputs the tie did not touch keep their read-back route
     with heartbeat.paused():
         state = json.loads(sim.control("state").split(" ", 2)[2])
     assert state["video"]["2"] == 3
