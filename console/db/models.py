@@ -355,6 +355,27 @@ class AuditRow(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
+class DeviceRow(Base):
+    """A device the administrator configured (display matrix, PTZ camera, …)."""
+
+    __tablename__ = "device"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    protocol: Mapped[str] = mapped_column(String(32))
+    url: Mapped[str] = mapped_column(String(500))
+    # baud, bytesize, parity, stopbits, rs485, timeout, address, inputs, outputs
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # input_names, output_names, preset_names: {"number": "name"}
+    names: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own mapping
+
+
 class SettingRow(Base):
     """Per-installation and per-user settings (layout, language)."""
 

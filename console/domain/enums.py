@@ -86,6 +86,7 @@ class EventKind(StrEnum):
     LOG = "log"
     INSTRUCTION = "instruction"
     DEADLINE = "deadline"
+    DEVICE = "device"  # a command to a display matrix, camera, … issued for the incident
 
 
 class Role(StrEnum):
