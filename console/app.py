@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from console.domain import DueReport, Role, User
+from console.changes import ChangeFeed
+from console.domain import DueReport, DueState, Role, User
 from console.services import Services
 from console.tasks import DataBus, TaskRunner
 
@@ -18,7 +19,11 @@ LOCAL_OPERATOR = "operator"
 
 
 class DeadlineMonitor(QObject):
-    """Checks reporting deadlines every ``interval_ms`` in a worker; tells the window."""
+    """Checks reporting deadlines every ``interval_ms`` in a worker; tells the window.
+
+    A ``read_only`` monitor (the command-hall display) only reads what is due: the alarms are
+    logged by the workstations, never by a display.
+    """
 
     alarms_changed = Signal(list)  # list[DueReport] soon-due or overdue
 
@@ -28,10 +33,13 @@ class DeadlineMonitor(QObject):
         runner: TaskRunner,
         interval_ms: int = 30_000,
         parent: QObject | None = None,
+        *,
+        read_only: bool = False,
     ) -> None:
         super().__init__(parent)
         self._services = services
         self._runner = runner
+        self.read_only = read_only
         self._busy = False
         self.alarms: list[DueReport] = []
         self._timer = QTimer(self)
@@ -48,7 +56,7 @@ class DeadlineMonitor(QObject):
         self._timer.stop()
 
     def check_now(self) -> None:
-        """Run one scan in the writer thread (it logs new alarms)."""
+        """Run one scan in the writer thread (it logs new alarms); read-only: just read."""
         if self._busy:
             return
         self._busy = True
@@ -62,7 +70,16 @@ class DeadlineMonitor(QObject):
             self._busy = False
             log.warning("deadline scan failed: %s", exc)
 
-        self._runner.write(self._services.deadlines.scan, on_result=done, on_error=failed)
+        if self.read_only:
+            self._runner.read(_alarming, self._services, on_result=done, on_error=failed)
+        else:
+            self._runner.write(self._services.deadlines.scan, on_result=done, on_error=failed)
+
+
+def _alarming(services: Services) -> list[DueReport]:
+    """Soon-due and overdue reports, without logging them (worker thread)."""
+    alarming = (DueState.SOON, DueState.OVERDUE)
+    return [d for d in services.deadlines.owed() if d.state in alarming]
 
 
 @dataclass
@@ -76,6 +93,8 @@ class AppContext:
     operator: User
     demo: bool = False
     exercise: bool = False
+    feed: ChangeFeed | None = None  # other processes' writes, announced on ``bus``
+    read_only: bool = False  # the command-hall display: this process never writes
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -84,8 +103,10 @@ class AppContext:
         return self.operator.username
 
     def close(self) -> None:
-        """Stop timers, finish queued writes, release the database."""
+        """Stop timers and the change feed, finish queued writes, release the database."""
         self.monitor.stop()
+        if self.feed is not None:
+            self.feed.stop()
         self.runner.shutdown()
         self.services.close()
 
@@ -111,21 +132,45 @@ def resolve_operator(services: Services, wanted: str | None) -> User:
     return services.people.ensure_user("system", LOCAL_OPERATOR, "本机值班员", Role.OFFICER)
 
 
+def hall_operator() -> User:
+    """The account a read-only display shows as: it acts for nobody and writes nothing."""
+    return User(0, "hall", "指挥大厅", Role.SUPERVISOR)
+
+
 def build_context(
-    url: str, *, operator: str | None = None, demo: bool = False, monitor_interval_ms: int = 30_000
+    url: str,
+    *,
+    operator: str | None = None,
+    demo: bool = False,
+    monitor_interval_ms: int = 30_000,
+    read_only: bool = False,
+    watch: bool = True,
 ) -> AppContext:
     """Open ``url`` (migrating it), seed reference data, and wire the workers.
+
+    ``read_only`` (the command-hall display) creates no operator account and logs no alarms;
+    ``watch`` starts the change feed that announces other processes' writes on the bus.
 
     Raises:
         DatabaseError: the database cannot be opened (the message says why).
     """
     bus = DataBus()
     services = Services.open(url, bus.notify)
-    if demo:
-        from console.demo import seed_demo
+    try:
+        if demo:
+            from console.demo import seed_demo
 
-        seed_demo(services)
-    runner = TaskRunner()
-    monitor = DeadlineMonitor(services, runner, monitor_interval_ms)
-    user = resolve_operator(services, operator)
-    return AppContext(services, runner, bus, monitor, user, demo=demo)
+            seed_demo(services)
+        runner = TaskRunner()
+        monitor = DeadlineMonitor(services, runner, monitor_interval_ms, read_only=read_only)
+        user = hall_operator() if read_only else resolve_operator(services, operator)
+    except BaseException:
+        services.close()
+        raise
+    feed = None
+    if watch:
+        feed = ChangeFeed(services.db.engine, bus.notify, own_pids=services.notify_pids)
+        feed.start()
+    return AppContext(
+        services, runner, bus, monitor, user, demo=demo, feed=feed, read_only=read_only
+    )

@@ -254,6 +254,37 @@ def build_parser() -> argparse.ArgumentParser:
     log_list.add_argument("--json", action="store_true", help="print a JSON array")
     log_list.add_argument("--limit", type=_positive_int, default=50, help="at most N (50)")
     log_list.add_argument("--incident", type=_positive_int, metavar="ID", help="one incident")
+
+    hall = commands.add_parser(
+        "hall",
+        help="the command-hall display (大屏): read-only, full screen, updated live",
+        description="指挥大厅大屏显示 The command-hall display: active incidents by grade, "
+        "overdue reports, the latest duty-log entries, the time and the people on duty. "
+        "It only reads the database and follows the workstations' changes within a second.",
+        parents=[common],
+    )
+    hall.add_argument(
+        "--screen",
+        type=_positive_int,
+        metavar="N",
+        default=None,
+        help="show on screen N, counted from 1 (default: the primary screen)",
+    )
+    hall.add_argument(
+        "--windowed", action="store_true", help="a normal window instead of full screen"
+    )
+    hall.add_argument(
+        "--screenshot",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="save a screenshot of the display to PATH once it shows the data, and quit",
+    )
+    hall.add_argument(
+        "--report-file",
+        metavar="PATH",
+        default=None,
+        help="for tests: append one JSON line with the incidents shown after each repaint",
+    )
     return parser
 
 
@@ -268,7 +299,8 @@ def main(
 
     Args:
         argv: arguments without the program name (default: ``sys.argv[1:]``).
-        gui: starts the window with the parsed arguments when no subcommand is given.
+        gui: starts the window with the parsed arguments when no subcommand is given, and the
+            command-hall display for ``hall`` (``args.command == "hall"``).
     """
     _tolerant_streams()
     try:
@@ -277,13 +309,13 @@ def main(
         except SystemExit as exc:  # --help and --version
             return exc.code if isinstance(exc.code, int) else EXIT_OK
         _setup_logging(args.verbose)
-        if args.command is not None and args.screenshot:
+        if args.command not in (None, "hall") and args.screenshot:
             raise CliError("--screenshot 只用于图形界面 (--screenshot is for the window only)")
         if args.db is None:
             from console.db.engine import default_url
 
             args.db = default_url(demo=args.demo)
-        if args.command is None:
+        if args.command in (None, "hall"):
             if gui is None:
                 raise CliError("图形界面不可用 (the window is not available here); see --help")
             return gui(args)

@@ -21,6 +21,9 @@ from widgets import i18n
 from widgets.fonts import load_cjk_font
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from widgets.hall_display import HallDisplay
     from widgets.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -144,8 +147,33 @@ def _arrange_screenshot(app: QApplication, window: MainWindow, path: str) -> Non
     QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, grab)
 
 
+def _arrange_hall_screenshot(app: QApplication, hall: HallDisplay, path: str) -> None:
+    """Grab the hall display to ``path`` once its first data are painted, then quit."""
+    target = Path(path)
+    done = False
+
+    def grab() -> None:
+        nonlocal done
+        if done:
+            return
+        done = True
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not hall.grab().save(str(target), "PNG"):
+            log.error("could not write the screenshot %s", target)
+            app.exit(1)
+            return
+        print(f"screenshot: {target}", file=sys.stderr)
+        app.quit()
+
+    if hall.snapshot is not None:
+        QTimer.singleShot(400, grab)
+    else:
+        hall.loaded.connect(lambda: QTimer.singleShot(400, grab))
+    QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, grab)
+
+
 def run_gui(args: argparse.Namespace) -> int:
-    """Run the workstation window until it closes; return the process exit status."""
+    """Run the workstation window (or, for ``hall``, the hall display); return the exit status."""
     if not logging.getLogger().handlers:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -169,9 +197,13 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
     wanted = getattr(args, "lang", None)
     translators = i18n.install_translator(app, i18n.normalise(wanted)) if wanted else []
     demo = bool(getattr(args, "demo", False))
+    hall = getattr(args, "command", None) == "hall"
     url = getattr(args, "db", None) or default_url(demo=demo)
     try:
-        ctx = build_context(url, operator=getattr(args, "operator", None), demo=demo)
+        # The hall display only reads: no operator account, no alarms logged, no preferences.
+        ctx = build_context(
+            url, operator=getattr(args, "operator", None), demo=demo, read_only=hall
+        )
     except DatabaseError as exc:
         print(f"duty-console: {exc}", file=sys.stderr)
         _show_error(
@@ -180,22 +212,34 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
         )
         return EXIT_DATABASE
     try:
-        lang = _language(ctx, wanted)
-        if wanted:
+        lang = _language(ctx, wanted) if not hall else i18n.normalise(wanted)
+        if wanted and not hall:
             _remember_language(ctx, lang)
-        else:
+        elif not wanted:
             translators = i18n.install_translator(app, lang)
         # Qt appends the display name to window titles: it must be in the chosen language too.
         app.setApplicationDisplayName(QApplication.translate("App", "应急值守指挥台"))
         ctx.services.reference.set_language("en" if lang == "en" else "zh")
-        from widgets.main_window import MainWindow
-
-        window = MainWindow(ctx)
-        window.show()
-        ctx.monitor.start()
         screenshot = getattr(args, "screenshot", None)
-        if screenshot:
-            _arrange_screenshot(app, window, str(screenshot))
+        window: QWidget
+        if hall:
+            from widgets.hall_display import HallDisplay, screen_at
+
+            display = HallDisplay(ctx, report_path=getattr(args, "report_file", None))
+            full_screen = not getattr(args, "windowed", False) and not screenshot
+            display.show_on(screen_at(getattr(args, "screen", None)), full_screen=full_screen)
+            window = display
+            if screenshot:
+                _arrange_hall_screenshot(app, display, str(screenshot))
+        else:
+            from widgets.main_window import MainWindow
+
+            main_window = MainWindow(ctx)
+            main_window.show()
+            ctx.monitor.start()
+            window = main_window
+            if screenshot:
+                _arrange_screenshot(app, main_window, str(screenshot))
         status = app.exec()
         # Closing the last window would post one more Quit event; when run_gui is called in a
         # process that goes on (tests), that stray event would end the next event loop at once.
@@ -203,6 +247,8 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
         app.setQuitOnLastWindowClosed(False)
         window.close()
         window.deleteLater()
+        # Delete the window now: its timers must not fire once the context below is closed.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         app.setQuitOnLastWindowClosed(quit_on_close)
         QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
         return status

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -27,6 +27,7 @@ from console.models.duty_log import DutyLogModel
 from console.models.incident_board import IncidentBoardModel
 from widgets import i18n
 from widgets.duty_log import DutyLogPane
+from widgets.hall_display import HallDisplay, screen_at
 from widgets.handover_dialog import HandoverDialog
 from widgets.incident_board import IncidentBoard
 from widgets.incident_detail import IncidentDetail
@@ -161,6 +162,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.ctx = ctx
         self._closing = False
+        self.hall: HallDisplay | None = None
         title = self.tr("应急值守指挥台 — {name}").format(name=ctx.operator.display_name)
         if ctx.demo:
             title = self.tr("【演示】") + title
@@ -301,6 +303,11 @@ class MainWindow(QMainWindow):
         self.reset_layout_action.setObjectName("resetLayoutAction")
         self.reset_layout_action.triggered.connect(self._on_reset_layout_action_triggered)
         self.view_menu.addAction(self.reset_layout_action)
+        self.view_menu.addSeparator()
+        self.hall_menu = self.view_menu.addMenu(self.tr("大屏显示"))
+        self.hall_menu.setObjectName("hallMenu")
+        self.hall_menu.aboutToShow.connect(self._on_hall_menu_about_to_show)
+        self._on_hall_menu_about_to_show()
 
         self.language_menu = bar.addMenu(self.tr("语言(&L)"))
         self.language_group = QActionGroup(self)
@@ -376,6 +383,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save the layout before the window goes."""
+        if self.hall is not None and isValid(self.hall):
+            self.hall.close()
         if not self._closing:
             self._closing = True
             try:
@@ -407,6 +416,41 @@ class MainWindow(QMainWindow):
     def _on_handover_handover_completed(self, _handover: object) -> None:
         self.statusBar().showMessage(self.tr("交接班已完成"), 10_000)
         self.status.refresh_shift()
+
+    @Slot()
+    def _on_hall_menu_about_to_show(self) -> None:
+        """One entry per screen attached now (screens come and go)."""
+        self.hall_menu.clear()
+        for number, screen in enumerate(QGuiApplication.screens(), start=1):
+            size = screen.geometry().size()
+            action = QAction(
+                self.tr("在屏幕 {n} 上显示（{name}，{w}×{h}）").format(
+                    n=number, name=screen.name() or "—", w=size.width(), h=size.height()
+                ),
+                self.hall_menu,
+            )
+            action.setData(number)
+            action.triggered.connect(self._on_hall_action_triggered)
+            self.hall_menu.addAction(action)
+
+    @Slot()
+    def _on_hall_action_triggered(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction):
+            self.open_hall_display(int(action.data()))
+
+    def open_hall_display(self, screen_number: int | None = None) -> HallDisplay:
+        """Show the command-hall display on a screen (full screen unless it is this window's).
+
+        One display at a time: choosing another screen moves it there.
+        """
+        screen = screen_at(screen_number)
+        if self.hall is None or not isValid(self.hall):
+            self.hall = HallDisplay(self.ctx, self)
+        own = screen is not None and screen is self.screen()
+        # On the workstation's own screen a full-screen wall would hide the console: a window.
+        self.hall.show_on(screen, full_screen=not own)
+        return self.hall
 
     @Slot()
     def _on_find_action_triggered(self) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from console.db.session import Database
 from console.services.audit import AuditService
@@ -14,6 +18,10 @@ from console.services.intake import IntakeService
 from console.services.reference import ReferenceService
 from console.services.settings import SettingsService
 
+log = logging.getLogger(__name__)
+
+NOTIFY_CHANNEL = "duty_console"  # console.changes listens on it
+
 
 class Services:
     """Every service over one database. ``notify`` hears a topic after each committed write."""
@@ -21,6 +29,8 @@ class Services:
     def __init__(self, db: Database, notify: Callable[[str], None] | None = None) -> None:
         self.db = db
         self._listeners: list[Callable[[str], None]] = [notify] if notify else []
+        # PostgreSQL backend pids this process sent NOTIFYs from: its own change feed skips them.
+        self.notify_pids: set[int] = set()
         self.reference = ReferenceService(db)
         self.people = PeopleService(db, self.notify)
         self.incidents = IncidentService(db, self.reference, self.notify)
@@ -46,9 +56,26 @@ class Services:
         self._listeners.append(listener)
 
     def notify(self, topic: str) -> None:
-        """Tell listeners that ``topic`` changed."""
+        """Tell listeners that ``topic`` changed; on PostgreSQL tell the other processes too."""
+        if self.db.dialect == "postgresql":
+            self._broadcast(topic)
         for listener in list(self._listeners):
             listener(topic)
+
+    def _broadcast(self, topic: str) -> None:
+        """``NOTIFY duty_console, topic`` after a commit; a failure is logged, never raised.
+
+        The write itself is committed already: other seats then refresh on their timers.
+        """
+        try:
+            with self.db.engine.begin() as conn:
+                pid = conn.execute(
+                    text("SELECT pg_backend_pid() FROM pg_notify(:channel, :topic)"),
+                    {"channel": NOTIFY_CHANNEL, "topic": topic},
+                ).scalar_one()
+                self.notify_pids.add(int(pid))  # before the commit delivers the notification
+        except SQLAlchemyError as exc:
+            log.warning("could not tell other seats about %s: %s", topic, exc)
 
     def close(self) -> None:
         """Release the database."""

@@ -787,6 +787,147 @@
     </message>
 </context>
 <context>
+    <name>HallDisplay</name>
+    <message>
+        <source>应急值守指挥台 · 指挥大厅</source>
+        <translation>Duty Console · Command hall</translation>
+    </message>
+    <message>
+        <source>【演示】</source>
+        <translation>[DEMO] </translation>
+    </message>
+    <message>
+        <source>应急值守 · 值班态势</source>
+        <translation>Duty room · Situation</translation>
+    </message>
+    <message>
+        <source>值班员：—&#x3000;带班领导：—</source>
+        <translation>Officers: —&#x3000;Leader on duty: —</translation>
+    </message>
+    <message>
+        <source>{numeral}级</source>
+        <translation>Grade {numeral}</translation>
+    </message>
+    <message>
+        <source>未定级</source>
+        <translation>Ungraded</translation>
+    </message>
+    <message>
+        <source>报送超时</source>
+        <translation>Reports overdue</translation>
+    </message>
+    <message>
+        <source>今日事件</source>
+        <translation>Incidents today</translation>
+    </message>
+    <message>
+        <source>处置中事件</source>
+        <translation>Active incidents</translation>
+    </message>
+    <message>
+        <source>等级</source>
+        <translation>Grade</translation>
+    </message>
+    <message>
+        <source>事件</source>
+        <translation>Incident</translation>
+    </message>
+    <message>
+        <source>地区</source>
+        <translation>Area</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>下次报送</source>
+        <translation>Next report</translation>
+    </message>
+    <message>
+        <source>当前无处置中事件</source>
+        <translation>No active incidents at present</translation>
+    </message>
+    <message>
+        <source>最新值班日志</source>
+        <translation>Latest duty-log entries</translation>
+    </message>
+    <message>
+        <source>暂无值班日志</source>
+        <translation>No duty-log entries yet</translation>
+    </message>
+    <message>
+        <source>处置中</source>
+        <translation>Responding</translation>
+    </message>
+    <message>
+        <source>{y}年{m}月{d}日 {weekday}
+北京时间</source>
+        <translation>{weekday} {y}-{m}-{d}
+Beijing time</translation>
+    </message>
+    <message>
+        <source>星期一</source>
+        <translation>Monday</translation>
+    </message>
+    <message>
+        <source>星期二</source>
+        <translation>Tuesday</translation>
+    </message>
+    <message>
+        <source>星期三</source>
+        <translation>Wednesday</translation>
+    </message>
+    <message>
+        <source>星期四</source>
+        <translation>Thursday</translation>
+    </message>
+    <message>
+        <source>星期五</source>
+        <translation>Friday</translation>
+    </message>
+    <message>
+        <source>星期六</source>
+        <translation>Saturday</translation>
+    </message>
+    <message>
+        <source>星期日</source>
+        <translation>Sunday</translation>
+    </message>
+    <message>
+        <source>当前未排班</source>
+        <translation>No shift on the roster now</translation>
+    </message>
+    <message>
+        <source>值班员：{officers}&#x3000;&#x3000;带班领导：{leaders}&#x3000;&#x3000;本班至 {until}</source>
+        <translation>Officers: {officers}&#x3000;&#x3000;Leader on duty: {leaders}&#x3000;&#x3000;Shift ends {until}</translation>
+    </message>
+    <message>
+        <source>处置中事件（{n}）</source>
+        <translation>Active incidents ({n})</translation>
+    </message>
+    <message>
+        <source>另有 {n} 起事件未显示</source>
+        <translation>{n} more incidents not shown</translation>
+    </message>
+    <message>
+        <source>数据更新于 {at}</source>
+        <translation>Data as of {at}</translation>
+    </message>
+    <message>
+        <source>数据库：{name}</source>
+        <translation>Database: {name}</translation>
+    </message>
+    <message>
+        <source>与数据库的实时连接中断，正在重连…</source>
+        <translation>Live link to the database lost, reconnecting…</translation>
+    </message>
+    <message>
+        <source>读取失败：{error}</source>
+        <translation>Read failed: {error}</translation>
+    </message>
+</context>
+<context>
     <name>HandoverDialog</name>
     <message>
         <source>交接班</source>
@@ -1695,6 +1836,10 @@
         <translation>Restore default layout</translation>
     </message>
     <message>
+        <source>大屏显示</source>
+        <translation>Hall display</translation>
+    </message>
+    <message>
         <source>语言(&amp;L)</source>
         <translation>&amp;Language</translation>
     </message>
@@ -1709,6 +1854,10 @@
     <message>
         <source>交接班已完成</source>
         <translation>Handover completed</translation>
+    </message>
+    <message>
+        <source>在屏幕 {n} 上显示（{name}，{w}×{h}）</source>
+        <translation>Show on screen {n} ({name}, {w}×{h})</translation>
     </message>
     <message>
         <source>界面语言将在重新启动后切换为 {name}</source>
