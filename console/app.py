@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from console.changes import ChangeFeed
+from console.devices.demo import DemoDevices
+from console.devices.manager import DeviceManager
+from console.devices.runtime import start_devices
 from console.domain import DueReport, DueState, Role, User
 from console.services import Services
 from console.tasks import DataBus, TaskRunner
@@ -95,6 +98,8 @@ class AppContext:
     exercise: bool = False
     feed: ChangeFeed | None = None  # other processes' writes, announced on ``bus``
     read_only: bool = False  # the command-hall display: this process never writes
+    devices: DeviceManager | None = None  # the duty room's hardware (None for the hall display)
+    demo_devices: DemoDevices | None = None  # simulators started by --demo
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -103,7 +108,11 @@ class AppContext:
         return self.operator.username
 
     def close(self) -> None:
-        """Stop timers and the change feed, finish queued writes, release the database."""
+        """Stop devices, timers and the change feed, finish queued writes, release the database."""
+        if self.devices is not None:
+            self.devices.stop()  # a held PTZ move is stopped first
+        if self.demo_devices is not None:
+            self.demo_devices.stop()
         self.monitor.stop()
         if self.feed is not None:
             self.feed.stop()
@@ -145,11 +154,13 @@ def build_context(
     monitor_interval_ms: int = 30_000,
     read_only: bool = False,
     watch: bool = True,
+    devices: bool = True,
 ) -> AppContext:
     """Open ``url`` (migrating it), seed reference data, and wire the workers.
 
     ``read_only`` (the command-hall display) creates no operator account and logs no alarms;
-    ``watch`` starts the change feed that announces other processes' writes on the bus.
+    ``watch`` starts the change feed that announces other processes' writes on the bus;
+    ``devices`` runs the configured devices (with ``demo``, simulators are started for them).
 
     Raises:
         DatabaseError: the database cannot be opened (the message says why).
@@ -171,6 +182,27 @@ def build_context(
     if watch:
         feed = ChangeFeed(services.db.engine, bus.notify, own_pids=services.notify_pids)
         feed.start()
+    manager = demo_devices = None
+    if devices and not read_only:
+        manager = DeviceManager(recorder=services.devices.record_command)
+        demo_devices = start_devices(services, manager, demo=demo)
+        device_manager = manager
+
+        def on_changed(topic: str) -> None:
+            # Configuration edited here or on another seat: rerun what changed.
+            if topic == "devices":
+                runner.read(services.devices.list, on_result=device_manager.configure)
+
+        bus.changed.connect(on_changed)
     return AppContext(
-        services, runner, bus, monitor, user, demo=demo, feed=feed, read_only=read_only
+        services,
+        runner,
+        bus,
+        monitor,
+        user,
+        demo=demo,
+        feed=feed,
+        read_only=read_only,
+        devices=manager,
+        demo_devices=demo_devices,
     )

@@ -40,7 +40,7 @@ from sqlalchemy import Engine
 log = logging.getLogger(__name__)
 
 CHANNEL = "duty_console"
-TOPICS = ("incidents", "log", "handover", "intakes", "roster", "instructions")
+TOPICS = ("incidents", "log", "handover", "intakes", "roster", "instructions", "devices")
 SQLITE_POLL_S = 0.4
 LISTEN_WAIT_S = 0.5  # how long one wait for notifications lasts: bounds the time to stop
 KEEPALIVE_S = 15.0  # a silent connection is checked this often (a dead peer shows no error)

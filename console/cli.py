@@ -62,6 +62,7 @@ EPILOG = """\
   3  数据库问题 (database problem: wrong --db URL, not a database, newer schema, unreachable)
   4  记录不存在 (not found)
   5  冲突 (conflict: changed by someone else, or not allowed now)
+  6  设备问题 (device problem: unreachable, no reply, or the device's own error code)
 
 incident add 从标准输入读取一个 JSON 对象 (reads one JSON object from stdin):
   必填 (required): title, category (代码或名称 code or name), grade ("I"–"IV", "Ⅱ" or null),
@@ -285,6 +286,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="for tests: append one JSON line with the incidents shown after each repaint",
     )
+    from console import cli_devices
+
+    cli_devices.register(commands, parents=[common])
     return parser
 
 
@@ -425,6 +429,10 @@ def _run(args: argparse.Namespace) -> int:
         with _services(args) as services:
             return _log_add(args, services, text)
     with _services(args) as services:
+        if args.command == "device":
+            from console import cli_devices
+
+            return cli_devices.run(args, services)
         if args.command == "incident" and args.action == "list":
             return _incident_list(args, services)
         if args.command == "incident" and args.action == "show":

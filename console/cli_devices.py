@@ -121,12 +121,12 @@ def _positive_int(text: str) -> int:
 
 
 def register(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    subparsers: argparse._SubParsersAction[Any],
     parents: Sequence[argparse.ArgumentParser] = (),
 ) -> argparse.ArgumentParser:
     """Add ``device`` and its actions to ``subparsers`` (``parents``: the global options)."""
     parents = list(parents)
-    device = subparsers.add_parser(
+    device: argparse.ArgumentParser = subparsers.add_parser(
         "device",
         help="display matrices and PTZ cameras: configure, test, send commands",
         description="设备 Devices: configure display matrices and PTZ cameras, test them and "

@@ -26,6 +26,7 @@ from console.domain import DueReport, DueState, Incident
 from console.models.duty_log import DutyLogModel
 from console.models.incident_board import IncidentBoardModel
 from widgets import i18n
+from widgets.devices import DevicesPane
 from widgets.duty_log import DutyLogPane
 from widgets.hall_display import HallDisplay, screen_at
 from widgets.handover_dialog import HandoverDialog
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 
 GEOMETRY_KEY = "window_geometry"
 STATE_KEY = "window_state"
-STATE_VERSION = 1  # bump when docks are added or renamed: old saved layouts are then ignored
+STATE_VERSION = 2  # bump when docks are added or renamed: old saved layouts are then ignored
 DEFAULT_SIZE = (1600, 900)
 INTAKE_WIDTH = 340  # the intake form's labels and fields, without a horizontal scroll bar
 DETAIL_WIDTH = 330
@@ -190,6 +191,14 @@ class MainWindow(QMainWindow):
         self.intake_dock = self._dock("intakeDock", self.tr("接报"), self.intake_form)
         self.detail_dock = self._dock("detailDock", self.tr("事件详情"), self.detail)
         self.log_dock = self._dock("dutyLogDock", self.tr("值班日志"), self.log_pane)
+        # The duty room's hardware, tabbed behind the detail pane (not on the hall display).
+        self.devices_pane: DevicesPane | None = None
+        self.devices_dock: QDockWidget | None = None
+        if ctx.devices is not None:
+            self.devices_pane = DevicesPane(
+                ctx.devices, ctx.actor, self, incident_provider=lambda: self.detail.incident_id
+            )
+            self.devices_dock = self._dock("devicesDock", self.tr("设备"), self.devices_pane)
         self.setDockNestingEnabled(True)
         # Intake and detail run the full height; the log sits under the board only.
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -197,10 +206,14 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.intake_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.detail_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
+        if self.devices_dock is not None:
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.devices_dock)
+            self.tabifyDockWidget(self.detail_dock, self.devices_dock)
+            self.detail_dock.raise_()
         self._fit_to_screen()
         self._apply_default_sizes()
 
-        self.status = DutyStatusBar(ctx, self)
+        self.status = DutyStatusBar(ctx, self, devices=ctx.devices)
         self.setStatusBar(self.status)
         self._build_menus()
 
@@ -216,6 +229,13 @@ class MainWindow(QMainWindow):
         self._restore_layout()
 
     # -- construction --------------------------------------------------------------------------
+
+    def docks(self) -> list[QDockWidget]:
+        """Every dock of the window, in menu order."""
+        docks = [self.intake_dock, self.detail_dock, self.log_dock]
+        if self.devices_dock is not None:
+            docks.append(self.devices_dock)
+        return docks
 
     def _make_intake_form(self) -> IntakeForm:
         form = IntakeForm(self.ctx, self)
@@ -296,7 +316,7 @@ class MainWindow(QMainWindow):
             self.duty_menu.addAction(action)
 
         self.view_menu = bar.addMenu(self.tr("视图(&V)"))
-        for dock in (self.intake_dock, self.detail_dock, self.log_dock):
+        for dock in self.docks():
             self.view_menu.addAction(dock.toggleViewAction())
         self.view_menu.addSeparator()
         self.reset_layout_action = QAction(self.tr("恢复默认布局"), self)
@@ -376,7 +396,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_reset_layout_action_triggered(self) -> None:
         self.restoreState(self._default_state, STATE_VERSION)
-        for dock in (self.intake_dock, self.detail_dock, self.log_dock):
+        for dock in self.docks():
             dock.setFloating(False)
             dock.show()
         self._apply_default_sizes()

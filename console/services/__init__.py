@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from console.db.session import Database
 from console.services.audit import AuditService
 from console.services.deadlines import DeadlineService
+from console.services.devices import DeviceService
 from console.services.duty import HandoverService, InstructionService, PeopleService
 from console.services.duty_log import DutyLogService
 from console.services.incidents import IncidentService
@@ -43,6 +44,7 @@ class Services:
         )
         self.audit = AuditService(db)
         self.settings = SettingsService(db)
+        self.devices = DeviceService(db, self.notify)
 
     @classmethod
     def open(cls, url: str, notify: Callable[[str], None] | None = None) -> Services:

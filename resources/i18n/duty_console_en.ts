@@ -484,6 +484,113 @@
     </message>
 </context>
 <context>
+    <name>Devices</name>
+    <message>
+        <source>读取路由状态</source>
+        <translation>read the routing</translation>
+    </message>
+    <message>
+        <source>识别设备</source>
+        <translation>identify the device</translation>
+    </message>
+    <message>
+        <source>连接测试</source>
+        <translation>connection test</translation>
+    </message>
+    <message>
+        <source>云台停止</source>
+        <translation>PTZ stop</translation>
+    </message>
+    <message>
+        <source>停止变焦</source>
+        <translation>stop zoom</translation>
+    </message>
+    <message>
+        <source>拉近</source>
+        <translation>zoom in</translation>
+    </message>
+    <message>
+        <source>拉远</source>
+        <translation>zoom out</translation>
+    </message>
+    <message>
+        <source>没有 [[device]] 表 (no [[device]] tables)</source>
+        <translation>no [[device]] tables</translation>
+    </message>
+    <message>
+        <source>类型错误 (wrong type): 应为 {wanted}，实为 {value}</source>
+        <translation>wrong type: expected {wanted}, got {value}</translation>
+    </message>
+    <message>
+        <source>{inp} → 全部输出</source>
+        <translation>{inp} → all outputs</translation>
+    </message>
+    <message>
+        <source>调用场景 {n}</source>
+        <translation>recall scene {n}</translation>
+    </message>
+    <message>
+        <source>保存场景 {n}</source>
+        <translation>store scene {n}</translation>
+    </message>
+    <message>
+        <source>云台向{direction}转动，速度 {speed}</source>
+        <translation>PTZ moving {direction}, speed {speed}</translation>
+    </message>
+    <message>
+        <source>镜头{direction}</source>
+        <translation>lens {direction}</translation>
+    </message>
+    <message>
+        <source>转到预置位 {n}</source>
+        <translation>go to preset {n}</translation>
+    </message>
+    <message>
+        <source>设置预置位 {n}</source>
+        <translation>set preset {n}</translation>
+    </message>
+    <message>
+        <source>清除预置位 {n}</source>
+        <translation>clear preset {n}</translation>
+    </message>
+    <message>
+        <source>文件太大 (file too large): 最多 {n} 字节</source>
+        <translation>file too large: at most {n} bytes</translation>
+    </message>
+    <message>
+        <source>未知的顶层键 (unknown top-level keys): {keys}; 设备写作 [[device]]</source>
+        <translation>unknown top-level keys: {keys}; devices are written as [[device]]</translation>
+    </message>
+    <message>
+        <source>不是表 (not a table)</source>
+        <translation>not a table</translation>
+    </message>
+    <message>
+        <source>设备 {name!r} 不存在 (no such device)</source>
+        <translation>no such device: {name!r}</translation>
+    </message>
+    <message>
+        <source>TOML 语法错误 (not TOML): {e}</source>
+        <translation>not TOML: {e}</translation>
+    </message>
+    <message>
+        <source>已有同名设备 (a device of this name exists): {name}</source>
+        <translation>a device of this name exists: {name}</translation>
+    </message>
+    <message>
+        <source>名称重复，与第 {n} 个相同 (duplicate name, as #{n})</source>
+        <translation>duplicate name, as #{n}</translation>
+    </message>
+    <message>
+        <source>{device}：{what} 成功</source>
+        <translation>{device}: {what} done</translation>
+    </message>
+    <message>
+        <source>{device}：{what} 失败：{reason}</source>
+        <translation>{device}: {what} failed: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>Duty</name>
     <message>
         <source>接班人不能是交班人本人</source>
@@ -1798,6 +1905,10 @@ Beijing time</translation>
     <message>
         <source>值班日志</source>
         <translation>Duty log</translation>
+    </message>
+    <message>
+        <source>设备</source>
+        <translation>Devices</translation>
     </message>
     <message>
         <source>文件(&amp;F)</source>

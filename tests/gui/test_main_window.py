@@ -69,7 +69,12 @@ def log_texts(window: MainWindow) -> list[str]:
 def test_title_docks_and_menus(window: MainWindow) -> None:
     assert window.windowTitle() == "应急值守指挥台 — 张伟"
     docks = {d.objectName(): d.windowTitle() for d in window.findChildren(QDockWidget)}
-    assert docks == {"intakeDock": "接报", "detailDock": "事件详情", "dutyLogDock": "值班日志"}
+    assert docks == {
+        "intakeDock": "接报",
+        "detailDock": "事件详情",
+        "dutyLogDock": "值班日志",
+        "devicesDock": "设备",
+    }
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["文件(&F)", "值班(&D)", "视图(&V)", "语言(&L)", "帮助(&H)"]
     assert window.new_intake_action.shortcut().toString() == "F2"
@@ -556,6 +561,7 @@ def test_english_window_shows_english_categories_and_areas(
             "intakeDock": "Intake",
             "detailDock": "Incident detail",
             "dutyLogDock": "Duty log",
+            "devicesDock": "Devices",
         }
         board = win.board
         qtbot.waitUntil(lambda: board.proxy.rowCount() == seeded.open_count)
