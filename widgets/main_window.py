@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -198,7 +199,12 @@ class MainWindow(QMainWindow):
             self.devices_pane = DevicesPane(
                 ctx.devices, ctx.actor, self, incident_provider=lambda: self.detail.incident_id
             )
-            self.devices_dock = self._dock("devicesDock", self.tr("设备"), self.devices_pane)
+            # In a scroll area: an 8×8 routing grid must not widen the right dock for everyone.
+            scroller = QScrollArea(self)
+            scroller.setWidgetResizable(True)
+            scroller.setFrameShape(QFrame.Shape.NoFrame)
+            scroller.setWidget(self.devices_pane)
+            self.devices_dock = self._dock("devicesDock", self.tr("设备"), scroller)
         self.setDockNestingEnabled(True)
         # Intake and detail run the full height; the log sits under the board only.
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
