@@ -1,0 +1,1 @@
+"""Phone dispatch: a PBX over AMI and analog lines through an AT modem."""
