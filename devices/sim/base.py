@@ -25,7 +25,10 @@ Adding a simulator (e.g. for PTZ):
 
    Optional: ``banner()`` (sent to each TCP client on connect), ``add_arguments(parser)``
    (a classmethod adding CLI options; ``self.options`` holds the parsed namespace),
-   ``garbage(reply)`` and ``describe()`` (a JSON-able state shown by the ``state`` command).
+   ``garbage(reply)`` and ``describe()`` (a JSON-able state shown by the ``state`` command),
+   ``command(cmd, args)`` (the device's own control commands, e.g. ``call NUMBER`` on a modem)
+   and ``tick(now)`` with ``next_tick(now)`` (bytes the device sends on its own when they are
+   due, e.g. RING every few seconds; the runner wakes up for them).
 2. Register it: one line in ``SIMULATORS`` in ``devices/sim/__init__.py``,
    ``"pelco-d": "devices.sim.ptz:PelcoDSim"``.
 3. Run it: ``python -m devices.sim pelco-d --pty [--baud 2400]`` or ``--tcp 0``.
@@ -53,6 +56,8 @@ Control channel: one command a line on stdin, each answered on stdout by ``OK <c
 ``reset``            ``normal``, and a fresh device state (as if just switched on)
 ``state``            ``OK state {json}``: the device's state as ``describe()`` gives it
 ``quit``             exit
+
+Any other command goes to the device's ``command()`` (e.g. ``call 13800138000 ZHANG``).
 """
 
 from __future__ import annotations
@@ -136,6 +141,22 @@ class SimDevice:
     def describe(self) -> Any:
         """JSON-able state for the ``state`` control command."""
         return {}
+
+    def command(self, cmd: str, args: list[str]) -> str | None:
+        """Act on a control command of this device's own; None when it is not one.
+
+        Returns the text after ``OK`` ("" repeats the command); raise ValueError (or
+        IndexError) for bad arguments.
+        """
+        return None
+
+    def tick(self, now: float) -> bytes:
+        """Bytes the device sends on its own that are due at ``now`` (``time.monotonic()``)."""
+        return b""
+
+    def next_tick(self, now: float) -> float | None:
+        """Seconds until ``tick`` has something to send; None when nothing is scheduled."""
+        return None
 
 
 @dataclass
@@ -343,7 +364,11 @@ class Runner:
             elif cmd == "quit":
                 self.running = False
             else:
-                return f"ERR unknown command {cmd!r}"
+                own = self.device.command(cmd, args)
+                if own is None:
+                    return f"ERR unknown command {cmd!r}"
+                if own:
+                    return "OK " + own
         except (IndexError, ValueError) as exc:
             return f"ERR {line.strip()!r}: {exc}"
         return "OK " + " ".join(words)
@@ -357,7 +382,9 @@ class Runner:
                 fds.append(self.listener.fileno())
             if control_fd is not None:
                 fds.append(control_fd)
-            ready, _, _ = select.select(fds, [], [], 1.0)
+            wait = self.device.next_tick(time.monotonic())
+            wait = 1.0 if wait is None else min(1.0, max(0.0, wait))
+            ready, _, _ = select.select(fds, [], [], wait)
             for fd in ready:
                 if fd == control_fd:
                     chunk = os.read(fd, 4096)
@@ -373,6 +400,14 @@ class Runner:
                     self._accept()
                 elif fd in self.clients:
                     self._serve(self.clients[fd])
+            self._send_unsolicited()
+
+    def _send_unsolicited(self) -> None:
+        data = self.device.tick(time.monotonic())
+        if not data or self.bad.silent:
+            return
+        for client in list(self.clients.values()):
+            self._send(client, data)
 
     def close(self) -> None:
         """Release the pty, the link and every socket."""
