@@ -26,7 +26,7 @@ Adding a simulator (e.g. for PTZ):
    Optional: ``banner()`` (sent to each TCP client on connect), ``add_arguments(parser)``
    (a classmethod adding CLI options; ``self.options`` holds the parsed namespace),
    ``garbage(reply)`` and ``describe()`` (a JSON-able state shown by the ``state`` command),
-   ``command(cmd, args)`` (the device's own control commands, e.g. ``call NUMBER`` on a modem)
+   ``on_control(cmd, args)`` (the device's own control commands, e.g. ``call NUMBER`` on a modem)
    and ``tick(now)`` with ``next_tick(now)`` (bytes the device sends on its own when they are
    due, e.g. RING every few seconds; the runner wakes up for them).
 2. Register it: one line in ``SIMULATORS`` in ``devices/sim/__init__.py``,
@@ -57,7 +57,7 @@ Control channel: one command a line on stdin, each answered on stdout by ``OK <c
 ``state``            ``OK state {json}``: the device's state as ``describe()`` gives it
 ``quit``             exit
 
-Any other command goes to the device's ``command()`` (e.g. ``call 13800138000 ZHANG``).
+Any other command goes to the device's ``on_control()`` (e.g. ``call 13800138000 ZHANG``).
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ class SimDevice:
         """JSON-able state for the ``state`` control command."""
         return {}
 
-    def command(self, cmd: str, args: list[str]) -> str | None:
+    def on_control(self, cmd: str, args: list[str]) -> str | None:
         """Act on a control command of this device's own; None when it is not one.
 
         Returns the text after ``OK`` ("" repeats the command); raise ValueError (or
@@ -364,7 +364,7 @@ class Runner:
             elif cmd == "quit":
                 self.running = False
             else:
-                own = self.device.command(cmd, args)
+                own = self.device.on_control(cmd, args)
                 if own is None:
                     return f"ERR unknown command {cmd!r}"
                 if own:
