@@ -28,6 +28,7 @@ from console.models.duty_log import DutyLogModel
 from console.models.incident_board import IncidentBoardModel
 from widgets import i18n
 from widgets.devices import DevicesPane
+from widgets.devices.settings_dialog import DeviceSettingsDialog
 from widgets.duty_log import DutyLogPane
 from widgets.hall_display import HallDisplay, screen_at
 from widgets.handover_dialog import HandoverDialog
@@ -287,6 +288,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu(self.tr("文件(&F)"))
+        self.device_settings_action = QAction(self.tr("设备设置…"), self)
+        self.device_settings_action.setObjectName("deviceSettingsAction")
+        self.device_settings_action.triggered.connect(self._on_device_settings_action_triggered)
+        self.file_menu.addAction(self.device_settings_action)
+        self.file_menu.addSeparator()
         self.quit_action = QAction(self.tr("退出(&X)"), self)
         self.quit_action.setObjectName("quitAction")
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -442,6 +448,16 @@ class MainWindow(QMainWindow):
     def _on_handover_handover_completed(self, _handover: object) -> None:
         self.statusBar().showMessage(self.tr("交接班已完成"), 10_000)
         self.status.refresh_shift()
+
+    @Slot()
+    def _on_device_settings_action_triggered(self) -> None:
+        existing = self.findChild(DeviceSettingsDialog)
+        if isinstance(existing, DeviceSettingsDialog) and existing.isVisible():
+            existing.activateWindow()
+            return
+        dialog = DeviceSettingsDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
 
     @Slot()
     def _on_hall_menu_about_to_show(self) -> None:

@@ -93,6 +93,389 @@
     </message>
 </context>
 <context>
+    <name>DeviceEditorDialog</name>
+    <message>
+        <source>添加设备</source>
+        <translation>Add device</translation>
+    </message>
+    <message>
+        <source>编辑设备 {name}</source>
+        <translation>Edit device {name}</translation>
+    </message>
+    <message>
+        <source>设备</source>
+        <translation>Device</translation>
+    </message>
+    <message>
+        <source>如 hall-matrix 或 大厅摄像机1</source>
+        <translation>e.g. hall-matrix or hall-camera-1</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>协议</source>
+        <translation>Protocol</translation>
+    </message>
+    <message>
+        <source>串口路径或网络地址，例如 {examples}</source>
+        <translation>Serial port or network address, e.g. {examples}</translation>
+    </message>
+    <message>
+        <source>地址</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>启用（保存后自动连接）</source>
+        <translation>Enabled (connects once saved)</translation>
+    </message>
+    <message>
+        <source>串口参数</source>
+        <translation>Serial line</translation>
+    </message>
+    <message>
+        <source>波特率</source>
+        <translation>Baud rate</translation>
+    </message>
+    <message>
+        <source>数据位</source>
+        <translation>Data bits</translation>
+    </message>
+    <message>
+        <source>无 (N)</source>
+        <translation>None (N)</translation>
+    </message>
+    <message>
+        <source>偶校验 (E)</source>
+        <translation>Even (E)</translation>
+    </message>
+    <message>
+        <source>奇校验 (O)</source>
+        <translation>Odd (O)</translation>
+    </message>
+    <message>
+        <source>标记 (M)</source>
+        <translation>Mark (M)</translation>
+    </message>
+    <message>
+        <source>空格 (S)</source>
+        <translation>Space (S)</translation>
+    </message>
+    <message>
+        <source>校验位</source>
+        <translation>Parity</translation>
+    </message>
+    <message>
+        <source>停止位</source>
+        <translation>Stop bits</translation>
+    </message>
+    <message>
+        <source>RS-485 半双工</source>
+        <translation>RS-485 half duplex</translation>
+    </message>
+    <message>
+        <source> 秒</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>应答超时</source>
+        <translation>Reply timeout</translation>
+    </message>
+    <message>
+        <source>云台摄像机地址；Kramer 2000 为机器号</source>
+        <translation>PTZ camera address; the machine number for Kramer 2000</translation>
+    </message>
+    <message>
+        <source>设备地址</source>
+        <translation>Device address</translation>
+    </message>
+    <message>
+        <source>端口与名称</source>
+        <translation>Ports and names</translation>
+    </message>
+    <message>
+        <source>自动（读取设备）</source>
+        <translation>Auto (ask the device)</translation>
+    </message>
+    <message>
+        <source>输入数</source>
+        <translation>Inputs</translation>
+    </message>
+    <message>
+        <source>输出数</source>
+        <translation>Outputs</translation>
+    </message>
+    <message>
+        <source>输入名称</source>
+        <translation>Input names</translation>
+    </message>
+    <message>
+        <source>输出名称</source>
+        <translation>Output names</translation>
+    </message>
+    <message>
+        <source>预置位/场景名称</source>
+        <translation>Preset / scene names</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>每行一个“编号=名称”，如：
+{example}</source>
+        <translation>One “number=name” per line, e.g.:
+{example}</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>请先改正标红的字段，尚未保存。</source>
+        <translation>Correct the fields marked in red first; nothing was saved.</translation>
+    </message>
+    <message>
+        <source>保存失败：{reason}</source>
+        <translation>Not saved: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceSettings</name>
+    <message>
+        <source>新增</source>
+        <translation>Added</translation>
+    </message>
+    <message>
+        <source>更新</source>
+        <translation>Updated</translation>
+    </message>
+    <message>
+        <source>未变</source>
+        <translation>Unchanged</translation>
+    </message>
+    <message>
+        <source>导入 {file}：新增 {added}，更新 {updated}，未变 {unchanged}，未导入 {bad}。</source>
+        <translation>Imported {file}: {added} added, {updated} updated, {unchanged} unchanged, {bad} not imported.</translation>
+    </message>
+    <message>
+        <source>第 {index} 个 [[device]]（{name}）未导入：{reason}</source>
+        <translation>[[device]] #{index} ({name}) not imported: {reason}</translation>
+    </message>
+    <message>
+        <source>波特率应为整数，如 9600：{text}</source>
+        <translation>The baud rate must be a whole number such as 9600: {text}</translation>
+    </message>
+    <message>
+        <source>第 {line} 行应为“编号=名称”，如 1=大屏左：{text}</source>
+        <translation>Line {line} must be “number=name”, e.g. 1=Wall left: {text}</translation>
+    </message>
+    <message>
+        <source>第 {line} 行：编号应在 1–512：{n}</source>
+        <translation>Line {line}: the number must be 1–512: {n}</translation>
+    </message>
+    <message>
+        <source>第 {line} 行：编号 {n} 重复</source>
+        <translation>Line {line}: number {n} appears twice</translation>
+    </message>
+    <message>
+        <source>无法读取文件：{error}</source>
+        <translation>Cannot read the file: {error}</translation>
+    </message>
+    <message>
+        <source>无法写入文件：{error}</source>
+        <translation>Cannot write the file: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceSettingsDialog</name>
+    <message>
+        <source>设备设置</source>
+        <translation>Device settings</translation>
+    </message>
+    <message>
+        <source>设备配置（管理员）</source>
+        <translation>Device configuration (administrator)</translation>
+    </message>
+    <message>
+        <source>显示矩阵与云台摄像机的连接设置，保存在数据库中，各席位共用；修改后设备按新设置自动重新连接。请仅由管理员修改。</source>
+        <translation>How the display matrices and PTZ cameras are connected. Stored in the database and shared by every seat; after a change the devices reconnect with the new settings. Only the administrator should change these.</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>协议</source>
+        <translation>Protocol</translation>
+    </message>
+    <message>
+        <source>地址</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>串口参数</source>
+        <translation>Serial line</translation>
+    </message>
+    <message>
+        <source>启用</source>
+        <translation>Enable</translation>
+    </message>
+    <message>
+        <source>尚未配置设备。点“添加”新建，或“导入 TOML…”从文件导入。</source>
+        <translation>No devices configured. Click “Add” to create one, or “Import TOML…” to load them from a file.</translation>
+    </message>
+    <message>
+        <source>添加…</source>
+        <translation>Add…</translation>
+    </message>
+    <message>
+        <source>编辑…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>再按一次确认删除</source>
+        <translation>Press again to delete</translation>
+    </message>
+    <message>
+        <source>停用</source>
+        <translation>Disable</translation>
+    </message>
+    <message>
+        <source>测试</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <source>矩阵：读取路由状态；摄像机：发送停止命令</source>
+        <translation>Matrix: read the routing; camera: send a stop</translation>
+    </message>
+    <message>
+        <source>导入 TOML…</source>
+        <translation>Import TOML…</translation>
+    </message>
+    <message>
+        <source>导出 TOML…</source>
+        <translation>Export TOML…</translation>
+    </message>
+    <message>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>否</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <source>未运行</source>
+        <translation>Not running</translation>
+    </message>
+    <message>
+        <source>操作失败：{reason}</source>
+        <translation>Failed: {reason}</translation>
+    </message>
+    <message>
+        <source>已保存设备 {name}</source>
+        <translation>Device {name} saved</translation>
+    </message>
+    <message>
+        <source>已删除设备 {name}</source>
+        <translation>Device {name} deleted</translation>
+    </message>
+    <message>
+        <source>已启用设备 {name}</source>
+        <translation>Device {name} enabled</translation>
+    </message>
+    <message>
+        <source>已停用设备 {name}</source>
+        <translation>Device {name} disabled</translation>
+    </message>
+    <message>
+        <source>导入设备配置</source>
+        <translation>Import device configuration</translation>
+    </message>
+    <message>
+        <source>TOML 文件 (*.toml);;所有文件 (*)</source>
+        <translation>TOML files (*.toml);;All files (*)</translation>
+    </message>
+    <message>
+        <source>正在导入 {file}…</source>
+        <translation>Importing {file}…</translation>
+    </message>
+    <message>
+        <source>已导入 {file}</source>
+        <translation>{file} imported</translation>
+    </message>
+    <message>
+        <source>{file} 中有 {n} 个设备未导入，原因见下</source>
+        <translation>{n} device(s) in {file} were not imported; the reasons are below</translation>
+    </message>
+    <message>
+        <source>导出设备配置</source>
+        <translation>Export device configuration</translation>
+    </message>
+    <message>
+        <source>TOML 文件 (*.toml)</source>
+        <translation>TOML files (*.toml)</translation>
+    </message>
+    <message>
+        <source>已导出 {n} 台设备到 {path}</source>
+        <translation>{n} device(s) exported to {path}</translation>
+    </message>
+    <message>
+        <source>本机未运行设备，无法测试</source>
+        <translation>This seat runs no devices; nothing to test with</translation>
+    </message>
+    <message>
+        <source>设备 {name} 已停用，启用后才能测试</source>
+        <translation>Device {name} is disabled; enable it to test it</translation>
+    </message>
+    <message>
+        <source>正在测试 {name}…</source>
+        <translation>Testing {name}…</translation>
+    </message>
+    <message>
+        <source>已读取路由状态（{n} 路输出）</source>
+        <translation>routing read back ({n} outputs)</translation>
+    </message>
+    <message>
+        <source>已发送停止命令</source>
+        <translation>stop command sent</translation>
+    </message>
+    <message>
+        <source>测试成功：{name} {what}</source>
+        <translation>Test passed: {name} {what}</translation>
+    </message>
+    <message>
+        <source>测试失败：{name}：{reason}</source>
+        <translation>Test failed: {name}: {reason}</translation>
+    </message>
+    <message>
+        <source>最后错误：{error}</source>
+        <translation>Last error: {error}</translation>
+    </message>
+</context>
+<context>
     <name>DeviceViews</name>
     <message>
         <source>设备未运行（未配置或已停用）</source>
@@ -1913,6 +2296,10 @@ Beijing time</translation>
     <message>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>设备设置…</source>
+        <translation>Device settings…</translation>
     </message>
     <message>
         <source>退出(&amp;X)</source>
