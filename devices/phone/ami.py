@@ -46,8 +46,16 @@ T = TypeVar("T")
 
 DEFAULT_PORT = 5038
 GREETING_PREFIX = "Asterisk Call Manager/"
+#: Outcomes of async Originates kept for :meth:`AmiClient.originate_result` until collected.
+MAX_OUTCOMES = 1000
 #: ConfbridgeList errors that only mean "nobody is in it" (a ConfBridge exists while used).
 _EMPTY_CONFERENCE = ("no conference by that name", "no active conferences")
+
+
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    """Mark a future's exception as seen (asyncio logs unretrieved ones)."""
+    if not future.cancelled():
+        future.exception()
 
 
 class StreamWriterLike(Protocol):
@@ -313,10 +321,9 @@ class AmiClient:
             if not pending.future.done():
                 pending.future.set_exception(lost)
         self._pending.clear()
-        for future, _ in self._originates.values():
+        for future, _ in self._originates.values():  # outcomes already in are kept
             if not future.done():
                 future.set_exception(lost)
-        self._originates.clear()
         if was_up and notify:
             self._notify(False, reason)
         if was_up and self.reconnect and not self._closing:
@@ -387,7 +394,7 @@ class AmiClient:
                 return
             event = parse_event(message)
             if isinstance(event, OriginateResponse) and action_id in self._originates:
-                future, _ = self._originates.pop(action_id)
+                future, _ = self._originates[action_id]  # kept until originate_result takes it
                 if not future.done():
                     future.set_result(event)
             self._deliver(event)
@@ -574,6 +581,8 @@ class AmiClient:
         ring = timeout if timeout is not None else 30.0
         if run_async:
             future: asyncio.Future[OriginateResponse] = asyncio.get_running_loop().create_future()
+            future.add_done_callback(_retrieve)  # nobody may ever ask for the outcome
+            self._forget_old_outcomes()
             self._originates[action_id] = (future, ring + self.timeout)
         try:
             await self._action(
@@ -586,6 +595,12 @@ class AmiClient:
             self._originates.pop(action_id, None)
             raise
         return action_id
+
+    def _forget_old_outcomes(self, keep: int = MAX_OUTCOMES) -> None:
+        """Drop the oldest outcomes nobody collected, so the table stays small."""
+        done = [aid for aid, (future, _) in self._originates.items() if future.done()]
+        for aid in done[: max(0, len(done) - keep)]:
+            del self._originates[aid]
 
     async def originate_result(
         self, action_id: str, *, timeout: float | None = None

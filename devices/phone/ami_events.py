@@ -321,6 +321,11 @@ class _ConfKw(TypedDict):
     muted: bool
 
 
+def _id(value: str) -> str:
+    """Asterisk writes ``<unknown>`` for a caller ID it does not have."""
+    return "" if value == "<unknown>" else value
+
+
 def _channel_fields(m: AmiMessage) -> _ChannelKw:
     return {
         "name": m.get("Event"),
@@ -330,10 +335,10 @@ def _channel_fields(m: AmiMessage) -> _ChannelKw:
         # An Originate's dial has no calling channel: the Dest* fields name the callee's call.
         "linkedid": m.get("Linkedid") or m.get("DestLinkedid"),
         "channel_state": _int(m.get("ChannelState")),
-        "caller_id_num": m.get("CallerIDNum"),
-        "caller_id_name": m.get("CallerIDName"),
-        "connected_line_num": m.get("ConnectedLineNum"),
-        "connected_line_name": m.get("ConnectedLineName"),
+        "caller_id_num": _id(m.get("CallerIDNum")),
+        "caller_id_name": _id(m.get("CallerIDName")),
+        "connected_line_num": _id(m.get("ConnectedLineNum")),
+        "connected_line_name": _id(m.get("ConnectedLineName")),
         "context": m.get("Context"),
         "exten": m.get("Exten"),
     }
@@ -360,8 +365,8 @@ def parse_event(message: AmiMessage) -> AmiEvent:
             **kw,
             dest_channel=message.get("DestChannel"),
             dest_uniqueid=message.get("DestUniqueid"),
-            dest_caller_id_num=message.get("DestCallerIDNum"),
-            dest_caller_id_name=message.get("DestCallerIDName"),
+            dest_caller_id_num=_id(message.get("DestCallerIDNum")),
+            dest_caller_id_name=_id(message.get("DestCallerIDName")),
             dial_string=message.get("DialString"),
         )
     if key == "dialend":
