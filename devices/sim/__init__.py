@@ -16,4 +16,7 @@ SIMULATORS: dict[str, str] = {
     "pelco-d": "devices.sim.ptz:PelcoDSim",
     "pelco-p": "devices.sim.ptz:PelcoPSim",
     "visca": "devices.sim.ptz:ViscaSim",
+    # Analog line and fax modems (devices/sim/modem.py, devices/sim/faxmodem.py)
+    "modem": "devices.sim.modem:ModemSim",
+    "faxmodem": "devices.sim.faxmodem:FaxModemSim",
 }
