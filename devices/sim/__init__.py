@@ -19,4 +19,5 @@ SIMULATORS: dict[str, str] = {
     # Analog line and fax modems (devices/sim/modem.py, devices/sim/faxmodem.py)
     "modem": "devices.sim.modem:ModemSim",
     "faxmodem": "devices.sim.faxmodem:FaxModemSim",
+    "ami": "devices.sim.ami:AmiSim",  # scripted PBX, TCP only, own asyncio server
 }
