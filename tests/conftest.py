@@ -37,6 +37,10 @@ os.environ["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
 with contextlib.suppress(ImportError):
     import PySide6.QtWebEngineWidgets  # noqa: F401
 
+    from widgets.map.scheme import register_scheme
+
+    register_scheme()  # the map's app:// scheme, likewise before the QApplication
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Register `--hardware ADDRESS` (repeatable) for tests that talk to real devices."""

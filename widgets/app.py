@@ -19,6 +19,7 @@ from console.db.engine import default_url
 from console.domain.errors import DatabaseError
 from widgets import i18n
 from widgets.fonts import load_cjk_font
+from widgets.map.scheme import register_scheme
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -180,6 +181,7 @@ def run_gui(args: argparse.Namespace) -> int:
         )
     app = QApplication.instance()
     if not isinstance(app, QApplication):
+        register_scheme()  # the map's app:// scheme; must precede the QApplication
         app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)

@@ -35,17 +35,18 @@ from widgets.handover_dialog import HandoverDialog
 from widgets.incident_board import IncidentBoard
 from widgets.incident_detail import IncidentDetail
 from widgets.intake_form import IntakeForm
+from widgets.map.view import MapPane
 from widgets.status_bar import DutyStatusBar
 
 log = logging.getLogger(__name__)
 
 GEOMETRY_KEY = "window_geometry"
 STATE_KEY = "window_state"
-STATE_VERSION = 2  # bump when docks are added or renamed: old saved layouts are then ignored
+STATE_VERSION = 3  # bump when docks are added or renamed: old saved layouts are then ignored
 DEFAULT_SIZE = (1600, 900)
 INTAKE_WIDTH = 340  # the intake form's labels and fields, without a horizontal scroll bar
 DETAIL_WIDTH = 330
-LOG_SHARE = 0.34  # of the window's height for the duty log by default
+LOG_SHARE = 0.37  # of the window's height for the duty log (and the map tab behind it)
 BANNER_OVERDUE = "background: #d32f2f; color: white;"
 BANNER_SOON = "background: #ffb300; color: black;"
 BANNER_FLASH = "background: #fff3e0; color: black;"  # the off phase: text stays readable
@@ -193,6 +194,9 @@ class MainWindow(QMainWindow):
         self.intake_dock = self._dock("intakeDock", self.tr("接报"), self.intake_form)
         self.detail_dock = self._dock("detailDock", self.tr("事件详情"), self.detail)
         self.log_dock = self._dock("dutyLogDock", self.tr("值班日志"), self.log_pane)
+        # The map is tabbed behind the log; its web view is only made when first shown.
+        self.map_pane = MapPane(ctx, self)
+        self.map_dock = self._dock("mapDock", self.tr("地图"), self.map_pane)
         # The duty room's hardware, tabbed behind the detail pane (not on the hall display).
         self.devices_pane: DevicesPane | None = None
         self.devices_dock: QDockWidget | None = None
@@ -213,6 +217,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.intake_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.detail_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.map_dock)
+        self.tabifyDockWidget(self.log_dock, self.map_dock)
+        self.log_dock.raise_()
         if self.devices_dock is not None:
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.devices_dock)
             self.tabifyDockWidget(self.detail_dock, self.devices_dock)
@@ -225,6 +232,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
 
         self.board.incident_selected.connect(self._on_board_incident_selected)
+        self.board_model.page_loaded.connect(self._on_board_model_page_loaded)
+        self.map_pane.incident_selected.connect(self._on_map_pane_incident_selected)
         self.detail.merged.connect(self._on_detail_merged)
         self.status.incident_requested.connect(self._on_status_incident_requested)
         self.log_pane.incident_requested.connect(self._on_log_pane_incident_requested)
@@ -239,7 +248,7 @@ class MainWindow(QMainWindow):
 
     def docks(self) -> list[QDockWidget]:
         """Every dock of the window, in menu order."""
-        docks = [self.intake_dock, self.detail_dock, self.log_dock]
+        docks = [self.intake_dock, self.detail_dock, self.log_dock, self.map_dock]
         if self.devices_dock is not None:
             docks.append(self.devices_dock)
         return docks
@@ -550,6 +559,14 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_board_incident_selected(self, incident_id: int) -> None:
         self._show_detail(incident_id)
+
+    @Slot(int)
+    def _on_board_model_page_loaded(self, _rows: int) -> None:
+        self.map_pane.set_filter(self.board_model.filter)  # no-op while the filter is the same
+
+    @Slot(int)
+    def _on_map_pane_incident_selected(self, incident_id: int) -> None:
+        self.show_incident(incident_id)
 
     @Slot(int)
     def _on_detail_merged(self, target_id: int) -> None:

@@ -2290,6 +2290,10 @@ Beijing time</translation>
         <translation>Duty log</translation>
     </message>
     <message>
+        <source>地图</source>
+        <translation>Map</translation>
+    </message>
+    <message>
         <source>设备</source>
         <translation>Devices</translation>
     </message>
@@ -2382,6 +2386,25 @@ Database: {url}</translation>
     <message>
         <source>操作失败：{message}</source>
         <translation>Failed: {message}</translation>
+    </message>
+</context>
+<context>
+    <name>MapBridge</name>
+    <message>
+        <source>事件等级</source>
+        <translation>Incident grade</translation>
+    </message>
+    <message>
+        <source>仅显示最新 {shown} 起，另有 {omitted} 起未显示</source>
+        <translation>Showing the newest {shown}; {omitted} more not shown</translation>
+    </message>
+    <message>
+        <source>位置为所在行政区的代表点</source>
+        <translation>Placed at its division&apos;s representative point</translation>
+    </message>
+    <message>
+        <source>边界仅供参考</source>
+        <translation>Boundaries for orientation only</translation>
     </message>
 </context>
 <context>
