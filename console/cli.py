@@ -63,6 +63,7 @@ EPILOG = """\
   4  记录不存在 (not found)
   5  冲突 (conflict: changed by someone else, or not allowed now)
   6  设备问题 (device problem: unreachable, no reply, or the device's own error code)
+  7  未接通 (call: not answered — busy, no answer, congestion; see `call --help`)
 
 incident add 从标准输入读取一个 JSON 对象 (reads one JSON object from stdin):
   必填 (required): title, category (代码或名称 code or name), grade ("I"–"IV", "Ⅱ" or null),
@@ -289,6 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
     from console import cli_devices
 
     cli_devices.register(commands, parents=[common])
+    from console import cli_phone
+
+    cli_phone.register(commands, parents=[common])
     return parser
 
 
@@ -433,6 +437,10 @@ def _run(args: argparse.Namespace) -> int:
             from console import cli_devices
 
             return cli_devices.run(args, services)
+        if args.command in ("call", "contacts"):
+            from console import cli_phone
+
+            return cli_phone.run(args, services)
         if args.command == "incident" and args.action == "list":
             return _incident_list(args, services)
         if args.command == "incident" and args.action == "show":

@@ -376,6 +376,83 @@ class DeviceRow(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own mapping
 
 
+class ContactRow(Base):
+    """A person in the dispatch directory (通讯录): unit, post, name and several phones."""
+
+    __tablename__ = "contact"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    unit: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(String(64), default="")
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    # [{"label": "办公", "number": "0431-88880000"}, …]; the first is dialled first
+    phones: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    # " 043188880000 13800138000 ": every number as digits, for caller-ID lookup by LIKE
+    numbers: Mapped[str] = mapped_column(String(600), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own mapping
+
+
+class CallGroupRow(Base):
+    """A named list of contacts called together (群呼组)."""
+
+    __tablename__ = "call_group"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class CallGroupMemberRow(Base):
+    """A contact in a call group, in calling order."""
+
+    __tablename__ = "call_group_member"
+    group_id: Mapped[int] = mapped_column(ForeignKey("call_group.id"), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class GroupCallRow(Base):
+    """One group call (群呼) or roll-call (点名) as it was run."""
+
+    __tablename__ = "group_call"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("call_group.id"))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"), index=True)
+    started_by: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+
+class CallRecordRow(Base):
+    """One phone call, incoming or outgoing, with its outcome and what it belongs to."""
+
+    __tablename__ = "call_record"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    direction: Mapped[str] = mapped_column(String(4))
+    number: Mapped[str] = mapped_column(String(64))
+    # the number as digits only ("+86 138-0013-8000" → "13800138000"), for history lookups
+    number_digits: Mapped[str] = mapped_column(String(64), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"), index=True)
+    caller_name: Mapped[str] = mapped_column(String(64), default="")
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    answered_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    pbx_uniqueid: Mapped[str] = mapped_column(String(64), default="", index=True)
+    device: Mapped[str] = mapped_column(String(64), default="")
+    actor: Mapped[str] = mapped_column(String(64))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"), index=True)
+    log_entry_id: Mapped[int | None] = mapped_column(ForeignKey("log_entry.id"))
+    group_call_id: Mapped[int | None] = mapped_column(ForeignKey("group_call.id"), index=True)
+
+
 class SettingRow(Base):
     """Per-installation and per-user settings (layout, language)."""
 

@@ -13,6 +13,10 @@ from devices.ptz import DRIVERS as PTZ_DRIVERS
 
 NAME_RE = re.compile(r"^[\w\-.\u4e00-\u9fff]{1,64}$")
 URL_RE = re.compile(r"^(/dev/\S+|(socket|rfc2217|loop|spy)://\S*)$")
+HOST_PORT_RE = re.compile(r"^socket://(?P<host>[^\s:/@]+|\[[0-9A-Fa-f:.]+\]):(?P<port>\d{1,5})$")
+EXTEN_RE = re.compile(r"^[0-9*#]{1,20}$")
+DIAL_RE = re.compile(r"^[A-Za-z0-9]+/\S*\{number\}\S*$")  # PJSIP/{number}, SIP/trunk/{number}
+CONTEXT_RE = re.compile(r"^[\w\-]{1,80}$")
 
 
 class DeviceKind(StrEnum):
@@ -20,12 +24,19 @@ class DeviceKind(StrEnum):
 
     MATRIX = "matrix"
     PTZ = "ptz"
+    PBX = "pbx"  # phone dispatch through a PBX's manager interface
+    MODEM = "modem"  # an analog line with caller ID through a voice modem
 
 
 PROTOCOLS: dict[DeviceKind, tuple[str, ...]] = {
     DeviceKind.MATRIX: tuple(MATRIX_PROFILES),
     DeviceKind.PTZ: tuple(PTZ_DRIVERS),
+    DeviceKind.PBX: ("ami",),
+    DeviceKind.MODEM: ("at-caller-id",),
 }
+KINDS_TEXT = ", ".join(k.value for k in DeviceKind)
+#: Settings only a phone device has (stored with the serial settings).
+PHONE_KEYS = ("username", "secret", "extension", "context", "dial")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +60,26 @@ class DeviceConfig:
     output_names: Mapping[int, str] = field(default_factory=dict)
     preset_names: Mapping[int, str] = field(default_factory=dict)
     enabled: bool = True
+    # PBX (kind pbx, url socket://HOST:5038): the manager user and secret (manager.conf),
+    # the operator's extension (an answered call is connected there; caller ID shown to the
+    # called party), the dialplan context, and how a number becomes a channel to dial.
+    username: str = ""
+    secret: str = ""
+    extension: str = ""
+    context: str = "from-internal"
+    dial: str = "PJSIP/{number}"
+
+    @property
+    def host_port(self) -> tuple[str, int] | None:
+        """``(host, port)`` of a ``socket://HOST:PORT`` URL (None for other URLs)."""
+        match = HOST_PORT_RE.match(self.url)
+        if match is None:
+            return None
+        return match["host"].strip("[]"), int(match["port"])
+
+    def channel_for(self, number: str) -> str:
+        """The PBX channel that dials ``number`` (``PJSIP/8001``)."""
+        return self.dial.replace("{number}", number)
 
     def problems(self) -> dict[str, str]:
         """Field → message for everything wrong with this configuration (empty when fine)."""
@@ -60,13 +91,15 @@ class DeviceConfig:
         try:
             kind = DeviceKind(self.kind)
         except ValueError:
-            errors["kind"] = f"未知设备类型 (unknown kind) {self.kind!r}: matrix or ptz"
+            errors["kind"] = f"未知设备类型 (unknown kind) {self.kind!r}: {KINDS_TEXT}"
         else:
             if self.protocol not in PROTOCOLS[kind]:
                 errors["protocol"] = (
                     f"未知协议 (unknown protocol) {self.protocol!r}; "
                     f"one of: {', '.join(PROTOCOLS[kind])}"
                 )
+            if kind is DeviceKind.PBX:
+                errors.update(self._pbx_problems())
         if not URL_RE.match(self.url):
             errors["url"] = (
                 "地址应为串口路径或 socket://HOST:PORT (a serial device path, socket://HOST:PORT, "
@@ -88,6 +121,26 @@ class DeviceConfig:
             value = getattr(self, key)
             if value is not None and not 1 <= value <= 512:
                 errors[key] = f"端口数应在 1–512 ({key}) {value}"
+        return errors
+
+    def _pbx_problems(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        where = self.host_port
+        if where is None or not 1 <= where[1] <= 65535:
+            errors["url"] = (
+                "交换机地址应为 socket://主机:端口 (a PBX is reached at socket://HOST:PORT, "
+                f"AMI port 5038): {self.url!r}"
+            )
+        if not self.username:
+            errors["username"] = "需填写 AMI 用户名 (the manager.conf username is required)"
+        if self.extension and not EXTEN_RE.match(self.extension):
+            errors["extension"] = f"分机号应为数字 (extension: digits) {self.extension!r}"
+        if not CONTEXT_RE.match(self.context):
+            errors["context"] = f"拨号方案上下文无效 (dialplan context) {self.context!r}"
+        if not DIAL_RE.match(self.dial):
+            errors["dial"] = (
+                f"拨号通道应形如 PJSIP/{{number}} (dial: a channel with {{number}}) {self.dial!r}"
+            )
         return errors
 
     def label_of_input(self, n: int) -> str:
@@ -123,7 +176,7 @@ def config_from_mapping(data: Mapping[str, Any]) -> DeviceConfig:
     try:
         kind = DeviceKind(str(data["kind"]))
     except ValueError as exc:
-        raise ValueError(f"未知设备类型 (unknown kind) {data['kind']!r}: matrix or ptz") from exc
+        raise ValueError(f"未知设备类型 (unknown kind) {data['kind']!r}: {KINDS_TEXT}") from exc
     try:
         return DeviceConfig(
             name=str(data["name"]),
@@ -143,6 +196,11 @@ def config_from_mapping(data: Mapping[str, Any]) -> DeviceConfig:
             output_names=_names(data.get("output_names")),
             preset_names=_names(data.get("preset_names")),
             enabled=bool(data.get("enabled", True)),
+            username=str(data.get("username") or ""),
+            secret=str(data.get("secret") or ""),
+            extension=str(data.get("extension") or ""),
+            context=str(data.get("context") or "from-internal"),
+            dial=str(data.get("dial") or "PJSIP/{number}"),
         )
     except (TypeError, ValueError) as exc:
         raise ValueError(f"字段类型错误 (bad value): {exc}") from exc
@@ -168,4 +226,7 @@ def config_to_mapping(cfg: DeviceConfig) -> dict[str, Any]:
         "output_names": {str(k): v for k, v in cfg.output_names.items()},
         "preset_names": {str(k): v for k, v in cfg.preset_names.items()},
         "enabled": cfg.enabled,
-    }
+    } | (
+        # Only a PBX has these: matrices' and cameras' tables stay as they were.
+        {key: getattr(cfg, key) for key in PHONE_KEYS} if cfg.kind == DeviceKind.PBX else {}
+    )

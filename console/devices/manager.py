@@ -110,6 +110,28 @@ PTZ_ACTIONS = {
 }
 
 
+#: Placing calls, conferences and answering by redirect (see console.devices.phone).
+PBX_ACTIONS = {
+    "originate",
+    "group_call",
+    "redirect",
+    "hangup",
+    "confbridge_add",
+    "confbridge_list",
+    "confbridge_mute",
+    "confbridge_unmute",
+    "confbridge_kick",
+    "ping",
+}
+MODEM_ACTIONS = {"dial", "answer", "hangup"}
+ACTIONS: dict[DeviceKind, set[str]] = {
+    DeviceKind.MATRIX: MATRIX_ACTIONS,
+    DeviceKind.PTZ: PTZ_ACTIONS,
+    DeviceKind.PBX: PBX_ACTIONS,
+    DeviceKind.MODEM: MODEM_ACTIONS,
+}
+
+
 def describe_error(exc: BaseException) -> str:
     """Words for the operator: what failed and, where known, what the device said."""
     if isinstance(exc, ConnectionLost):
@@ -124,8 +146,8 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-class _Worker(threading.Thread):
-    """Owns one device's transport and driver; every port call happens on this thread."""
+class BaseWorker(threading.Thread):
+    """One device's thread: its configuration, its command queue, and how it is stopped."""
 
     def __init__(self, cfg: DeviceConfig, manager: DeviceManager) -> None:
         super().__init__(name=f"device-{cfg.name}", daemon=True)
@@ -133,25 +155,63 @@ class _Worker(threading.Thread):
         self._manager = manager
         self.commands: queue.Queue[_Command | None] = queue.Queue()
         self._stopping = threading.Event()
+        self._failures = 0
+
+    def stop(self) -> None:
+        """Ask the thread to end (it closes its device on the way out)."""
+        self._stopping.set()
+        self.commands.put(None)
+
+    def _backoff(self) -> float:
+        return BACKOFF[min(max(self._failures, 1) - 1, len(BACKOFF) - 1)]
+
+    def _drain_until(self, deadline: float) -> None:
+        """While offline, wait for the next attempt; commands fail at once with a reason."""
+        while not self._stopping.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            try:
+                cmd = self.commands.get(timeout=min(remaining, 0.5))
+            except queue.Empty:
+                continue
+            if cmd is not None:
+                self._manager._finish(
+                    self.cfg,
+                    cmd,
+                    False,
+                    "设备离线，正在重连 (device offline, reconnecting)",
+                    None,
+                    time.monotonic(),
+                )
+
+    def _expired(self, cmd: _Command, started: float) -> bool:
+        """Fail a command that waited in the queue past its timeout (it is not sent)."""
+        if started - cmd.submitted <= cmd.timeout:
+            return False
+        reason = "排队超时，未执行 (timed out in the queue; not sent)"
+        self._manager._finish(self.cfg, cmd, False, reason, None, started)
+        return True
+
+
+class _Worker(BaseWorker):
+    """Owns one device's transport and driver; every port call happens on this thread."""
+
+    def __init__(self, cfg: DeviceConfig, manager: DeviceManager) -> None:
+        super().__init__(cfg, manager)
         self._transport: SerialTransport | None = None
         self._driver: Any = None
         self._guard: MoveGuard | None = None
         self._hold: Hold | None = None
-        self._failures = 0
         self._last_poll = 0.0
 
     # -- lifecycle ------------------------------------------------------------------------------
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self.commands.put(None)
 
     def run(self) -> None:
         try:
             while not self._stopping.is_set():
                 if self._driver is None and not self._connect():
-                    delay = BACKOFF[min(self._failures - 1, len(BACKOFF) - 1)]
-                    self._drain_until(time.monotonic() + delay)
+                    self._drain_until(time.monotonic() + self._backoff())
                     continue
                 try:
                     cmd = self.commands.get(timeout=1.0)
@@ -233,26 +293,6 @@ class _Worker(threading.Thread):
         self._transport = None
         self._driver = None
 
-    def _drain_until(self, deadline: float) -> None:
-        """While offline, wait for the next attempt; commands fail at once with a reason."""
-        while not self._stopping.is_set():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return
-            try:
-                cmd = self.commands.get(timeout=min(remaining, 0.5))
-            except queue.Empty:
-                continue
-            if cmd is not None:
-                self._manager._finish(
-                    self.cfg,
-                    cmd,
-                    False,
-                    "设备离线，正在重连 (device offline, reconnecting)",
-                    None,
-                    time.monotonic(),
-                )
-
     def _on_guard_error(self, exc: BaseException) -> None:
         self._manager._set_health(self.cfg, HealthState.ERROR, error=describe_error(exc))
 
@@ -281,15 +321,7 @@ class _Worker(threading.Thread):
 
     def _execute(self, cmd: _Command) -> None:
         started = time.monotonic()
-        if started - cmd.submitted > cmd.timeout:
-            self._manager._finish(
-                self.cfg,
-                cmd,
-                False,
-                "排队超时，未执行 (timed out in the queue; not sent)",
-                None,
-                started,
-            )
+        if self._expired(cmd, started):
             return
         try:
             value = self._run(cmd)
@@ -369,13 +401,14 @@ class DeviceManager(QObject):
 
     health_changed = Signal(object)  # DeviceHealth
     command_finished = Signal(object)  # CommandResult
+    call_event_received = Signal(object)  # console.domain.CallEvent (PBX and modem lines)
 
     def __init__(
         self, recorder: Callable[[CommandResult], None] | None = None, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
         self._recorder = recorder
-        self._workers: dict[str, _Worker] = {}
+        self._workers: dict[str, BaseWorker] = {}
         self._health: dict[str, DeviceHealth] = {}
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
@@ -396,9 +429,16 @@ class DeviceManager(QObject):
             if not cfg.enabled:
                 self._set_health(cfg, HealthState.DISABLED)
                 continue
-            worker = _Worker(cfg, self)
+            worker = self._make_worker(cfg)
             self._workers[name] = worker
             worker.start()
+
+    def _make_worker(self, cfg: DeviceConfig) -> BaseWorker:
+        if cfg.kind in (DeviceKind.PBX, DeviceKind.MODEM):
+            from console.devices.phone import ModemWorker, PbxWorker
+
+            return PbxWorker(cfg, self) if cfg.kind is DeviceKind.PBX else ModemWorker(cfg, self)
+        return _Worker(cfg, self)
 
     def stop(self) -> None:
         """Stop every worker (a held PTZ move is stopped first) and wait for them."""
@@ -448,8 +488,7 @@ class DeviceManager(QObject):
             refusal = f"未配置的设备 (no such device) {device!r}"
         else:
             cfg = worker.cfg
-            allowed = MATRIX_ACTIONS if cfg.kind is DeviceKind.MATRIX else PTZ_ACTIONS
-            if action not in allowed:
+            if action not in ACTIONS[DeviceKind(cfg.kind)]:
                 refusal = f"{cfg.kind.value} 不支持操作 (unsupported action) {action!r}"
         if refusal is not None or worker is None:
             # Reported like any other outcome: after submit() returned, from the event loop.

@@ -87,6 +87,7 @@ class EventKind(StrEnum):
     INSTRUCTION = "instruction"
     DEADLINE = "deadline"
     DEVICE = "device"  # a command to a display matrix, camera, … issued for the incident
+    CALL = "call"  # a phone call (incoming, outgoing, group call, roll-call) for the incident
 
 
 class Role(StrEnum):

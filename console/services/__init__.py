@@ -10,6 +10,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from console.db.session import Database
 from console.services.audit import AuditService
+from console.services.calls import CallsService
+from console.services.contacts import ContactsService
 from console.services.deadlines import DeadlineService
 from console.services.devices import DeviceService
 from console.services.duty import HandoverService, InstructionService, PeopleService
@@ -45,6 +47,8 @@ class Services:
         self.audit = AuditService(db)
         self.settings = SettingsService(db)
         self.devices = DeviceService(db, self.notify)
+        self.contacts = ContactsService(db, self.notify)
+        self.calls = CallsService(db, self.notify)
 
     @classmethod
     def open(cls, url: str, notify: Callable[[str], None] | None = None) -> Services:

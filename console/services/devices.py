@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from console.db import models as m
 from console.db.session import Database
 from console.devices.config import (
+    PHONE_KEYS,
     DeviceConfig,
     DeviceKind,
     config_from_mapping,
@@ -47,6 +48,7 @@ SETTING_KEYS = (
     "address",
     "inputs",
     "outputs",
+    *PHONE_KEYS,
 )
 NAME_KEYS = ("input_names", "output_names", "preset_names")
 MAX_TOML_BYTES = 1_000_000
@@ -71,6 +73,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "output_names": (dict,),
     "preset_names": (dict,),
     "enabled": (bool,),
+    **{key: (str,) for key in PHONE_KEYS},
 }
 
 DIRECTION_WORDS = {
@@ -137,7 +140,7 @@ def _columns(cfg: DeviceConfig) -> dict[str, Any]:
         "kind": DeviceKind(cfg.kind).value,
         "protocol": cfg.protocol,
         "url": cfg.url,
-        "settings": {k: mapping[k] for k in SETTING_KEYS},
+        "settings": {k: mapping[k] for k in SETTING_KEYS if k in mapping},
         "names": {k: mapping[k] for k in NAME_KEYS},
         "enabled": cfg.enabled,
     }
