@@ -46,6 +46,144 @@
     </message>
 </context>
 <context>
+    <name>Calls</name>
+    <message>
+        <source>未显示号码</source>
+        <translation>number withheld</translation>
+    </message>
+    <message>
+        <source>来电</source>
+        <translation>Incoming call</translation>
+    </message>
+    <message>
+        <source>呼出</source>
+        <translation>Outgoing call</translation>
+    </message>
+    <message>
+        <source>点名结果：应答 {n}/{total}</source>
+        <translation>Roll-call result: {n}/{total} answered</translation>
+    </message>
+    <message>
+        <source>请选择呼叫组或联系人</source>
+        <translation>Choose a call group or contacts</translation>
+    </message>
+    <message>
+        <source>；未应答：{names}</source>
+        <translation>; not answered: {names}</translation>
+    </message>
+    <message>
+        <source>呼叫组没有可拨打的成员</source>
+        <translation>The call group has no members to call</translation>
+    </message>
+    <message>
+        <source>通话记录 #{id} 不存在</source>
+        <translation>Call #{id} does not exist</translation>
+    </message>
+    <message>
+        <source>群呼 #{id} 不存在</source>
+        <translation>Group call #{id} does not exist</translation>
+    </message>
+    <message>
+        <source>电话号码格式不对：{n!r}</source>
+        <translation>Not a phone number: {n!r}</translation>
+    </message>
+    <message>
+        <source>事件 #{id} 不存在</source>
+        <translation>Incident #{id} does not exist</translation>
+    </message>
+    <message>
+        <source>呼叫组 #{id} 不存在</source>
+        <translation>Call group #{id} does not exist</translation>
+    </message>
+    <message>
+        <source>联系人不存在：{ids}</source>
+        <translation>No such contacts: {ids}</translation>
+    </message>
+    <message>
+        <source>联系人 #{id} 不存在</source>
+        <translation>Contact #{id} does not exist</translation>
+    </message>
+</context>
+<context>
+    <name>Contacts</name>
+    <message>
+        <source>至少需要一个电话号码 (at least one phone number)</source>
+        <translation>At least one phone number is required</translation>
+    </message>
+    <message>
+        <source>第 1 行：缺少 姓名 或 电话1 列 (header needs name and phone1)</source>
+        <translation>Line 1: the header needs a name and a phone1 column</translation>
+    </message>
+    <message>
+        <source>成员重复</source>
+        <translation>A member is listed twice</translation>
+    </message>
+    <message>
+        <source>文件是空的 (empty file)</source>
+        <translation>The file is empty</translation>
+    </message>
+    <message>
+        <source>与第 {line} 行重复（同一单位同名）</source>
+        <translation>Same as line {line} (same name in the same unit)</translation>
+    </message>
+    <message>
+        <source>电话号码最多 {n} 个</source>
+        <translation>At most {n} phone numbers</translation>
+    </message>
+    <message>
+        <source>电话{i}格式不对：{number!r}（只能有数字、+、- 和空格）</source>
+        <translation>Phone {i} is not a phone number: {number!r} (digits, +, - and spaces only)</translation>
+    </message>
+    <message>
+        <source>电话{i}的说明太长（最多 {n} 字）</source>
+        <translation>The label of phone {i} is too long (at most {n} characters)</translation>
+    </message>
+    <message>
+        <source>第 1 行：未知的列 {names}；应为 单位,职务,姓名,电话1,电话2,备注</source>
+        <translation>Line 1: unknown columns {names}; expected unit,title,name,phone1,phone2,notes</translation>
+    </message>
+    <message>
+        <source>联系人 #{id} 不存在</source>
+        <translation>Contact #{id} does not exist</translation>
+    </message>
+    <message>
+        <source>呼叫组 #{id} 不存在</source>
+        <translation>Call group #{id} does not exist</translation>
+    </message>
+    <message>
+        <source>已有同名呼叫组：{name}</source>
+        <translation>A call group of this name exists: {name}</translation>
+    </message>
+    <message>
+        <source>文件不是 UTF-8 或 GB18030 编码的文本 (not UTF-8 text)</source>
+        <translation>The file is not UTF-8 or GB18030 text</translation>
+    </message>
+    <message>
+        <source>联系人 #{id} 已被他人修改，请刷新后再改</source>
+        <translation>Contact #{id} was changed by someone else; refresh and edit again</translation>
+    </message>
+    <message>
+        <source>文件太大 (file too large): 最多 {n} 字节</source>
+        <translation>File too large: at most {n} bytes</translation>
+    </message>
+    <message>
+        <source>联系人不存在：{ids}</source>
+        <translation>No such contacts: {ids}</translation>
+    </message>
+    <message>
+        <source>第 1 行：列名重复 {name}</source>
+        <translation>Line 1: column {name} appears twice</translation>
+    </message>
+    <message>
+        <source>多出的列：{cell!r}</source>
+        <translation>An extra column: {cell!r}</translation>
+    </message>
+    <message>
+        <source>CSV 格式错误：{e}</source>
+        <translation>Not valid CSV: {e}</translation>
+    </message>
+</context>
+<context>
     <name>Deadlines</name>
     <message>
         <source>首报</source>
