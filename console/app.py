@@ -194,6 +194,12 @@ def build_context(
                 runner.read(services.devices.list, on_result=device_manager.configure)
 
         bus.changed.connect(on_changed)
+
+        def on_call_event(event: object) -> None:
+            # Every incoming call is recorded (and logged) by the seat that runs the line.
+            runner.write(services.calls.on_call_event, user.username, event)
+
+        manager.call_event_received.connect(on_call_event)
     return AppContext(
         services,
         runner,
