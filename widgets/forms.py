@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from console.domain.errors import DatabaseError, DomainError, ValidationError
+from console.tasks import TaskRunner
 
 ERROR_COLOUR = "#c62828"
 OK_COLOUR = "#2e7d32"
@@ -170,3 +173,35 @@ class TwoStepButton(QObject):
         """Back to the normal text without confirming."""
         self._timer.stop()
         self._button.setText(self._text)
+
+
+def run_guarded(
+    widget: QWidget,
+    runner: TaskRunner,
+    write: bool,
+    fn: Callable[..., Any],
+    *args: Any,
+    on_result: Callable[[Any], None] | None,
+    on_error: Callable[[BaseException], None],
+    before: Callable[[], None],
+    after: Callable[[], None],
+) -> None:
+    """Run a service call off the GUI thread for ``widget``.
+
+    The outcome is dropped once the widget is gone; otherwise ``before`` runs (e.g. clearing a
+    busy flag), then the callback, then ``after`` (e.g. updating buttons).
+    """
+
+    def guarded(callback: Callable[[Any], None] | None) -> Callable[[Any], None]:
+        def call(value: Any) -> None:
+            if not isValid(widget):
+                return
+            before()
+            if callback is not None:
+                callback(value)
+            after()
+
+        return call
+
+    submit = runner.write if write else runner.read
+    submit(fn, *args, on_result=guarded(on_result), on_error=guarded(on_error))

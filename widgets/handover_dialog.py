@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from console.app import AppContext
 from console.domain import Handover, HandoverItem, HandoverItemKind, User, ValidationError
@@ -39,6 +38,7 @@ from widgets.forms import (
     FieldErrors,
     TwoStepButton,
     error_text,
+    run_guarded,
     with_error,
 )
 
@@ -499,34 +499,33 @@ class HandoverDialog(QDialog):
     ) -> None:
         """Run a service call in the task runner; failures are shown, then the view refreshed."""
 
-        def result(value: Any) -> None:
-            if not isValid(self):
-                return
+        def settle() -> None:
             if write:
                 self._busy = False
-            on_result(value)
-            self._update_buttons()
 
         def error(exc: BaseException) -> None:
-            if not isValid(self):
-                return
-            if write:
-                self._busy = False
             if isinstance(exc, ValidationError):
                 unclaimed = self.errors.show(exc.errors)
                 self._show_status("；".join(unclaimed.values()) or self.tr("请改正标出的项"))
             else:
                 self._show_status(error_text(exc))
-            self._update_buttons()
             if write:
                 self.reload()  # show what the database holds now (another seat may have acted)
 
         if write:
             self._busy = True
             self._update_buttons()
-            self._ctx.runner.write(fn, *args, on_result=result, on_error=error)
-        else:
-            self._ctx.runner.read(fn, *args, on_result=result, on_error=error)
+        run_guarded(
+            self,
+            self._ctx.runner,
+            write,
+            fn,
+            *args,
+            on_result=on_result,
+            on_error=error,
+            before=settle,
+            after=self._update_buttons,
+        )
 
     # ------------------------------------------------------------------ slots
 

@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from console.app import AppContext
 from console.domain import (
@@ -59,6 +58,7 @@ from widgets.forms import (
     FieldErrors,
     TwoStepButton,
     error_text,
+    run_guarded,
     with_error,
 )
 
@@ -865,31 +865,26 @@ class IntakeForm(QWidget):
         *args: Any,
     ) -> None:
         """Run a service call off the GUI thread; callbacks are dropped once the form is gone."""
-
-        def result(value: Any) -> None:
-            if not isValid(self):
-                return
-            if write:
-                self._busy = False
-            if on_result is not None:
-                on_result(value)
-            self._update_buttons()
-
-        def error(exc: BaseException) -> None:
-            if not isValid(self):
-                return
-            if write:
-                self._busy = False
-            on_error(exc)
-            self._update_buttons()
-
         if write:
             self._busy = True
             self._update_buttons()
             self._show_status(self.tr("正在保存…"), ok=True)
-            self._ctx.runner.write(fn, *args, on_result=result, on_error=error)
-        else:
-            self._ctx.runner.read(fn, *args, on_result=result, on_error=error)
+
+        def settle() -> None:
+            if write:
+                self._busy = False
+
+        run_guarded(
+            self,
+            self._ctx.runner,
+            write,
+            fn,
+            *args,
+            on_result=on_result,
+            on_error=on_error,
+            before=settle,
+            after=self._update_buttons,
+        )
 
     # ------------------------------------------------------------------ state helpers
 
