@@ -7,11 +7,11 @@ the GUI thread.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from console.devices import CommandResult, DeviceConfig, DeviceHealth, DeviceManager, HealthState
 from console.timeutil import format_beijing, utcnow
@@ -184,3 +184,28 @@ class DeviceView(QWidget):
 
     def config_changed(self) -> None:
         """The device's configuration changed: rebuild names and sizes (override)."""
+
+
+def rebuild_preset_buttons(
+    parent: QWidget,
+    bar: QHBoxLayout,
+    buttons: dict[int, QPushButton],
+    names: Mapping[int, str],
+    *,
+    object_prefix: str,
+    tooltip: Callable[[int], str],
+    clicked: Callable[[], None],
+) -> None:
+    """Replace the one-click buttons in ``bar`` with one per named preset (property "preset")."""
+    for button in buttons.values():
+        bar.removeWidget(button)
+        button.deleteLater()
+    buttons.clear()
+    for n in sorted(names):
+        button = QPushButton(names[n], parent)
+        button.setObjectName(f"{object_prefix}{n}")
+        button.setProperty("preset", n)
+        button.setToolTip(tooltip(n))
+        button.clicked.connect(clicked)
+        bar.addWidget(button)
+        buttons[n] = button

@@ -25,7 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from console.devices import CommandResult, DeviceManager
-from widgets.devices.base import BUSY_COLOUR, FAIL_COLOUR, DeviceView, IncidentProvider
+from widgets.devices.base import (
+    BUSY_COLOUR,
+    FAIL_COLOUR,
+    DeviceView,
+    IncidentProvider,
+    rebuild_preset_buttons,
+)
 
 KEEPALIVE_MS = 200
 DEFAULT_SPEED = 50
@@ -469,19 +475,16 @@ class PtzPad(DeviceView):
 
     def config_changed(self) -> None:
         """One quick "go" button per named preset."""
-        for button in self.preset_buttons.values():
-            self.preset_bar.removeWidget(button)
-            button.deleteLater()
-        self.preset_buttons.clear()
         names = dict(self.cfg.preset_names) if self.cfg else {}
-        for n in sorted(names):
-            button = QPushButton(names[n], self)
-            button.setObjectName(f"ptzPreset{n}")
-            button.setProperty("preset", n)
-            button.setToolTip(_tr("转到预置位 {n}").format(n=n))
-            button.clicked.connect(self._on_named_preset_clicked)
-            self.preset_bar.addWidget(button)
-            self.preset_buttons[n] = button
+        rebuild_preset_buttons(
+            self,
+            self.preset_bar,
+            self.preset_buttons,
+            names,
+            object_prefix="ptzPreset",
+            tooltip=lambda n: _tr("转到预置位 {n}").format(n=n),
+            clicked=self._on_named_preset_clicked,
+        )
         self.presets_label.setVisible(bool(names))
         if names:
             self.preset_spin.setValue(min(names))

@@ -26,7 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from console.devices import CommandResult, DeviceHealth, DeviceManager
-from widgets.devices.base import BUSY_COLOUR, FAIL_COLOUR, DeviceView, IncidentProvider
+from widgets.devices.base import (
+    BUSY_COLOUR,
+    FAIL_COLOUR,
+    DeviceView,
+    IncidentProvider,
+    rebuild_preset_buttons,
+)
 
 LIT_COLOUR = "#2e7d32"
 PENDING_COLOUR = "#ffb300"
@@ -329,19 +335,16 @@ class MatrixRoutingGrid(DeviceView):
 
     def config_changed(self) -> None:
         """Names, size and scene buttons from the configuration."""
-        for button in self.scene_buttons.values():
-            self.scene_bar.removeWidget(button)
-            button.deleteLater()
-        self.scene_buttons.clear()
         names = dict(self.cfg.preset_names) if self.cfg else {}
-        for n in sorted(names):
-            button = QPushButton(names[n], self)
-            button.setObjectName(f"sceneButton{n}")
-            button.setProperty("preset", n)
-            button.setToolTip(_tr("一键调用场景（预设 {n}）").format(n=n))
-            button.clicked.connect(self._on_scene_button_clicked)
-            self.scene_bar.addWidget(button)
-            self.scene_buttons[n] = button
+        rebuild_preset_buttons(
+            self,
+            self.scene_bar,
+            self.scene_buttons,
+            names,
+            object_prefix="sceneButton",
+            tooltip=lambda n: _tr("一键调用场景（预设 {n}）").format(n=n),
+            clicked=self._on_scene_button_clicked,
+        )
         self.scenes_label.setVisible(bool(names))
         if names:
             self.preset_spin.setValue(min(names))
