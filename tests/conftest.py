@@ -11,6 +11,7 @@ Fixtures:
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import threading
 from collections.abc import Iterator
@@ -123,6 +124,21 @@ def xvfb() -> Iterator[str]:
 
 
 # --------------------------------------------------------------------------- leak checks
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_garbage_on_the_main_thread() -> Iterator[None]:
+    """As the program does (widgets/collector.py): cycles holding Qt objects are collected here, on
+    the GUI thread, never in a database worker that happened to cross the GC threshold."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test() -> Iterator[None]:
+    yield
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ from console.app import AppContext, build_context
 from console.db.engine import default_url
 from console.domain.errors import DatabaseError
 from widgets import i18n
+from widgets.collector import GuiThreadCollector
 from widgets.fonts import load_cjk_font
 from widgets.map.scheme import register_scheme
 
@@ -188,9 +189,12 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationDisplayName(QApplication.translate("App", "应急值守指挥台"))
     crash = CrashHandler()
     crash.install()
+    collector = GuiThreadCollector(app)
+    collector.start()
     try:
         return _run(app, args)
     finally:
+        collector.stop()
         crash.uninstall()
 
 
