@@ -389,7 +389,10 @@ def test_the_database_itself_refuses_a_second_open_handover(db_url: str) -> None
             s.add(m.HandoverRow(outgoing="c", incoming="d", started_at=utcnow(), status="open"))
         with db.transaction() as s:  # completed ones are not limited
             for _ in range(2):
-                s.add(m.HandoverRow(outgoing="a", incoming="b", started_at=utcnow(),
-                                    status="completed"))
+                s.add(
+                    m.HandoverRow(
+                        outgoing="a", incoming="b", started_at=utcnow(), status="completed"
+                    )
+                )
     finally:
         db.close()

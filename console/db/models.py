@@ -453,6 +453,35 @@ class CallRecordRow(Base):
     group_call_id: Mapped[int | None] = mapped_column(ForeignKey("group_call.id"), index=True)
 
 
+class StoredFileRow(Base):
+    """A file in the content-addressed store (console.files): its hash as it was stored."""
+
+    __tablename__ = "stored_file"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(64))
+    # the last check: "ok", "missing" or "changed", and when
+    state: Mapped[str] = mapped_column(String(16), default="ok")
+    checked_at: Mapped[datetime | None]
+
+
+class AttachmentRow(Base):
+    """A stored file attached to an incident and/or an intake (recording, fax, snapshot, …)."""
+
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("stored_file.sha256"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"), index=True)
+    intake_id: Mapped[int | None] = mapped_column(ForeignKey("intake.id"), index=True)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(64))
+
+
 class SettingRow(Base):
     """Per-installation and per-user settings (layout, language)."""
 
@@ -571,3 +600,9 @@ def _log_updated(_mapper: Mapper[Any], conn: Connection, row: LogEntryRow) -> No
 def _log_deleted(_mapper: Mapper[Any], conn: Connection, row: LogEntryRow) -> None:
     if conn.dialect.name == "sqlite":
         _unindex(conn, SEARCH_LOG, row.id)
+
+
+# --------------------------------------------------------------------------- feature tables
+# Each feature keeps its tables in a module of its own; importing them here registers them
+# with Base.metadata (migrations are checked against it).
+from console.db import models_fax, models_monitoring, models_recording, models_resources  # noqa: E402, F401

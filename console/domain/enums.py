@@ -88,6 +88,7 @@ class EventKind(StrEnum):
     DEADLINE = "deadline"
     DEVICE = "device"  # a command to a display matrix, camera, … issued for the incident
     CALL = "call"  # a phone call (incoming, outgoing, group call, roll-call) for the incident
+    ATTACHMENT = "attachment"  # a stored file (recording, fax, snapshot, document) was attached
 
 
 class Role(StrEnum):

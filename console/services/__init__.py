@@ -16,6 +16,7 @@ from console.services.deadlines import DeadlineService
 from console.services.devices import DeviceService
 from console.services.duty import HandoverService, InstructionService, PeopleService
 from console.services.duty_log import DutyLogService
+from console.services.files import FilesService
 from console.services.incidents import IncidentService
 from console.services.intake import IntakeService
 from console.services.reference import ReferenceService
@@ -49,6 +50,7 @@ class Services:
         self.devices = DeviceService(db, self.notify)
         self.contacts = ContactsService(db, self.notify)
         self.calls = CallsService(db, self.notify)
+        self.files = FilesService(db, self.notify)
 
     @classmethod
     def open(cls, url: str, notify: Callable[[str], None] | None = None) -> Services:

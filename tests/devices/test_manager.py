@@ -74,8 +74,9 @@ def manager(recorded: list[CommandResult]) -> Iterator[DeviceManager]:
     mgr.stop()
 
 
-def run(qtbot: QtBot, mgr: DeviceManager, device: str, action: str, *args: object,
-        timeout: int = 10_000) -> CommandResult:
+def run(
+    qtbot: QtBot, mgr: DeviceManager, device: str, action: str, *args: object, timeout: int = 10_000
+) -> CommandResult:
     results: list[CommandResult] = []
 
     def mine(result: CommandResult) -> None:
@@ -91,8 +92,9 @@ def run(qtbot: QtBot, mgr: DeviceManager, device: str, action: str, *args: objec
     return results[0]
 
 
-def wait_state(qtbot: QtBot, mgr: DeviceManager, name: str, state: HealthState,
-               timeout: int = 15_000) -> None:
+def wait_state(
+    qtbot: QtBot, mgr: DeviceManager, name: str, state: HealthState, timeout: int = 15_000
+) -> None:
     def reached() -> bool:
         h = mgr.health(name)
         return h is not None and h.state is state
@@ -101,7 +103,10 @@ def wait_state(qtbot: QtBot, mgr: DeviceManager, name: str, state: HealthState,
 
 
 def test_matrix_route_read_back_and_audit_record(
-    qtbot: QtBot, sims: SimFactory, manager: DeviceManager, recorded: list[CommandResult],
+    qtbot: QtBot,
+    sims: SimFactory,
+    manager: DeviceManager,
+    recorded: list[CommandResult],
     heartbeat: Heartbeat,
 ) -> None:
     with heartbeat.paused():
@@ -172,17 +177,16 @@ def test_ptz_move_is_stopped_when_the_release_is_lost(
     assert state["last_command"] == "stop"
 
 
-def test_unknown_device_and_action_fail_with_a_reason(
-    qtbot: QtBot, manager: DeviceManager
-) -> None:
+def test_unknown_device_and_action_fail_with_a_reason(qtbot: QtBot, manager: DeviceManager) -> None:
     assert "no such device" in run(qtbot, manager, "nope", "route", 1, 1).reason
     manager.configure([DeviceConfig("c", DeviceKind.PTZ, "visca", "loop://")])
     assert "unsupported action" in run(qtbot, manager, "c", "route", 1, 1).reason
 
 
 def test_config_problems_name_each_field() -> None:
-    cfg = DeviceConfig("bad name!", DeviceKind.MATRIX, "nonsense", "http://x", baud=1234,
-                       parity="X", timeout=0)
+    cfg = DeviceConfig(
+        "bad name!", DeviceKind.MATRIX, "nonsense", "http://x", baud=1234, parity="X", timeout=0
+    )
     problems = cfg.problems()
     assert set(problems) >= {"name", "protocol", "url", "baud", "parity", "timeout"}
     good = DeviceConfig("大屏矩阵", DeviceKind.MATRIX, "dot", "socket://127.0.0.1:4001")

@@ -1,0 +1,3 @@
+"""Tables of monitoring stations, readings and alarms."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Tables of call recordings."""
+
+from __future__ import annotations

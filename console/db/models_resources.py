@@ -1,0 +1,3 @@
+"""Tables of the basic-information database (resources, shelters, hazard sources)."""
+
+from __future__ import annotations
