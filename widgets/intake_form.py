@@ -576,6 +576,43 @@ class IntakeForm(QWidget):
         if focus:
             self.channel_combo.setFocus()
 
+    def prefill(
+        self,
+        *,
+        channel: SourceChannel = SourceChannel.PHONE,
+        received_at: datetime | None = None,
+        reporter_phone: str = "",
+        reporter_name: str = "",
+        reporter_unit: str = "",
+        reporter_title: str = "",
+        course: str = "",
+    ) -> None:
+        """Start a new report already filled in with what is known (an incoming call, a fax).
+
+        The form is cleared first; ``received_at`` (default now) is the report's time and also
+        its 发生时间 until the officer changes it. Focus goes to the first empty reporter field,
+        or the title.
+        """
+        self.start_new(focus=False)
+        when = received_at or utcnow()
+        self._loading = True
+        try:
+            index = self.channel_combo.findData(channel.value)
+            self.channel_combo.setCurrentIndex(max(index, 0))
+            self.phone_edit.setText(reporter_phone.strip())
+            self.reporter_edit.setText(reporter_name.strip())
+            self.unit_edit.setText(reporter_unit.strip())
+            self.reporter_title_edit.setText(reporter_title.strip())
+            self.course_edit.setPlainText(course)
+            self._received_at = when
+            self.occurred_edit.setDateTime(_to_qdatetime(when))
+        finally:
+            self._loading = False
+        self._dirty = True
+        self._update_header()
+        first = self.reporter_edit if not self.reporter_edit.text() else self.title_edit
+        first.setFocus()
+
     def set_time_now(self) -> None:
         """Set 发生时间 to now (Ctrl+T)."""
         if not self._locked():
