@@ -20,6 +20,7 @@ from console.services.files import FilesService
 from console.services.incidents import IncidentService
 from console.services.intake import IntakeService
 from console.services.reference import ReferenceService
+from console.services.resources import ResourcesService
 from console.services.settings import SettingsService
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class Services:
         self.contacts = ContactsService(db, self.notify)
         self.calls = CallsService(db, self.notify)
         self.files = FilesService(db, self.notify)
+        self.resources = ResourcesService(db, self.notify)
 
     @classmethod
     def open(cls, url: str, notify: Callable[[str], None] | None = None) -> Services:
