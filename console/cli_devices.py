@@ -142,7 +142,7 @@ def register(
     from devices.matrix import MATRIX_PROFILES
     from devices.ptz import DRIVERS
 
-    add.add_argument("--kind", required=True, choices=list(VERBS))
+    add.add_argument("--kind", required=True, choices=[*VERBS, "camera"])
     add.add_argument(
         "--protocol",
         required=True,
@@ -176,6 +176,13 @@ def register(
             help=f"name of {which} N, e.g. 3=卫星 (repeatable)",
         )
     add.add_argument("--disabled", action="store_true", help="configure, but do not open it")
+    camera = add.add_argument_group("camera (--kind camera --protocol rtsp|http|file)")
+    camera.add_argument("--sub-url", default="", help="sub-stream, shown in small panes")
+    camera.add_argument("--ptz", default="", metavar="DEVICE", help="PTZ device steering it")
+    camera.add_argument("--matrix", default="", metavar="DEVICE", help="display matrix it feeds")
+    camera.add_argument("--matrix-input", type=_positive_int, help="its input on that matrix")
+    camera.add_argument("--lon", type=float, help="longitude (WGS-84), shown on the map")
+    camera.add_argument("--lat", type=float, help="latitude (WGS-84)")
 
     listing = actions.add_parser("list", help="configured devices", parents=parents)
     listing.add_argument("--json", action="store_true", help="print a JSON array")
@@ -301,6 +308,12 @@ def _add(args: argparse.Namespace, services: Services, devices: DeviceService) -
         output_names=dict(args.output_names),
         preset_names=dict(args.preset_names),
         enabled=not args.disabled,
+        sub_url=args.sub_url,
+        ptz=args.ptz,
+        matrix=args.matrix,
+        matrix_input=args.matrix_input,
+        lon=args.lon,
+        lat=args.lat,
     )
     from console.services.devices import validate
 
@@ -545,6 +558,8 @@ def _info_value(info: Any) -> dict[str, Any]:
 
 def _test(args: argparse.Namespace, services: Services, devices: DeviceService) -> int:
     cfg = devices.get(args.name)
+    if cfg.kind == "camera":
+        return _fail("摄像机由视频窗格连接，无需测试 (cameras are played by the video panes)", 2)
     actor = _actor(args, services)
     from console.timeutil import utcnow
 
@@ -633,7 +648,7 @@ def parse_send(
     Raises:
         ValidationError: unknown action for this kind, or wrong arguments (field ``args``).
     """
-    verbs = VERBS[cfg.kind]
+    verbs = VERBS.get(cfg.kind, {})
     if verb not in verbs:
         raise ValidationError(
             {

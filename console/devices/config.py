@@ -17,6 +17,12 @@ HOST_PORT_RE = re.compile(r"^socket://(?P<host>[^\s:/@]+|\[[0-9A-Fa-f:.]+\]):(?P
 EXTEN_RE = re.compile(r"^[0-9*#]{1,20}$")
 DIAL_RE = re.compile(r"^[A-Za-z0-9]+/\S*\{number\}\S*$")  # PJSIP/{number}, SIP/trunk/{number}
 CONTEXT_RE = re.compile(r"^[\w\-]{1,80}$")
+# A camera's stream: rtsp[s]://, http[s]:// or a file (file:///… or an absolute path).
+CAMERA_URL_RE: dict[str, re.Pattern[str]] = {
+    "rtsp": re.compile(r"^rtsps?://[^\s/]+(/\S*)?$"),
+    "http": re.compile(r"^https?://[^\s/]+(/\S*)?$"),
+    "file": re.compile(r"^(file://)?/\S.*$"),
+}
 
 
 class DeviceKind(StrEnum):
@@ -26,6 +32,7 @@ class DeviceKind(StrEnum):
     PTZ = "ptz"
     PBX = "pbx"  # phone dispatch through a PBX's manager interface
     MODEM = "modem"  # an analog line with caller ID through a voice modem
+    CAMERA = "camera"  # a video source (RTSP, HTTP or a file); the video panes connect
 
 
 PROTOCOLS: dict[DeviceKind, tuple[str, ...]] = {
@@ -33,10 +40,13 @@ PROTOCOLS: dict[DeviceKind, tuple[str, ...]] = {
     DeviceKind.PTZ: tuple(PTZ_DRIVERS),
     DeviceKind.PBX: ("ami",),
     DeviceKind.MODEM: ("at-caller-id",),
+    DeviceKind.CAMERA: tuple(CAMERA_URL_RE),
 }
 KINDS_TEXT = ", ".join(k.value for k in DeviceKind)
 #: Settings only a phone device has (stored with the serial settings).
 PHONE_KEYS = ("username", "secret", "extension", "context", "dial")
+#: Settings only a camera has: sub-stream, PTZ device, matrix and input, location (WGS-84).
+CAMERA_KEYS = ("sub_url", "ptz", "matrix", "matrix_input", "lon", "lat")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +78,15 @@ class DeviceConfig:
     extension: str = ""
     context: str = "from-internal"
     dial: str = "PJSIP/{number}"
+    # Camera (kind camera, url = its main stream): the sub-stream shown in small panes, the
+    # PTZ device that steers it, the display matrix it feeds and on which input ("send to
+    # wall"), and where it stands (longitude, latitude; the map shows cameras there).
+    sub_url: str = ""
+    ptz: str = ""
+    matrix: str = ""
+    matrix_input: int | None = None
+    lon: float | None = None
+    lat: float | None = None
 
     @property
     def host_port(self) -> tuple[str, int] | None:
@@ -105,6 +124,9 @@ class DeviceConfig:
                 "地址应为串口路径或 socket://HOST:PORT (a serial device path, socket://HOST:PORT, "
                 f"rfc2217://HOST:PORT or loop://): {self.url!r}"
             )
+        if self.kind == DeviceKind.CAMERA:  # a stream URL, not a port
+            errors.pop("url", None)
+            errors.update(self._camera_problems())
         if self.baud not in (300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200):
             errors["baud"] = f"不支持的波特率 (unsupported baud rate) {self.baud}"
         if self.parity not in ("N", "E", "O", "M", "S"):
@@ -143,6 +165,36 @@ class DeviceConfig:
             )
         return errors
 
+    def _camera_problems(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        pattern = CAMERA_URL_RE.get(self.protocol)
+        if pattern is not None:
+            for key in ("url", "sub_url"):
+                value = getattr(self, key)
+                if (value or key == "url") and not pattern.match(value):
+                    errors[key] = (
+                        f"视频地址与协议 {self.protocol} 不符 (a {self.protocol} stream is "
+                        "rtsp://HOST[:PORT]/PATH, http://HOST/PATH or a file path): "
+                        f"{value!r}"
+                    )
+        for key in ("ptz", "matrix"):
+            value = getattr(self, key)
+            if value and not NAME_RE.match(value):
+                errors[key] = f"设备名称无效 ({key}: a device name) {value!r}"
+        if self.matrix_input is not None and not 1 <= self.matrix_input <= 512:
+            errors["matrix_input"] = f"矩阵输入应在 1–512 (matrix input) {self.matrix_input}"
+        if (self.lon is None) != (self.lat is None):
+            errors["lon"] = "经纬度须同时填写 (give both longitude and latitude)"
+        if self.lon is not None and not -180 <= self.lon <= 180:
+            errors["lon"] = f"经度应在 -180–180 (longitude) {self.lon}"
+        if self.lat is not None and not -90 <= self.lat <= 90:
+            errors["lat"] = f"纬度应在 -90–90 (latitude) {self.lat}"
+        return errors
+
+    def stream_url(self, *, sub: bool = False) -> str:
+        """A camera's main stream, or its sub-stream (the main one when it has none)."""
+        return (self.sub_url or self.url) if sub else self.url
+
     def label_of_input(self, n: int) -> str:
         """The administrator's name of an input, or its number."""
         return self.input_names.get(n, f"输入{n}")
@@ -158,6 +210,14 @@ def _names(value: object) -> dict[int, str]:
     if not isinstance(value, Mapping):
         raise ValueError("names must be a table of number = name")
     return {int(k): str(v) for k, v in value.items()}
+
+
+def _optional(value: object, kind: type[int] | type[float]) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"expected a number: {value!r}")
+    return kind(value)
 
 
 def config_from_mapping(data: Mapping[str, Any]) -> DeviceConfig:
@@ -201,6 +261,12 @@ def config_from_mapping(data: Mapping[str, Any]) -> DeviceConfig:
             extension=str(data.get("extension") or ""),
             context=str(data.get("context") or "from-internal"),
             dial=str(data.get("dial") or "PJSIP/{number}"),
+            sub_url=str(data.get("sub_url") or ""),
+            ptz=str(data.get("ptz") or ""),
+            matrix=str(data.get("matrix") or ""),
+            matrix_input=_optional(data.get("matrix_input"), int),
+            lon=_optional(data.get("lon"), float),
+            lat=_optional(data.get("lat"), float),
         )
     except (TypeError, ValueError) as exc:
         raise ValueError(f"字段类型错误 (bad value): {exc}") from exc
@@ -226,6 +292,12 @@ def config_to_mapping(cfg: DeviceConfig) -> dict[str, Any]:
         "output_names": {str(k): v for k, v in cfg.output_names.items()},
         "preset_names": {str(k): v for k, v in cfg.preset_names.items()},
         "enabled": cfg.enabled,
+        # A camera's own settings (the map reads "lon" and "lat" of the stored settings).
+        **(
+            {key: getattr(cfg, key) for key in CAMERA_KEYS}
+            if cfg.kind == DeviceKind.CAMERA
+            else {}
+        ),
     } | (
         # Only a PBX has these: matrices' and cameras' tables stay as they were.
         {key: getattr(cfg, key) for key in PHONE_KEYS} if cfg.kind == DeviceKind.PBX else {}

@@ -125,6 +125,7 @@ PBX_ACTIONS = {
 }
 MODEM_ACTIONS = {"dial", "answer", "hangup"}
 ACTIONS: dict[DeviceKind, set[str]] = {
+    DeviceKind.CAMERA: set(),  # the video panes play it; nothing is sent
     DeviceKind.MATRIX: MATRIX_ACTIONS,
     DeviceKind.PTZ: PTZ_ACTIONS,
     DeviceKind.PBX: PBX_ACTIONS,
@@ -192,6 +193,22 @@ class BaseWorker(threading.Thread):
         reason = "排队超时，未执行 (timed out in the queue; not sent)"
         self._manager._finish(self.cfg, cmd, False, reason, None, started)
         return True
+
+
+class _CameraEntry(BaseWorker):
+    """A camera in the manager's list: no thread (the video panes connect to the stream).
+
+    Its health is what the panes report through :meth:`DeviceManager.report_health`.
+    """
+
+    def start(self) -> None:
+        """Nothing runs; the camera is listed as waiting for a pane to play it."""
+        self._manager._set_health(
+            self.cfg, HealthState.CONNECTING, info="视频窗格播放时检测 (checked when shown)"
+        )
+
+    def join(self, timeout: float | None = None) -> None:
+        """Nothing to wait for."""
 
 
 class _Worker(BaseWorker):
@@ -438,6 +455,8 @@ class DeviceManager(QObject):
             from console.devices.phone import ModemWorker, PbxWorker
 
             return PbxWorker(cfg, self) if cfg.kind is DeviceKind.PBX else ModemWorker(cfg, self)
+        if cfg.kind is DeviceKind.CAMERA:
+            return _CameraEntry(cfg, self)
         return _Worker(cfg, self)
 
     def stop(self) -> None:
@@ -461,6 +480,14 @@ class DeviceManager(QObject):
         """The latest health of a device."""
         with self._lock:
             return self._health.get(name)
+
+    def report_health(
+        self, name: str, state: HealthState, *, error: str | None = None, info: str | None = None
+    ) -> None:
+        """A camera's health as the video panes see it (other devices report their own)."""
+        cfg = self.config(name)
+        if cfg is not None and cfg.kind is DeviceKind.CAMERA:
+            self._set_health(cfg, state, error=error, info=info)
 
     def all_health(self) -> list[DeviceHealth]:
         """Health of every device, by name."""

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from console.db import models as m
 from console.db.session import Database
 from console.devices.config import (
+    CAMERA_KEYS,
     PHONE_KEYS,
     DeviceConfig,
     DeviceKind,
@@ -48,6 +49,7 @@ SETTING_KEYS = (
     "address",
     "inputs",
     "outputs",
+    *CAMERA_KEYS,
     *PHONE_KEYS,
 )
 NAME_KEYS = ("input_names", "output_names", "preset_names")
@@ -73,6 +75,12 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "output_names": (dict,),
     "preset_names": (dict,),
     "enabled": (bool,),
+    "sub_url": (str,),
+    "ptz": (str,),
+    "matrix": (str,),
+    "matrix_input": (int,),
+    "lon": (int, float),
+    "lat": (int, float),
     **{key: (str,) for key in PHONE_KEYS},
 }
 
