@@ -64,6 +64,7 @@ EPILOG = """\
   5  冲突 (conflict: changed by someone else, or not allowed now)
   6  设备问题 (device problem: unreachable, no reply, or the device's own error code)
   7  未接通 (call: not answered — busy, no answer, congestion; see `call --help`)
+  8  录音文件被改动或丢失 (recording verify: a file was changed or is missing)
 
 incident add 从标准输入读取一个 JSON 对象 (reads one JSON object from stdin):
   必填 (required): title, category (代码或名称 code or name), grade ("I"–"IV", "Ⅱ" or null),
@@ -293,6 +294,12 @@ def build_parser() -> argparse.ArgumentParser:
     from console import cli_phone
 
     cli_phone.register(commands, parents=[common])
+    from console import cli_recordings
+
+    cli_recordings.register(commands, parents=[common])
+    from console import cli_geo
+
+    cli_geo.register(commands, parents=[common])
     return parser
 
 
@@ -423,6 +430,10 @@ def _setup_logging(verbose: int) -> None:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "db":
         return _db(args)
+    if args.command == "geo":  # no database needed
+        from console import cli_geo
+
+        return cli_geo.run_geo(args)
     if args.command == "incident" and args.action == "add":
         # Read and check the input before the database is even opened.
         data = _read_incident_json(_read_stdin())
@@ -441,6 +452,14 @@ def _run(args: argparse.Namespace) -> int:
             from console import cli_phone
 
             return cli_phone.run(args, services)
+        if args.command == "recording":
+            from console import cli_recordings
+
+            return cli_recordings.run(args, services)
+        if args.command == "resource":
+            from console import cli_geo
+
+            return cli_geo.run(args, services)
         if args.command == "incident" and args.action == "list":
             return _incident_list(args, services)
         if args.command == "incident" and args.action == "show":

@@ -311,6 +311,9 @@ def seed_demo(services: Services) -> None:
 
     Does nothing when the database already holds incidents, so it is safe to call on every start.
     """
+    from console.demo_resources import seed_demo_resources
+
+    seed_demo_resources(services)  # on its own: only when no resource exists
     if services.incidents.count(IncidentFilter(include_merged=True)) > 0:
         return
     now = utcnow()

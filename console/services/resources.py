@@ -558,6 +558,23 @@ class ResourcesService:
         self._notify(TOPIC)
         return resource
 
+    def add_many(self, actor: str, drafts: Sequence[ResourceDraft]) -> list[Resource]:
+        """Store several new resources in one transaction (all or none).
+
+        The first bad draft's errors are raised with its index as field ``row``.
+        """
+        cleaned: list[ResourceDraft] = []
+        for i, draft in enumerate(drafts):
+            errors = check_draft(draft)
+            if errors:
+                raise ValidationError({"row": f"#{i}: {_problem_text(ValidationError(errors))}"})
+            cleaned.append(_clean(draft))
+        with self._db.transaction() as s:
+            added = [self._add(s, actor, self._checked(s, d)) for d in cleaned]
+        if added:
+            self._notify(TOPIC)
+        return added
+
     def update(
         self,
         actor: str,
