@@ -20,4 +20,7 @@ SIMULATORS: dict[str, str] = {
     "modem": "devices.sim.modem:ModemSim",
     "faxmodem": "devices.sim.faxmodem:FaxModemSim",
     "ami": "devices.sim.ami:AmiSim",  # scripted PBX, TCP only, own asyncio server
+    # Monitoring stations dialling the platform (devices/sim/stations.py; --connect HOST:PORT)
+    "hj212": "devices.sim.stations:Hj212StationSim",
+    "sl651": "devices.sim.stations:Sl651StationSim",
 }

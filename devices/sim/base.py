@@ -33,6 +33,15 @@ Adding a simulator (e.g. for PTZ):
    ``"pelco-d": "devices.sim.ptz:PelcoDSim"``.
 3. Run it: ``python -m devices.sim pelco-d --pty [--baud 2400]`` or ``--tcp 0``.
 
+A device that is a TCP *client* (a monitoring station dialling the platform) returns the
+addresses from ``outgoing()`` (one connection, "link", per entry) and sends on them with
+``tick_links(now)`` (``(link index, bytes)`` pairs; ``next_tick`` wakes the runner for them).
+The runner dials each link, says ``CONNECTED link N HOST:PORT`` / ``DISCONNECTED link N``,
+hands what the peer sends to ``split``/``handle`` like any client's bytes (a reply of the device
+goes back on that link), and redials ``reconnect_delay`` seconds after a drop (``disconnect
+[SECONDS]`` hangs the links up and keeps them down at least that long). It still listens on its
+``--pty``/``--tcp`` too, as every simulator does.
+
 The first stdout line says where it listens: ``LISTENING pty /dev/pts/7`` (the pty is opened by
 the runner itself with ``os.openpty()``: no socat needed, and the runner keeps the client side
 open too, so a client closing and reopening the path is harmless; ``--link PATH`` adds a
@@ -51,7 +60,8 @@ Control channel: one command a line on stdin, each answered on stdout by ``OK <c
 ``delay SECONDS``    extra latency before every reply
 ``baud N``           change the simulated wire speed
 ``disconnect``       hang up: TCP clients are closed; a pty is closed and a new one opened
-                     (a new ``LISTENING`` line follows, ``--link`` is moved to it)
+                     (a new ``LISTENING`` line follows, ``--link`` is moved to it); outgoing
+                     links redial after ``reconnect_delay`` (``disconnect SECONDS``: after that)
 ``normal``           forget every misbehaviour
 ``reset``            ``normal``, and a fresh device state (as if just switched on)
 ``state``            ``OK state {json}``: the device's state as ``describe()`` gives it
@@ -158,6 +168,20 @@ class SimDevice:
         """Seconds until ``tick`` has something to send; None when nothing is scheduled."""
         return None
 
+    #: Seconds before a dropped outgoing link is dialled again.
+    reconnect_delay: float = 1.0
+
+    def outgoing(self) -> list[tuple[str, int]]:
+        """Addresses this device dials as a TCP client, one link each (default: none)."""
+        return []
+
+    def tick_links(self, now: float) -> list[tuple[int, bytes]]:
+        """``(link index, bytes)`` the device sends on its outgoing links, due at ``now``."""
+        return []
+
+    def on_link(self, index: int, up: bool) -> None:
+        """Outgoing link ``index`` connected (``up``) or dropped."""
+
 
 @dataclass
 class Misbehaviour:
@@ -183,6 +207,7 @@ class _Client:
     fd: int
     sock: socket.socket | None
     buffer: bytearray = field(default_factory=bytearray)
+    link: int = -1  # index of the outgoing link, -1 for a client that connected to us
 
 
 class Runner:
@@ -198,6 +223,9 @@ class Runner:
         self.pty_fds: tuple[int, int] | None = None  # (master, our own slave fd)
         self.link: str | None = None
         self.running = True
+        self.links: list[_Client | None] = []  # outgoing connections (devices that dial out)
+        self.link_addresses: list[tuple[str, int]] = []
+        self.link_retry: list[float] = []  # monotonic time each down link is dialled again
 
     # ------------------------------------------------------------------ listening
 
@@ -262,9 +290,57 @@ class Runner:
         if client.sock is not None:
             with contextlib.suppress(OSError):
                 client.sock.close()
+        if 0 <= client.link < len(self.links) and self.links[client.link] is client:
+            self.links[client.link] = None
+            self.link_retry[client.link] = max(
+                self.link_retry[client.link], time.monotonic() + self.device.reconnect_delay
+            )
+            self._say(f"DISCONNECTED link {client.link}")
+            self.device.on_link(client.link, False)
 
-    def hang_up(self) -> None:
-        """Close every TCP client; replace the pty by a new one."""
+    # ------------------------------------------------------------------ dialling out
+
+    def _dial(self) -> None:
+        """Connect every outgoing link that is down and due."""
+        if not self.link_addresses:
+            self.link_addresses = list(self.device.outgoing())
+            self.links = [None] * len(self.link_addresses)
+            self.link_retry = [0.0] * len(self.link_addresses)
+        now = time.monotonic()
+        for index, (host, port) in enumerate(self.link_addresses):
+            if self.links[index] is not None or now < self.link_retry[index]:
+                continue
+            try:
+                conn = socket.create_connection((host, port), timeout=1.0)
+            except OSError:
+                self.link_retry[index] = now + self.device.reconnect_delay
+                continue
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            conn.settimeout(None)
+            client = _Client(conn.fileno(), conn, link=index)
+            self.clients[conn.fileno()] = client
+            self.links[index] = client
+            self._say(f"CONNECTED link {index} {host}:{port}")
+            self.device.on_link(index, True)
+
+    def _next_dial(self, now: float) -> float | None:
+        waits = [
+            self.link_retry[i] - now for i, client in enumerate(self.links) if client is None
+        ]
+        return min(waits) if waits else None
+
+    def _send_links(self) -> None:
+        for index, data in self.device.tick_links(time.monotonic()):
+            if self.bad.silent:
+                continue
+            client = self.links[index] if 0 <= index < len(self.links) else None
+            if client is not None and data:
+                self._send(client, data)
+
+    def hang_up(self, hold: float = 0.0) -> None:
+        """Close every TCP client (outgoing links redial after ``hold`` s at the earliest)."""
+        until = time.monotonic() + hold
+        self.link_retry = [max(t, until) for t in self.link_retry]
         for client in list(self.clients.values()):
             if client.sock is not None:
                 self._drop_client(client)
@@ -358,7 +434,7 @@ class Runner:
                 bad.reset()
                 self.device = type(self.device)(self.device.profile, self.device.options)
             elif cmd == "disconnect":
-                self.hang_up()
+                self.hang_up(float(args[0]) if args else 0.0)
             elif cmd == "state":
                 return "OK state " + json.dumps(self.device.describe(), sort_keys=True)
             elif cmd == "quit":
@@ -377,12 +453,16 @@ class Runner:
         """Serve until ``quit`` or a signal."""
         stdin_buf = bytearray()
         while self.running:
+            self._dial()
             fds: list[int] = list(self.clients)
             if self.listener is not None:
                 fds.append(self.listener.fileno())
             if control_fd is not None:
                 fds.append(control_fd)
             wait = self.device.next_tick(time.monotonic())
+            dial = self._next_dial(time.monotonic())
+            if dial is not None:
+                wait = dial if wait is None else min(wait, dial)
             wait = 1.0 if wait is None else min(1.0, max(0.0, wait))
             ready, _, _ = select.select(fds, [], [], wait)
             for fd in ready:
@@ -403,6 +483,8 @@ class Runner:
             self._send_unsolicited()
 
     def _send_unsolicited(self) -> None:
+        if self.links:
+            self._send_links()
         data = self.device.tick(time.monotonic())
         if not data or self.bad.silent:
             return

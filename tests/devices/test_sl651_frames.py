@@ -1,0 +1,179 @@
+"""SL 651 HEX frames: the reference's verified frames as golden vectors, building, the stream."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from devices.monitoring import (
+    Rejection,
+    RejectReason,
+    Sl651Frame,
+    Sl651Stream,
+    ack_for,
+    build_sl651,
+    parse_report,
+    parse_sl651,
+    sl651_crc,
+)
+from devices.monitoring.common import FrameError
+from devices.monitoring.sl651 import EOT, element, report_body
+
+REFERENCE = Path("/work/shared/reference/monitoring/sl651_frames.tsv")
+
+
+def _rows() -> dict[str, bytes]:
+    if not REFERENCE.exists():  # pragma: no cover - the reference lives outside the repository
+        return {}
+    rows = {}
+    for line in REFERENCE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        parts = line.split("\t")
+        rows[parts[0]] = bytes.fromhex(parts[-1].replace(" ", ""))
+    return rows
+
+
+ROWS = _rows()
+
+
+def _frame(name: str) -> bytes:
+    if name not in ROWS:
+        pytest.skip(f"reference file {REFERENCE} not present on this machine")
+    return ROWS[name]
+
+
+@pytest.mark.parametrize(("name", "crc"), [("timed_32H", 0x8397), ("clock_4AH", 0x68BC)])
+def test_every_verified_frame_parses_with_its_crc(name: str, crc: int) -> None:
+    raw = _frame(name)
+    frame = parse_sl651(raw)
+    assert frame.crc == crc == sl651_crc(raw[:-2])
+    assert raw[-2:] == crc.to_bytes(2, "big")  # high byte first
+
+
+def test_the_timed_report_carries_rainfall_level_and_voltage() -> None:
+    frame = parse_sl651(_frame("timed_32H"))
+    assert (frame.center, frame.station, frame.password, frame.function) == (
+        1,
+        "0010100001",
+        0xA000,
+        0x32,
+    )
+    assert frame.up
+    assert len(frame.body) == 0x2B
+    report = parse_report(frame)
+    assert report.serial == 0x0C
+    assert report.sent_at == datetime(2020, 7, 24, 17, 23, 49)
+    assert report.station == "0010100001"
+    assert report.station_class == "H"
+    assert report.observed_at == datetime(2020, 7, 24, 17, 23)
+    assert [(e.name, e.unit, e.value) for e in report.elements] == [
+        ("PJ", "mm", 13.0),
+        ("PN05", "mm", 4.0),
+        ("Z", "m", 0.55),
+        ("VT", "V", 12.68),
+    ]
+
+
+def test_the_clock_reply_has_no_elements() -> None:
+    report = parse_report(parse_sl651(_frame("clock_4AH")))
+    assert report.serial == 0x017A
+    assert report.station == "0030960357"
+    assert report.sent_at == datetime(2020, 6, 23, 10, 28, 12)
+    assert report.elements == []
+
+
+def test_a_built_report_is_the_verified_frame_byte_for_byte() -> None:
+    raw = _frame("timed_32H")
+    when = datetime(2020, 7, 24, 17, 23)
+    elements = (
+        element(0x20, 13.0, 3, 1)
+        + element(0x22, 4.0, 3, 1)
+        + element(0x39, 0.55, 4, 3)
+        + element(0x38, 12.68, 2, 2)
+    )
+    body = report_body(
+        serial=12,
+        sent_at=datetime(2020, 7, 24, 17, 23, 49),
+        station="0010100001",
+        station_class="H",
+        observed_at=when,
+        elements=elements,
+    )
+    built = build_sl651(center=1, station="0010100001", password=0xA000, function=0x32, body=body)
+    assert built == raw
+
+
+def test_missing_data_is_none_and_not_bcd_is_malformed() -> None:
+    body = report_body(
+        serial=1,
+        sent_at=datetime(2026, 1, 1, 8, 0, 0),
+        station="0061000001",
+        station_class="H",
+        observed_at=datetime(2026, 1, 1, 8, 0),
+        elements=element(0x39, None, 4, 3),
+    )
+    frame = parse_sl651(
+        build_sl651(center=1, station="0061000001", password=0, function=0x32, body=body)
+    )
+    assert parse_report(frame).value("Z") is None
+    broken = build_sl651(
+        center=1,
+        station="0061000001",
+        password=0,
+        function=0x32,
+        body=body[:-4] + b"\x00\x0a\xbc\x00",
+    )
+    with pytest.raises(FrameError) as caught:
+        parse_report(parse_sl651(broken))
+    assert caught.value.reason is RejectReason.MALFORMED
+    assert "BCD" in caught.value.message
+
+
+def test_the_centre_confirms_with_a_down_frame_ending_in_eot() -> None:
+    frame = parse_sl651(_frame("timed_32H"))
+    ack = ack_for(frame, datetime(2020, 7, 24, 17, 24, 0))
+    down = parse_sl651(ack)
+    assert not down.up
+    assert down.end == EOT
+    assert down.function == 0x32
+    assert down.station == "0010100001"
+    assert down.center == 1
+    assert ack[2:7] == bytes.fromhex("0010100001")
+    assert ack[7] == 1
+    assert down.body == bytes.fromhex("000C200724172400")
+    assert ack[11] >> 4 == 8
+
+
+@pytest.mark.parametrize(
+    ("mutate", "reason"),
+    [
+        (lambda raw: raw[:-2] + b"\x00\x00", RejectReason.BAD_CRC),
+        (lambda raw: raw[:-3] + b"\x05" + raw[-2:], RejectReason.BAD_END),
+        (lambda raw: raw[:-1], RejectReason.BAD_LENGTH),
+        (lambda raw: b"\x7e\x7f" + raw[2:], RejectReason.MALFORMED),
+    ],
+)
+def test_a_broken_frame_is_refused_with_the_reason(mutate: object, reason: RejectReason) -> None:
+    assert callable(mutate)
+    with pytest.raises(FrameError) as caught:
+        parse_sl651(mutate(_frame("timed_32H")))
+    assert caught.value.reason is reason
+
+
+def test_the_stream_joins_splits_cuts_runs_and_resyncs() -> None:
+    one, two = _frame("timed_32H"), _frame("clock_4AH")
+    stream = Sl651Stream()
+    got: list[Sl651Frame | Rejection] = []
+    for i in range(len(one)):
+        got += stream.feed(one[i : i + 1])
+    assert [g.function for g in got if isinstance(g, Sl651Frame)] == [0x32]
+    bad = one[:-2] + b"\x00\x00"
+    got = stream.feed(b"\x01\x02junk" + two + bad + one + two)
+    kinds = [g.reason if isinstance(g, Rejection) else g.function for g in got]
+    assert kinds == [RejectReason.GARBAGE, 0x4A, RejectReason.BAD_CRC, 0x32, 0x4A]
+    assert isinstance(got[2], Rejection)
+    assert got[2].station == "0010100001"
+    assert stream.pending == 0
