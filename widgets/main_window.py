@@ -29,6 +29,7 @@ from console.models.incident_board import IncidentBoardModel
 from widgets import i18n
 from widgets.devices import DevicesPane
 from widgets.devices.settings_dialog import DeviceSettingsDialog
+from widgets.dispatch import DispatchPane, IncomingCalls, IntakePrefill
 from widgets.duty_log import DutyLogPane
 from widgets.hall_display import HallDisplay, screen_at
 from widgets.handover_dialog import HandoverDialog
@@ -42,7 +43,7 @@ log = logging.getLogger(__name__)
 
 GEOMETRY_KEY = "window_geometry"
 STATE_KEY = "window_state"
-STATE_VERSION = 3  # bump when docks are added or renamed: old saved layouts are then ignored
+STATE_VERSION = 4  # bump when docks are added or renamed: old saved layouts are then ignored
 DEFAULT_SIZE = (1600, 900)
 INTAKE_WIDTH = 340  # the intake form's labels and fields, without a horizontal scroll bar
 DETAIL_WIDTH = 330
@@ -210,6 +211,12 @@ class MainWindow(QMainWindow):
             scroller.setFrameShape(QFrame.Shape.NoFrame)
             scroller.setWidget(self.devices_pane)
             self.devices_dock = self._dock("devicesDock", self.tr("设备"), scroller)
+        # Phone dispatch, tabbed with the devices; incoming calls pop up over the window.
+        self.dispatch_pane = DispatchPane(
+            ctx, self, incident_provider=lambda: self.detail.incident_id
+        )
+        self.dispatch_dock = self._dock("dispatchDock", self.tr("调度"), self.dispatch_pane)
+        self.incoming_calls = IncomingCalls(ctx, self, prefill=self._on_incoming_call_taken)
         self.setDockNestingEnabled(True)
         # Intake and detail run the full height; the log sits under the board only.
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -224,6 +231,9 @@ class MainWindow(QMainWindow):
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.devices_dock)
             self.tabifyDockWidget(self.detail_dock, self.devices_dock)
             self.detail_dock.raise_()
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dispatch_dock)
+        self.tabifyDockWidget(self.devices_dock or self.detail_dock, self.dispatch_dock)
+        self.detail_dock.raise_()
         self._fit_to_screen()
         self._apply_default_sizes()
 
@@ -234,6 +244,8 @@ class MainWindow(QMainWindow):
         self.board.incident_selected.connect(self._on_board_incident_selected)
         self.board_model.page_loaded.connect(self._on_board_model_page_loaded)
         self.map_pane.incident_selected.connect(self._on_map_pane_incident_selected)
+        self.intake_form.pick_on_map_requested.connect(self._on_intake_form_pick_on_map_requested)
+        self.map_pane.location_picked.connect(self._on_map_pane_location_picked)
         self.detail.merged.connect(self._on_detail_merged)
         self.status.incident_requested.connect(self._on_status_incident_requested)
         self.log_pane.incident_requested.connect(self._on_log_pane_incident_requested)
@@ -251,6 +263,7 @@ class MainWindow(QMainWindow):
         docks = [self.intake_dock, self.detail_dock, self.log_dock, self.map_dock]
         if self.devices_dock is not None:
             docks.append(self.devices_dock)
+        docks.append(self.dispatch_dock)
         return docks
 
     def _make_intake_form(self) -> IntakeForm:
@@ -568,6 +581,18 @@ class MainWindow(QMainWindow):
     def _on_map_pane_incident_selected(self, incident_id: int) -> None:
         self.show_incident(incident_id)
 
+    @Slot()
+    def _on_intake_form_pick_on_map_requested(self) -> None:
+        self.map_dock.show()
+        self.map_dock.raise_()
+        self.map_pane.start_pick()
+
+    @Slot(float, float, str)
+    def _on_map_pane_location_picked(self, lon: float, lat: float, code: str) -> None:
+        self.intake_form.set_location(lon, lat, code)
+        self.intake_dock.show()
+        self.intake_dock.raise_()
+
     @Slot(int)
     def _on_detail_merged(self, target_id: int) -> None:
         self.show_incident(target_id)
@@ -582,11 +607,25 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_intake_incident_created(self, incident: Incident) -> None:
+        self.incoming_calls.attach_taken_call(incident.id)
         self.show_incident(incident.id)
 
     @Slot(object)
     def _on_intake_incident_attached(self, incident: Incident) -> None:
+        self.incoming_calls.attach_taken_call(incident.id)
         self.show_incident(incident.id)
+
+    def _on_incoming_call_taken(self, call: IntakePrefill) -> None:
+        """接报 on an incoming-call pop-up: the intake form, filled in from the call."""
+        self.intake_dock.show()
+        self.intake_dock.raise_()
+        self.intake_form.prefill(
+            reporter_phone=call.number,
+            reporter_name=call.name,
+            reporter_unit=call.unit,
+            reporter_title=call.title,
+            received_at=call.received_at,
+        )
 
     @Slot(object)
     def _on_intake_intake_saved(self, _intake: Any) -> None:

@@ -75,6 +75,7 @@ def test_title_docks_and_menus(window: MainWindow) -> None:
         "dutyLogDock": "值班日志",
         "mapDock": "地图",
         "devicesDock": "设备",
+        "dispatchDock": "调度",
     }
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["文件(&F)", "值班(&D)", "视图(&V)", "语言(&L)", "帮助(&H)"]
@@ -574,6 +575,7 @@ def test_english_window_shows_english_categories_and_areas(
             "dutyLogDock": "Duty log",
             "mapDock": "Map",
             "devicesDock": "Devices",
+            "dispatchDock": "Dispatch",
         }
         board = win.board
         qtbot.waitUntil(lambda: board.proxy.rowCount() == seeded.open_count)
