@@ -17,6 +17,9 @@ HOST_PORT_RE = re.compile(r"^socket://(?P<host>[^\s:/@]+|\[[0-9A-Fa-f:.]+\]):(?P
 EXTEN_RE = re.compile(r"^[0-9*#]{1,20}$")
 DIAL_RE = re.compile(r"^[A-Za-z0-9]+/\S*\{number\}\S*$")  # PJSIP/{number}, SIP/trunk/{number}
 CONTEXT_RE = re.compile(r"^[\w\-]{1,80}$")
+AUDIO_URL_RE = re.compile(r"^audio:(?P<device>\S.{0,199})$")  # audio:NAME (PortAudio device)
+LINE_RE = re.compile(r"^[\w\-.\u4e00-\u9fff]{1,64}(/[0-9*#]{1,20})?$")  # DEVICE or DEVICE/EXTEN
+SAMPLE_RATES = (8000, 11025, 16000, 22050, 32000, 44100, 48000)
 # A camera's stream: rtsp[s]://, http[s]:// or a file (file:///… or an absolute path).
 CAMERA_URL_RE: dict[str, re.Pattern[str]] = {
     "rtsp": re.compile(r"^rtsps?://[^\s/]+(/\S*)?$"),
@@ -32,6 +35,7 @@ class DeviceKind(StrEnum):
     PTZ = "ptz"
     PBX = "pbx"  # phone dispatch through a PBX's manager interface
     MODEM = "modem"  # an analog line with caller ID through a voice modem
+    RECORDER = "recorder"  # line taps on a multi-channel audio input (console.devices.recorder)
     CAMERA = "camera"  # a video source (RTSP, HTTP or a file); the video panes connect
 
 
@@ -40,6 +44,7 @@ PROTOCOLS: dict[DeviceKind, tuple[str, ...]] = {
     DeviceKind.PTZ: tuple(PTZ_DRIVERS),
     DeviceKind.PBX: ("ami",),
     DeviceKind.MODEM: ("at-caller-id",),
+    DeviceKind.RECORDER: ("sounddevice",),
     DeviceKind.CAMERA: tuple(CAMERA_URL_RE),
 }
 KINDS_TEXT = ", ".join(k.value for k in DeviceKind)
@@ -78,6 +83,10 @@ class DeviceConfig:
     extension: str = ""
     context: str = "from-internal"
     dial: str = "PJSIP/{number}"
+    # Recorder (kind recorder, url audio:NAME): ``inputs`` channels captured at ``sample_rate``;
+    # ``input_names`` maps channel → the line it taps: a phone device ("modem1") or a PBX
+    # extension ("pbx/8001").
+    sample_rate: int = 8000
     # Camera (kind camera, url = its main stream): the sub-stream shown in small panes, the
     # PTZ device that steers it, the display matrix it feeds and on which input ("send to
     # wall"), and where it stands (longitude, latitude; the map shows cameras there).
@@ -119,7 +128,9 @@ class DeviceConfig:
                 )
             if kind is DeviceKind.PBX:
                 errors.update(self._pbx_problems())
-        if not URL_RE.match(self.url):
+            if kind is DeviceKind.RECORDER:
+                errors.update(self._recorder_problems())
+        if self.kind != DeviceKind.RECORDER and not URL_RE.match(self.url):
             errors["url"] = (
                 "地址应为串口路径或 socket://HOST:PORT (a serial device path, socket://HOST:PORT, "
                 f"rfc2217://HOST:PORT or loop://): {self.url!r}"
@@ -195,6 +206,29 @@ class DeviceConfig:
         """A camera's main stream, or its sub-stream (the main one when it has none)."""
         return (self.sub_url or self.url) if sub else self.url
 
+    def _recorder_problems(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        if not AUDIO_URL_RE.match(self.url):
+            errors["url"] = (
+                "录音设备地址应为 audio:设备名 (a recorder is an audio input, audio:NAME, e.g. "
+                f"audio:hw:1,0 or audio:default): {self.url!r}"
+            )
+        if self.inputs is None or not 1 <= self.inputs <= 64:
+            errors["inputs"] = f"录音通道数应在 1–64 (inputs: channels) {self.inputs}"
+        if self.sample_rate not in SAMPLE_RATES:
+            errors["sample_rate"] = (
+                f"采样率应为 {', '.join(map(str, SAMPLE_RATES))} (sample rate) {self.sample_rate}"
+            )
+        for channel, line in self.input_names.items():
+            if self.inputs is not None and not 1 <= channel <= self.inputs:
+                errors["input_names"] = f"没有通道 {channel} (no such channel)"
+            elif not LINE_RE.match(line):
+                errors["input_names"] = (
+                    f"通道 {channel} 的线路应为 设备名 或 设备名/分机号 "
+                    f"(line: DEVICE or DEVICE/EXTEN) {line!r}"
+                )
+        return errors
+
     def label_of_input(self, n: int) -> str:
         """The administrator's name of an input, or its number."""
         return self.input_names.get(n, f"输入{n}")
@@ -261,6 +295,7 @@ def config_from_mapping(data: Mapping[str, Any]) -> DeviceConfig:
             extension=str(data.get("extension") or ""),
             context=str(data.get("context") or "from-internal"),
             dial=str(data.get("dial") or "PJSIP/{number}"),
+            sample_rate=int(data.get("sample_rate") or 8000),
             sub_url=str(data.get("sub_url") or ""),
             ptz=str(data.get("ptz") or ""),
             matrix=str(data.get("matrix") or ""),
@@ -301,4 +336,4 @@ def config_to_mapping(cfg: DeviceConfig) -> dict[str, Any]:
     } | (
         # Only a PBX has these: matrices' and cameras' tables stay as they were.
         {key: getattr(cfg, key) for key in PHONE_KEYS} if cfg.kind == DeviceKind.PBX else {}
-    )
+    ) | ({"sample_rate": cfg.sample_rate} if cfg.kind == DeviceKind.RECORDER else {})

@@ -124,12 +124,15 @@ PBX_ACTIONS = {
     "ping",
 }
 MODEM_ACTIONS = {"dial", "answer", "hangup"}
+#: Recording a channel by hand (calls start and stop segments by themselves).
+RECORDER_ACTIONS = {"start", "stop"}
 ACTIONS: dict[DeviceKind, set[str]] = {
     DeviceKind.CAMERA: set(),  # the video panes play it; nothing is sent
     DeviceKind.MATRIX: MATRIX_ACTIONS,
     DeviceKind.PTZ: PTZ_ACTIONS,
     DeviceKind.PBX: PBX_ACTIONS,
     DeviceKind.MODEM: MODEM_ACTIONS,
+    DeviceKind.RECORDER: RECORDER_ACTIONS,
 }
 
 
@@ -419,6 +422,7 @@ class DeviceManager(QObject):
     health_changed = Signal(object)  # DeviceHealth
     command_finished = Signal(object)  # CommandResult
     call_event_received = Signal(object)  # console.domain.CallEvent (PBX and modem lines)
+    recording_segment = Signal(object)  # console.devices.recorder.Segment (started / finished)
 
     def __init__(
         self, recorder: Callable[[CommandResult], None] | None = None, parent: QObject | None = None
@@ -455,6 +459,10 @@ class DeviceManager(QObject):
             from console.devices.phone import ModemWorker, PbxWorker
 
             return PbxWorker(cfg, self) if cfg.kind is DeviceKind.PBX else ModemWorker(cfg, self)
+        if cfg.kind is DeviceKind.RECORDER:
+            from console.devices.recorder import RecorderWorker
+
+            return RecorderWorker(cfg, self)
         if cfg.kind is DeviceKind.CAMERA:
             return _CameraEntry(cfg, self)
         return _Worker(cfg, self)

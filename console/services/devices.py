@@ -51,6 +51,7 @@ SETTING_KEYS = (
     "outputs",
     *CAMERA_KEYS,
     *PHONE_KEYS,
+    "sample_rate",
 )
 NAME_KEYS = ("input_names", "output_names", "preset_names")
 MAX_TOML_BYTES = 1_000_000
@@ -82,6 +83,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "lon": (int, float),
     "lat": (int, float),
     **{key: (str,) for key in PHONE_KEYS},
+    "sample_rate": (int,),
 }
 
 DIRECTION_WORDS = {
