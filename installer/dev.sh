@@ -3,6 +3,8 @@
 #
 #   bash installer/dev.sh run [ARGS...]    start the console with demo data
 #   bash installer/dev.sh test [ARGS...]   ruff, mypy, import-linter, then pytest ARGS
+#   bash installer/dev.sh test-install     the offline bundle in a fresh Debian 12 (slow, root)
+#   bash installer/dev.sh test-pyside VERSION [ARGS...]   pytest ARGS against another PySide6
 #
 # Installs missing system packages, creates .venv and installs the project into it. Each step
 # is skipped when already done, so re-running is fast.
@@ -25,7 +27,7 @@ QT_PACKAGES=(
     libxkbfile1 libxrandr2 libxtst6
 )
 # Tests and tools: X server, audio (sounddevice), serial ptys, the PostgreSQL peer, screenshots.
-TOOL_PACKAGES=(xvfb xauth x11-utils x11-apps imagemagick libportaudio2 libsndfile1 socat postgresql)
+TOOL_PACKAGES=(xvfb xauth x11-utils x11-apps imagemagick libportaudio2 libsndfile1 socat postgresql strace)
 
 say() { printf 'dev.sh: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -201,10 +203,18 @@ cmd_test() {
     printf '\n\033[1;32m==> all checks passed\033[0m\n'
 }
 
+cmd_test_install() {
+    bootstrap
+    # Builds two bundles, debootstraps Debian 12 once (cached), installs with no network: minutes.
+    DUTY_TEST_INSTALL=1 nice -n 19 "$VENV/bin/python" -m pytest -v tests/test_install_bundle.py "$@"
+}
+
 usage() {
     cat >&2 <<'EOF'
 usage: bash installer/dev.sh run [ARGS...]    start the console with demo data
        bash installer/dev.sh test [ARGS...]   lint, type-check, check imports, then pytest ARGS
+       bash installer/dev.sh test-install     install the offline bundle into a fresh Debian 12
+       bash installer/dev.sh test-pyside VERSION [ARGS...]   pytest ARGS with PySide6 VERSION
 EOF
     exit 2
 }
@@ -215,5 +225,7 @@ shift
 case $command in
     run) cmd_run "$@" ;;
     test) cmd_test "$@" ;;
+    test-install) cmd_test_install "$@" ;;
+    test-pyside) ensure_system && exec bash "$ROOT/installer/pyside_venv.sh" "$@" ;;
     *) usage ;;
 esac
