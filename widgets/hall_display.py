@@ -75,6 +75,7 @@ from console.services.deadlines import stage_label, state_label
 from console.services.incidents import OPEN_STATUSES, status_label
 from console.timeutil import to_beijing, utcnow
 from widgets.incident_board import readable_text
+from widgets.map.view import MapPane
 
 log = logging.getLogger(__name__)
 
@@ -467,12 +468,28 @@ class HallDisplay(QWidget):
         log_layout.addWidget(self.log_heading)
         log_layout.addWidget(self.log_stack, 1)
 
+        # -- the map of the active incidents (read-only: no tools, no pop-up actions)
+        self.map_heading = QLabel(self.tr("事件分布"), self)
+        self.map_heading.setProperty("hallRole", "heading")
+        self.map_pane = MapPane(ctx, self, read_only=True)
+        self.map_pane.setObjectName("hallMap")
+        map_panel = QFrame(self)
+        map_panel.setObjectName("hallMapPanel")
+        map_layout = QVBoxLayout(map_panel)
+        map_layout.setContentsMargins(18, 12, 18, 12)
+        map_layout.addWidget(self.map_heading)
+        map_layout.addWidget(self.map_pane, 1)
+
         body = QGridLayout()
         body.setHorizontalSpacing(16)
-        body.addWidget(incidents, 0, 0)
-        body.addWidget(log_panel, 0, 1)
-        body.setColumnStretch(0, 72)
-        body.setColumnStretch(1, 28)
+        body.setVerticalSpacing(16)
+        body.addWidget(incidents, 0, 0, 2, 1)
+        body.addWidget(map_panel, 0, 1)
+        body.addWidget(log_panel, 1, 1)
+        body.setColumnStretch(0, 56)
+        body.setColumnStretch(1, 44)
+        body.setRowStretch(0, 3)
+        body.setRowStretch(1, 2)
 
         # -- footer: when the data were read, and whether the live link works
         self.footer_label = QLabel(self)
@@ -585,7 +602,8 @@ class HallDisplay(QWidget):
             QListView {{ font-size: {px(25)}px; color: {TEXT}; background: {PANEL};
                          border: none; }}
             #hallFooter {{ font-size: {px(18)}px; color: {MUTED}; }}
-            #hallIncidentPanel, #hallLogPanel {{ background: {PANEL}; border-radius: 12px; }}
+            #hallIncidentPanel, #hallLogPanel, #hallMapPanel {{ background: {PANEL};
+                                                              border-radius: 12px; }}
             QTableView {{ font-size: {px(28)}px; color: {TEXT}; background: {PANEL};
                           alternate-background-color: {PANEL_ALT}; border: none; }}
             QHeaderView::section {{ font-size: {px(22)}px; color: {MUTED}; background: {PANEL};

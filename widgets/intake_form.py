@@ -91,6 +91,7 @@ class IntakeForm(QWidget):
     intake_saved = Signal(object)  # Intake
     incident_created = Signal(object)  # Incident
     incident_attached = Signal(object)  # Incident
+    pick_on_map_requested = Signal()  # "在地图上选点": the map should take the next click
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -226,6 +227,11 @@ class IntakeForm(QWidget):
         lat_box, lat_err = with_error(self.lat_edit, coords)
         grid.addWidget(lon_box, 1, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(lat_box, 1, Qt.AlignmentFlag.AlignTop)
+        self.pick_button = QPushButton(self.tr("在地图上选点"), coords)
+        self.pick_button.setObjectName("pickOnMapButton")
+        self.pick_button.setToolTip(self.tr("在地图上单击事件位置，自动填写经纬度和行政区划"))
+        self.pick_button.clicked.connect(self._on_pick_button_clicked)
+        grid.addWidget(self.pick_button, 0, Qt.AlignmentFlag.AlignTop)
         self.approx_label = QLabel(self.tr("≈ 区划代表点，非精确位置"), body)
         self.approx_label.setStyleSheet("color: #8d6e00; font-size: small;")
         self.approx_label.setVisible(False)
@@ -941,6 +947,7 @@ class IntakeForm(QWidget):
             self.occurred_edit,
             self.now_button,
             self.prefecture_combo,
+            self.pick_button,
             *self._spins(),
         ):
             w.setEnabled(not locked)
@@ -978,6 +985,27 @@ class IntakeForm(QWidget):
         self.status_label.setStyleSheet(f"color: {colour};")
         self.status_label.setText(text)
         self.status_label.setVisible(bool(text))
+
+    @Slot()
+    def _on_pick_button_clicked(self) -> None:
+        self.pick_on_map_requested.emit()
+
+    def set_location(self, lon: float, lat: float, division_code: str = "") -> None:
+        """Fill the coordinates, and the division when known, from a point picked on the map."""
+        if self._locked():
+            return
+        division = self._divisions.get(division_code) if division_code else None
+        if division is not None:
+            prefecture = division.parent_code if division.level == "county" else division.code
+            index = self.prefecture_combo.findData(prefecture)
+            if index >= 0:
+                self.prefecture_combo.setCurrentIndex(index)
+                county = self.county_combo.findData(division.code)
+                if county >= 0:
+                    self.county_combo.setCurrentIndex(county)
+        self.lon_edit.setText(f"{lon:.6f}")
+        self.lat_edit.setText(f"{lat:.6f}")
+        self._set_approx(False)
 
     def _set_approx(self, approx: bool) -> None:
         self._coords_approx = approx

@@ -5,7 +5,9 @@ The map page loads nothing from anywhere else. Hosts:
 - ``app://map/…``: ``resources/map`` (our page, script and style), plus ``qwebchannel.js``
   read from Qt's own resources;
 - ``app://leaflet/…`` and ``app://markercluster/…``: the xstatic packages' data folders;
-- ``app://geodata/…``: ``resources/geodata`` (Jilin's boundaries and division points).
+- ``app://geodata/…``: ``resources/geodata`` (Jilin's boundaries and division points);
+- ``app://tiles/ID/Z/X/Y``: one tile of a user's MBTiles/PMTiles basemap, read from the file
+  for each request (the file is never loaded whole).
 
 Anything else fails as not found and is logged.
 """
@@ -13,6 +15,7 @@ Anything else fails as not found and is logged.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -23,6 +26,8 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlScheme,
     QWebEngineUrlSchemeHandler,
 )
+
+from widgets.map.tiles import TileSource, sniff
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +44,9 @@ MIME_TYPES = {
     ".geojson": b"application/geo+json",
     ".csv": b"text/csv",
     ".map": b"application/json",
+    ".ttf": b"font/ttf",
+    ".woff": b"font/woff",
+    ".woff2": b"font/woff2",
 }
 
 
@@ -129,6 +137,39 @@ class AppSchemeHandler(QWebEngineUrlSchemeHandler):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.not_found: list[str] = []  # URLs answered with "not found", for tests and support
+        self.tiles_served = 0  # tiles answered from user tile files
+        self._tile_sources: dict[str, TileSource] = {}
+
+    def set_tile_sources(self, sources: dict[str, TileSource]) -> None:
+        """Serve these tile files as ``app://tiles/ID/…``; the ones left out are closed."""
+        for key, old in self._tile_sources.items():
+            if sources.get(key) is not old:
+                old.close()
+        self._tile_sources = dict(sources)
+
+    def close_tile_sources(self) -> None:
+        """Close every tile file (the pane is going)."""
+        self.set_tile_sources({})
+
+    def _tile(self, path: str) -> tuple[bytes, bytes] | None:
+        parts = _safe_parts(path)
+        if parts is None or len(parts) != 4:
+            return None
+        source = self._tile_sources.get(parts[0])
+        if source is None:
+            return None
+        try:
+            z, x, y = (int(p.split(".")[0]) for p in parts[1:])
+        except ValueError:
+            return None
+        data = source.tile(z, x, y)
+        if data is None:
+            return None
+        mime = sniff(data)
+        if mime is None:
+            log.warning("map: tile %s is not a raster image (vector tiles are not shown)", path)
+            return None
+        return data, mime
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
         """Reply with the file's bytes, or fail the job as not found."""
@@ -138,12 +179,23 @@ class AppSchemeHandler(QWebEngineUrlSchemeHandler):
             log.warning("map: %s of %s refused", bytes(job.requestMethod().data()).decode(), text)
             job.fail(QWebEngineUrlRequestJob.Error.RequestDenied)
             return
+        mime: bytes | None = None
         try:
-            data = resolve(url.host(), url.path())
-        except OSError as exc:
+            if url.host() == "tiles":
+                found = self._tile(url.path())
+                data, mime = found if found is not None else (None, None)
+                if found is not None:
+                    self.tiles_served += 1
+            else:
+                data = resolve(url.host(), url.path())
+        except (OSError, ValueError, sqlite3.Error) as exc:
             log.error("map: cannot read %s: %s", text, exc)
             data = None
         if data is None:
+            if url.host() == "tiles":
+                # Outside the tile set's coverage: an empty tile, not a problem worth a line.
+                job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+                return
             log.warning("map: 404 not found: %s", text)
             self.not_found.append(text)
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
@@ -155,5 +207,7 @@ class AppSchemeHandler(QWebEngineUrlSchemeHandler):
         buffer = QBuffer(job)  # deleted with the job
         buffer.setData(QByteArray(data))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        mime = MIME_TYPES.get(PurePosixPath(url.path()).suffix.lower(), b"application/octet-stream")
+        if mime is None:
+            suffix = PurePosixPath(url.path()).suffix.lower()
+            mime = MIME_TYPES.get(suffix, b"application/octet-stream")
         job.reply(QByteArray(mime), buffer)
