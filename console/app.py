@@ -200,6 +200,12 @@ def build_context(
             runner.write(services.calls.on_call_event, user.username, event)
 
         manager.call_event_received.connect(on_call_event)
+
+        def on_recording(segment: object) -> None:
+            # A recorder opened or closed a segment: on record, the closed file into the store.
+            runner.write(services.recordings.on_segment, user.username, segment)
+
+        manager.recording_segment.connect(on_recording)
     return AppContext(
         services,
         runner,

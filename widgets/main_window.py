@@ -362,6 +362,10 @@ class MainWindow(QMainWindow):
         self.hall_menu.setObjectName("hallMenu")
         self.hall_menu.aboutToShow.connect(self._on_hall_menu_about_to_show)
         self._on_hall_menu_about_to_show()
+        self.recordings_action = QAction(self.tr("通话录音…"), self)
+        self.recordings_action.setObjectName("recordingsAction")
+        self.recordings_action.triggered.connect(self._on_recordings_action_triggered)
+        self.view_menu.addAction(self.recordings_action)
 
         self.language_menu = bar.addMenu(self.tr("语言(&L)"))
         self.language_group = QActionGroup(self)
@@ -480,6 +484,16 @@ class MainWindow(QMainWindow):
         dialog = DeviceSettingsDialog(self.ctx, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
+
+    @Slot()
+    def _on_recordings_action_triggered(self) -> None:
+        from widgets.recordings import RecordingsDialog
+
+        existing = self.findChild(RecordingsDialog)
+        if isinstance(existing, RecordingsDialog) and existing.isVisible():
+            existing.activateWindow()
+            return
+        RecordingsDialog(self.ctx, self).show()
 
     @Slot()
     def _on_hall_menu_about_to_show(self) -> None:
