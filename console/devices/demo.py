@@ -1,4 +1,4 @@
-"""Demo devices: simulator processes for one 8×8 matrix and two PTZ cameras, and their configs.
+"""Demo devices: simulator processes for one 8×8 matrix, two PTZ cameras, a PBX and a modem line.
 
 ``--demo`` starts them so a new user sees devices working at once. Each simulator is its own
 process (``python -m devices.sim``), started by :meth:`DemoDevices.start` and stopped by pid
@@ -9,14 +9,20 @@ Linux each simulator also asks the kernel for SIGTERM when the thread that start
 ``stop()`` and at exit).
 
 Ports and pty paths change from run to run, so the configurations are upserted by name.
+
+The PBX (AMI) and the analog line (a caller-ID modem) keep their control channel: a
+:class:`DemoRinger` makes a simulated call ring about 20 s after start and then every two to
+four minutes, so a new user sees the incoming-call pop-up.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import json
 import logging
 import os
+import random
 import select
 import signal
 import subprocess
@@ -24,6 +30,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from console.devices.config import DeviceConfig, DeviceKind
 
@@ -35,6 +42,11 @@ STOP_GRACE = 2.0
 MATRIX_NAME = "大屏矩阵"
 PELCO_NAME = "1号云台-省应急厅楼顶"
 VISCA_NAME = "2号云台-会商室"
+
+PBX_NAME = "调度交换机"
+PBX_SECRET = "demo"
+PBX_EXTENSION = "8000"  # the duty seat's extension at the demo PBX
+MODEM_NAME = "市话1"
 
 MATRIX_INPUTS = {
     1: "1号摄像机",
@@ -91,13 +103,16 @@ class DemoSpec:
     input_names: dict[int, str] = field(default_factory=dict)
     output_names: dict[int, str] = field(default_factory=dict)
     preset_names: dict[int, str] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)  # more DeviceConfig fields (a PBX's)
+    control: bool = False  # keep the simulator's control channel (stdin) to steer it
+    protocol: str = ""  # the driver's protocol when it is not the simulator's profile name
 
     def config(self, url: str) -> DeviceConfig:
         """The device's configuration once its simulator listens at ``url``."""
         return DeviceConfig(
             name=self.name,
             kind=self.kind,
-            protocol=self.profile,
+            protocol=self.protocol or self.profile,
             url=url,
             baud=self.baud,
             inputs=self.inputs,
@@ -105,6 +120,7 @@ class DemoSpec:
             input_names=dict(self.input_names),
             output_names=dict(self.output_names),
             preset_names=dict(self.preset_names),
+            **self.options,
         )
 
 
@@ -135,6 +151,28 @@ SPECS = (
         ("--pty",),
         preset_names={1: "会商桌", 2: "大屏"},
     ),
+    DemoSpec(
+        PBX_NAME,
+        DeviceKind.PBX,
+        "ami",
+        ("--tcp", "0", "--username", "console", "--secret", PBX_SECRET, "--answer-delay", "1.5"),
+        options={
+            "username": "console",
+            "secret": PBX_SECRET,
+            "extension": PBX_EXTENSION,
+            "timeout": 2.0,
+        },
+        control=True,
+    ),
+    DemoSpec(
+        MODEM_NAME,
+        DeviceKind.MODEM,
+        "modem",
+        ("--pty", "--ring-interval", "3", "--rings", "8"),
+        options={"timeout": 1.0},
+        control=True,
+        protocol="at-caller-id",
+    ),
 )
 
 
@@ -143,15 +181,80 @@ class _Running:
     spec: DemoSpec
     proc: subprocess.Popen[bytes]
     url: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    buffer: bytes = b""
+
+
+#: Who rings in the demo: a few from the directory (their history pops up), a few strangers.
+DEMO_CALLERS = (
+    ("13904310004", "ZHAO MIN"),
+    ("15643120001", "ZHANG"),
+    ("13904310006", "ZHOU GUOQING"),
+    ("18943100002", ""),
+    ("13904310009", "FENG LEI"),
+    ("13504310003", "LIU"),
+)
+RING_FIRST = 20.0  # seconds after start: the first demo call, so a new user sees it soon
+RING_EVERY = (120.0, 240.0)  # then one every two to four minutes
+PBX_GIVE_UP = 45.0  # a demo caller on the PBX hangs up after this long
+
+
+class DemoRinger(threading.Thread):
+    """Rings the demo's phone lines now and then through their simulators' control channels.
+
+    The first call comes ``first`` seconds after start, then one every ``every`` seconds (a
+    random pick within the range), taking turns on the PBX and the modem line. A PBX caller
+    gives up after :data:`PBX_GIVE_UP` s (an analog caller after the modem's own rings).
+    """
+
+    def __init__(
+        self, demo: DemoDevices, first: float, every: tuple[float, float] = RING_EVERY
+    ) -> None:
+        super().__init__(name="demo-ringer", daemon=True)
+        self._demo = demo
+        self._first = first
+        self._every = every
+        self._stopping = threading.Event()
+        self.rung: list[tuple[str, str]] = []  # (line, number) of every call made
+
+    def stop(self) -> None:
+        """Make no more calls."""
+        self._stopping.set()
+
+    def run(self) -> None:
+        """Sleep, ring, repeat until stopped."""
+        wait, n = self._first, 0
+        while not self._stopping.wait(wait):
+            lines = self._demo.phone_lines()
+            if lines:
+                number, name = DEMO_CALLERS[n % len(DEMO_CALLERS)]
+                line = lines[n % len(lines)]
+                try:
+                    self._demo.ring(line, number, name)
+                    self.rung.append((line, number))
+                except DemoError as exc:
+                    log.warning("demo call not made: %s", exc)
+                n += 1
+            wait = random.uniform(*self._every)
 
 
 class DemoDevices:
     """The demo's simulator processes; ``start()`` them, ``stop()`` them (also at exit)."""
 
-    def __init__(self, *, start_timeout: float = START_TIMEOUT) -> None:
+    def __init__(
+        self,
+        *,
+        start_timeout: float = START_TIMEOUT,
+        ring_first: float | None = RING_FIRST,
+        ring_every: tuple[float, float] = RING_EVERY,
+    ) -> None:
         self.start_timeout = start_timeout
         self._running: list[_Running] = []
         self._atexit = False
+        self._ring_first = ring_first
+        self._ring_every = ring_every
+        self.ringer: DemoRinger | None = None
+        self._hangups: list[threading.Timer] = []
 
     @property
     def pids(self) -> list[int]:
@@ -164,7 +267,7 @@ class DemoDevices:
         return [r.spec.config(r.url) for r in self._running if r.url]
 
     def start(self) -> list[DeviceConfig]:
-        """Start the three simulators and wait until each listens; their configurations.
+        """Start the simulators and wait until each listens; their configurations.
 
         Raises:
             DemoError: a simulator did not start within ``start_timeout`` (the others are
@@ -184,10 +287,100 @@ class DemoDevices:
             self.stop()
             raise
         log.info("demo devices: %s", ", ".join(f"{r.spec.name} {r.url}" for r in self._running))
+        if self._ring_first is not None and self.phone_lines():
+            self.ringer = DemoRinger(self, self._ring_first, self._ring_every)
+            self.ringer.start()
         return self.configs
+
+    # -- simulated calls -------------------------------------------------------------------------
+
+    def phone_lines(self) -> list[str]:
+        """Names of the running demo PBX and modem line (the ones that can ring)."""
+        return [
+            r.spec.name
+            for r in self._running
+            if r.spec.control and r.spec.kind in (DeviceKind.PBX, DeviceKind.MODEM)
+        ]
+
+    def ring(self, line: str, number: str, name: str = "") -> None:
+        """Make a simulated call ring on ``line`` (a PBX caller gives up after a while).
+
+        Raises:
+            DemoError: no such line, or its simulator did not take the command.
+        """
+        running = self._find(line)
+        if running.spec.kind is DeviceKind.PBX:
+            words = [number, *name.split(), PBX_EXTENSION]
+            self.control(line, "incoming " + " ".join(words))
+            timer = threading.Timer(PBX_GIVE_UP, self._give_up, args=(line, number))
+            timer.daemon = True
+            self._hangups = [t for t in self._hangups if t.is_alive()] + [timer]
+            timer.start()
+        else:
+            self.control(line, " ".join(["call", number, *name.split()]))
+
+    def _give_up(self, line: str, number: str) -> None:
+        """The PBX caller ``number`` hangs up (whatever became of the call)."""
+        try:
+            state = json.loads(self.control(line, "state").split(" ", 2)[2])
+            for channel, facts in state.get("channels", {}).items():
+                if facts.get("caller") == number and channel.startswith("PJSIP/trunk"):
+                    self.control(line, f"hangup {channel}")
+        except (DemoError, ValueError, IndexError) as exc:
+            log.debug("demo caller %s not hung up: %s", number, exc)
+
+    def control(self, line: str, command: str, timeout: float = 2.0) -> str:
+        """Send a control command to a demo simulator; its ``OK …`` line.
+
+        Raises:
+            DemoError: no such simulator, it has no control channel, or it answered ``ERR``
+                or nothing in time.
+        """
+        running = self._find(line)
+        proc = running.proc
+        if proc.stdin is None or proc.stdout is None or proc.poll() is not None:
+            raise DemoError(f"演示设备 {line} 不可控制 (simulator not running)")
+        with running.lock:
+            try:
+                proc.stdin.write(command.encode("utf-8") + b"\n")
+                proc.stdin.flush()
+            except OSError as exc:
+                raise DemoError(f"演示设备 {line}: {exc}") from exc
+            deadline = time.monotonic() + timeout
+            fd = proc.stdout.fileno()
+            while True:
+                head, sep, rest = running.buffer.partition(b"\n")
+                if sep:
+                    running.buffer = rest
+                    text = head.decode("utf-8", "replace").strip()
+                    if text.startswith("OK"):
+                        return text
+                    if text.startswith("ERR"):
+                        raise DemoError(f"演示设备 {line}: {text}")
+                    continue  # e.g. a new LISTENING line
+                remaining = deadline - time.monotonic()
+                ready, _, _ = select.select([fd], [], [], max(0.0, remaining))
+                if not ready:
+                    raise DemoError(f"演示设备 {line}: no answer to {command!r}")
+                chunk = os.read(fd, 4096)
+                if not chunk:
+                    raise DemoError(f"演示设备 {line}: simulator exited")
+                running.buffer += chunk
+
+    def _find(self, name: str) -> _Running:
+        for running in self._running:
+            if running.spec.name == name:
+                return running
+        raise DemoError(f"没有演示设备 {name} (no such demo device)")
 
     def stop(self) -> None:
         """Stop every simulator by its pid: SIGTERM, then SIGKILL after a grace period."""
+        if self.ringer is not None:
+            self.ringer.stop()
+            self.ringer = None
+        for timer in self._hangups:
+            timer.cancel()
+        self._hangups = []
         running, self._running = self._running, []
         for r in running:
             if r.proc.poll() is None:
@@ -201,8 +394,10 @@ class DemoDevices:
                 with contextlib.suppress(ProcessLookupError):
                     r.proc.kill()
                 r.proc.wait(timeout=STOP_GRACE)
-            if r.proc.stdout is not None:
-                r.proc.stdout.close()
+            for stream in (r.proc.stdin, r.proc.stdout):
+                if stream is not None:
+                    with contextlib.suppress(OSError):
+                        stream.close()
         if self._atexit:
             atexit.unregister(self.stop)
             self._atexit = False
@@ -222,7 +417,8 @@ class DemoDevices:
         try:
             return subprocess.Popen(
                 command,
-                stdin=subprocess.DEVNULL,  # no control channel: the simulator just serves
+                # A control channel only for simulators the demo steers (rings a phone line).
+                stdin=subprocess.PIPE if spec.control else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=None,
                 close_fds=True,

@@ -7,6 +7,7 @@ after each change and every few seconds while the tab is on show.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Slot
@@ -28,7 +29,14 @@ from console.domain import CallOutcome, DialResult
 from widgets.dispatch.base import Commands, DispatchHost, run, show_status
 
 DEFAULT_CONFERENCE = "dispatch"
+CHANNEL_RE = re.compile(r"^[A-Za-z0-9]+/([^-@/]+)")
 REFRESH_MS = 3000
+
+
+def party_of(channel: str) -> str:
+    """``PJSIP/8001-00000003`` → ``8001``: the endpoint a channel leads to."""
+    found = CHANNEL_RE.match(channel)
+    return found.group(1) if found else ""
 
 
 class ConferenceTab(QWidget):
@@ -63,6 +71,7 @@ class ConferenceTab(QWidget):
         self.unmute_button = QPushButton(self.tr("取消静音"), self)
         self.kick_button = QPushButton(self.tr("请出会议"), self)
         self.refresh_button = QPushButton(self.tr("刷新"), self)
+        self.count_label = QLabel(self)
         self.status_label = QLabel(self)
         self.status_label.setObjectName("conferenceStatus")
         self.status_label.setWordWrap(True)
@@ -79,6 +88,7 @@ class ConferenceTab(QWidget):
         for button in (self.mute_button, self.unmute_button, self.kick_button):
             member_row.addWidget(button)
         member_row.addStretch(1)
+        member_row.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 4, 2, 2)
         layout.addLayout(name_row)
@@ -153,7 +163,11 @@ class ConferenceTab(QWidget):
 
     def _show_members(self, members: list[dict[str, Any]]) -> None:
         chosen = self.selected_channel()
-        self._members = members
+        # A member we called in shows the operator's caller ID; the party is in the channel.
+        self._members = [
+            {**m, "number": party_of(str(m["channel"])) or m["number"]} for m in members
+        ]
+        members = self._members
         self.table.setRowCount(0)
         for member in members:
             row = self.table.rowCount()
@@ -166,11 +180,9 @@ class ConferenceTab(QWidget):
             if member["channel"] == chosen:
                 self.table.selectRow(row)
         self.table.resizeColumnsToContents()
-        if not self._invites:
-            show_status(
-                self.status_label,
-                self.tr("会议室 {name}：{n} 人").format(name=self.conference, n=len(members)),
-            )
+        self.count_label.setText(
+            self.tr("会议室 {name}：{n} 人").format(name=self.conference, n=len(members))
+        )
         self._update_buttons()
 
     def invite(self, numbers: list[str]) -> None:
