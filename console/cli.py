@@ -294,6 +294,9 @@ def build_parser() -> argparse.ArgumentParser:
     from console import cli_phone
 
     cli_phone.register(commands, parents=[common])
+    from console import cli_monitoring
+
+    cli_monitoring.register(commands, parents=[common])
     from console import cli_recordings
 
     cli_recordings.register(commands, parents=[common])
@@ -452,6 +455,10 @@ def _run(args: argparse.Namespace) -> int:
             from console import cli_phone
 
             return cli_phone.run(args, services)
+        if args.command in ("station", "monitor", "feed", "readings"):
+            from console import cli_monitoring
+
+            return cli_monitoring.run(args, services)
         if args.command == "recording":
             from console import cli_recordings
 

@@ -19,6 +19,7 @@ from console.services.duty_log import DutyLogService
 from console.services.files import FilesService
 from console.services.incidents import IncidentService
 from console.services.intake import IntakeService
+from console.services.monitoring import MonitoringService
 from console.services.recordings import RecordingsService
 from console.services.reference import ReferenceService
 from console.services.resources import ResourcesService
@@ -53,6 +54,7 @@ class Services:
         self.contacts = ContactsService(db, self.notify)
         self.calls = CallsService(db, self.notify)
         self.files = FilesService(db, self.notify)
+        self.monitoring = MonitoringService(db, self.notify)
         self.recordings = RecordingsService(db, self.files, self.notify)
         self.resources = ResourcesService(db, self.notify)
 

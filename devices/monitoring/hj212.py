@@ -28,6 +28,28 @@ DATA_COMMANDS = frozenset({"2011", "2021", "2031", "2041", "2051", "2061", "2081
 #: Answers themselves: never answered again.
 ANSWER_COMMANDS = frozenset({"9011", "9012", "9013", "9014"})
 
+#: Common factor codes (Appendix B; HJ/T 212-2005 codes in brackets in the notes): name, unit.
+FACTORS: dict[str, tuple[str, str]] = {
+    "w00000": ("污水流量", "L/s"),
+    "w01001": ("pH", ""),
+    "w01018": ("化学需氧量", "mg/L"),
+    "w21003": ("氨氮", "mg/L"),
+    "w21001": ("总氮", "mg/L"),
+    "w21011": ("总磷", "mg/L"),
+    "a21026": ("二氧化硫", "mg/m³"),
+    "a21002": ("氮氧化物", "mg/m³"),
+    "a21005": ("一氧化碳", "mg/m³"),
+    "a34013": ("烟尘", "mg/m³"),
+    "a34002": ("PM10", "µg/m³"),
+    "a34004": ("PM2.5", "µg/m³"),
+    "a19001": ("氧气含量", "%"),
+    "a00000": ("废气流量", "m³/s"),
+    "B01": ("污水流量", "L/s"),
+    "011": ("化学需氧量", "mg/L"),
+    "060": ("氨氮", "mg/L"),
+    "001": ("pH", ""),
+}
+
 #: QnRtn (表 7): how a request was received.
 QN_READY = 1
 QN_REJECTED = 2

@@ -1,0 +1,632 @@
+"""The station registry, readings and the quarantine log of refused frames.
+
+Station and threshold changes are operator writes: validated, audited and announced as the
+``stations`` topic. Readings are measurements, not operator actions: the ingest server hands
+them over in batches (:meth:`MonitoringService.store`), one transaction each, without an audit
+record per value; a parameter a station reports before anyone configured it is added (and that
+is audited, by ``monitoring``). Each batch recomputes the hourly rollups of the hours it
+touched, so long chart ranges read ``reading_hour`` (:meth:`MonitoringService.series`).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from console.db import models_monitoring as mm
+from console.db.session import Database
+from console.domain import NotFoundError, ValidationError
+from console.monitoring.model import (
+    IngestBatch,
+    Parameter,
+    QuarantineEntry,
+    Series,
+    Station,
+    Threshold,
+)
+from console.services import audit
+from console.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+TOPIC_STATIONS = "stations"
+TOPIC_READINGS = "readings"
+SYSTEM_ACTOR = "monitoring"
+HOUR = 3600
+INSERT_CHUNK = 2000
+
+
+def _tr(text_: str) -> str:
+    return QCoreApplication.translate("Monitoring", text_)
+
+
+def _epoch(value: datetime) -> int:
+    return int(value.timestamp())
+
+
+def _station(row: mm.StationRow, params: Iterable[mm.StationParameterRow]) -> Station:
+    return Station(
+        protocol=row.protocol,
+        code=row.code,
+        name=row.name,
+        kind=row.kind,
+        lon=row.lon,
+        lat=row.lat,
+        division_code=row.division_code,
+        password=row.password,
+        enabled=row.enabled,
+        parameters=tuple(
+            Parameter(
+                code=p.code,
+                name=p.name,
+                unit=p.unit,
+                thresholds=tuple(Threshold.from_json(t) for t in p.thresholds or []),
+                id=p.id,
+            )
+            for p in sorted(params, key=lambda p: p.id)
+        ),
+        id=row.id,
+        last_seen_at=row.last_seen_at,
+        frames_ok=row.frames_ok,
+        frames_rejected=row.frames_rejected,
+    )
+
+
+class MonitoringService:
+    """Stations, readings and rejected frames over one database."""
+
+    def __init__(self, db: Database, notify: Callable[[str], None] | None = None) -> None:
+        self._db = db
+        self._notify = notify or (lambda _topic: None)
+
+    # -- registry: reading ---------------------------------------------------------------------
+
+    def stations(self) -> list[Station]:
+        """Every station with its parameters, by protocol and code."""
+        with self._db.read() as s:
+            rows = list(
+                s.scalars(
+                    select(mm.StationRow).order_by(mm.StationRow.protocol, mm.StationRow.code)
+                )
+            )
+            params: dict[int, list[mm.StationParameterRow]] = defaultdict(list)
+            for p in s.scalars(select(mm.StationParameterRow)):
+                params[p.station_id].append(p)
+            return [_station(r, params[r.id]) for r in rows]
+
+    def station(self, station_id: int) -> Station:
+        """One station by id.
+
+        Raises:
+            NotFoundError: no such station.
+        """
+        with self._db.read() as s:
+            return self._load(s, self._row(s, station_id))
+
+    def find(self, code: str, protocol: str | None = None) -> Station | None:
+        """The station with MN/address ``code`` (of ``protocol`` when given), or None."""
+        with self._db.read() as s:
+            row = self._find(s, code, protocol)
+            return self._load(s, row) if row is not None else None
+
+    def _find(self, s: Session, code: str, protocol: str | None) -> mm.StationRow | None:
+        q = select(mm.StationRow).where(func.upper(mm.StationRow.code) == code.strip().upper())
+        if protocol:
+            q = q.where(mm.StationRow.protocol == protocol)
+        return s.scalars(q.order_by(mm.StationRow.id).limit(1)).first()
+
+    def _row(self, s: Session, station_id: int) -> mm.StationRow:
+        row = s.get(mm.StationRow, station_id)
+        if row is None:
+            raise NotFoundError(_tr("没有这个监测站: {id}").format(id=station_id))
+        return row
+
+    def _load(self, s: Session, row: mm.StationRow) -> Station:
+        params = s.scalars(
+            select(mm.StationParameterRow).where(mm.StationParameterRow.station_id == row.id)
+        )
+        return _station(row, params)
+
+    def resolve(self, station: int | str) -> Station:
+        """A station by id, or by code (``"hj212:MN"`` or a bare code).
+
+        Raises:
+            NotFoundError: no such station.
+        """
+        if isinstance(station, int) or (station.isdigit() and len(station) < 10):
+            return self.station(int(station))
+        protocol, sep, code = str(station).partition(":")
+        found = self.find(code, protocol) if sep else self.find(str(station))
+        if found is None:
+            raise NotFoundError(_tr("没有这个监测站: {id}").format(id=station))
+        return found
+
+    # -- registry: writing ---------------------------------------------------------------------
+
+    def add_station(self, actor: str, station: Station) -> Station:
+        """Register a station with its parameters.
+
+        Raises:
+            ValidationError: a field is wrong, or the code is taken (``code``).
+        """
+        station = station.normalised()
+        errors = station.problems()
+        if errors:
+            raise ValidationError(errors)
+        now = utcnow()
+        with self._db.transaction() as s:
+            if self._find(s, station.code, station.protocol) is not None:
+                raise ValidationError({"code": _tr("该编号的监测站已存在")})
+            row = mm.StationRow(
+                protocol=station.protocol,
+                code=station.code,
+                name=station.name,
+                kind=station.kind,
+                lon=station.lon,
+                lat=station.lat,
+                division_code=station.division_code,
+                password=station.password,
+                enabled=station.enabled,
+                created_at=now,
+                updated_at=now,
+                frames_ok=0,
+                frames_rejected=0,
+            )
+            s.add(row)
+            s.flush()
+            for param in station.parameters:
+                s.add(self._param_row(row.id, param))
+            s.flush()
+            result = self._load(s, row)
+            audit.append(s, actor, "station.add", "station", row.id, None, self._snapshot(result))
+        self._notify(TOPIC_STATIONS)
+        return result
+
+    def update_station(self, actor: str, station_id: int, station: Station) -> Station:
+        """Replace a station's fields; its parameters are updated by code (new ones added).
+
+        Raises:
+            NotFoundError: no such station.
+            ValidationError: a field is wrong, or the new code is taken.
+        """
+        station = station.normalised()
+        errors = station.problems()
+        if errors:
+            raise ValidationError(errors)
+        with self._db.transaction() as s:
+            row = self._row(s, station_id)
+            before = self._snapshot(self._load(s, row))
+            other = self._find(s, station.code, station.protocol)
+            if other is not None and other.id != row.id:
+                raise ValidationError({"code": _tr("该编号的监测站已存在")})
+            for name in ("protocol", "code", "name", "kind", "lon", "lat", "division_code"):
+                setattr(row, name, getattr(station, name))
+            row.password, row.enabled, row.updated_at = station.password, station.enabled, utcnow()
+            existing = {
+                p.code: p
+                for p in s.scalars(
+                    select(mm.StationParameterRow).where(
+                        mm.StationParameterRow.station_id == row.id
+                    )
+                )
+            }
+            for param in station.parameters:
+                prow = existing.get(param.code)
+                if prow is None:
+                    s.add(self._param_row(row.id, param))
+                else:
+                    prow.name, prow.unit = param.name, param.unit
+                    prow.thresholds = [t.to_json() for t in param.thresholds]
+            s.flush()
+            result = self._load(s, row)
+            audit.append(
+                s, actor, "station.update", "station", row.id, before, self._snapshot(result)
+            )
+        self._notify(TOPIC_STATIONS)
+        return result
+
+    def set_thresholds(
+        self, actor: str, station_id: int, code: str, thresholds: Iterable[Threshold]
+    ) -> Station:
+        """Replace the thresholds of one parameter (added when the station has none such)."""
+        current = self.station(station_id)
+        param = current.parameter(code) or Parameter(code)
+        params = [p for p in current.parameters if p.code != code]
+        params.append(Parameter(param.code, param.name, param.unit, tuple(thresholds), param.id))
+        return self.update_station(
+            actor, station_id, Station(**{**_fields(current), "parameters": tuple(params)})
+        )
+
+    def remove_station(self, actor: str, station_id: int) -> None:
+        """Delete a station with its parameters, readings and rollups (quarantine rows stay).
+
+        Raises:
+            NotFoundError: no such station.
+        """
+        with self._db.transaction() as s:
+            row = self._row(s, station_id)
+            before = self._snapshot(self._load(s, row))
+            ids = list(
+                s.scalars(
+                    select(mm.StationParameterRow.id).where(
+                        mm.StationParameterRow.station_id == row.id
+                    )
+                )
+            )
+            if ids:
+                s.execute(delete(mm.ReadingRow).where(mm.ReadingRow.parameter_id.in_(ids)))
+                s.execute(delete(mm.ReadingHourRow).where(mm.ReadingHourRow.parameter_id.in_(ids)))
+                s.execute(delete(mm.StationParameterRow).where(mm.StationParameterRow.id.in_(ids)))
+            s.execute(
+                update(mm.QuarantineRow)
+                .where(mm.QuarantineRow.station_id == row.id)
+                .values(station_id=None)
+            )
+            s.delete(row)
+            audit.append(s, actor, "station.remove", "station", station_id, before, None)
+        self._notify(TOPIC_STATIONS)
+
+    @staticmethod
+    def _param_row(station_id: int, param: Parameter) -> mm.StationParameterRow:
+        return mm.StationParameterRow(
+            station_id=station_id,
+            code=param.code,
+            name=param.name,
+            unit=param.unit,
+            thresholds=[t.to_json() for t in param.thresholds],
+        )
+
+    @staticmethod
+    def _snapshot(station: Station) -> dict[str, Any]:
+        data = _fields(station)
+        data["parameters"] = [
+            {
+                "code": p.code,
+                "name": p.name,
+                "unit": p.unit,
+                "thresholds": [t.to_json() for t in p.thresholds],
+            }
+            for p in station.parameters
+        ]
+        data["password"] = "***" if station.password else ""
+        return data
+
+    # -- ingest ---------------------------------------------------------------------------------
+
+    def registry(self) -> dict[tuple[str, str], tuple[int, str, bool]]:
+        """(protocol, code) → (station id, password, enabled), for the ingest server."""
+        with self._db.read() as s:
+            rows = s.execute(
+                select(
+                    mm.StationRow.protocol,
+                    mm.StationRow.code,
+                    mm.StationRow.id,
+                    mm.StationRow.password,
+                    mm.StationRow.enabled,
+                )
+            )
+            return {(r[0], r[1]): (r[2], r[3], r[4]) for r in rows}
+
+    def store(self, batch: IngestBatch) -> int:
+        """Store one batch from the ingest server in one transaction; returns readings added.
+
+        Readings already stored (same parameter and second) are kept as they were; the hourly
+        rollups of every hour the batch touched are recomputed from the readings.
+        """
+        if not batch:
+            return 0
+        now = utcnow()
+        with self._db.transaction() as s:
+            codes = {(r[0], r[1]) for r in batch.readings} | set(batch.accepted)
+            codes |= {(q[0], q[1]) for q in batch.rejected if q[1]}
+            stations = self._station_ids(s, codes)
+            params = self._parameter_ids(s, stations, batch)
+            rows: list[dict[str, Any]] = []
+            touched: dict[int, set[int]] = defaultdict(set)  # hour → parameter ids
+            for protocol, code, pcode, _unit, t, value, flag in batch.readings:
+                sid = stations.get((protocol, code))
+                if sid is None:
+                    continue
+                pid = params[(sid, pcode)]
+                rows.append({"parameter_id": pid, "t": t, "value": value, "flag": flag[:2]})
+                touched[t - t % HOUR].add(pid)
+            added = self._insert_readings(s, rows)
+            for hour, pids in touched.items():
+                self._rollup(s, hour, pids)
+            for key, n in batch.accepted.items():
+                sid = stations.get(key)
+                if sid is not None:
+                    s.execute(
+                        update(mm.StationRow)
+                        .where(mm.StationRow.id == sid)
+                        .values(
+                            frames_ok=mm.StationRow.frames_ok + n,
+                            last_seen_at=batch.seen_at or now,
+                        )
+                    )
+            rejected: dict[int, int] = defaultdict(int)
+            quarantine = []
+            for protocol, code, peer, reason, message, raw in batch.rejected:
+                sid = stations.get((protocol, code)) if code else None
+                if sid is not None:
+                    rejected[sid] += 1
+                quarantine.append(
+                    {
+                        "at": now,
+                        "protocol": protocol,
+                        "station_id": sid,
+                        "code": code[:64],
+                        "peer": peer[:64],
+                        "reason": reason[:32],
+                        "message": message,
+                        "raw": raw,
+                    }
+                )
+            if quarantine:
+                s.execute(insert(mm.QuarantineRow), quarantine)
+            for sid, n in rejected.items():
+                s.execute(
+                    update(mm.StationRow)
+                    .where(mm.StationRow.id == sid)
+                    .values(frames_rejected=mm.StationRow.frames_rejected + n)
+                )
+        self._notify(TOPIC_READINGS)
+        return added
+
+    def _station_ids(self, s: Session, codes: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        if not codes:
+            return {}
+        names = sorted({c for _p, c in codes})
+        found: dict[tuple[str, str], int] = {}
+        for i in range(0, len(names), 500):
+            q = select(mm.StationRow.protocol, mm.StationRow.code, mm.StationRow.id).where(
+                mm.StationRow.code.in_(names[i : i + 500])
+            )
+            for protocol, code, sid in s.execute(q):
+                found[(protocol, code)] = sid
+        return found
+
+    def _parameter_ids(
+        self, s: Session, stations: dict[tuple[str, str], int], batch: IngestBatch
+    ) -> dict[tuple[int, str], int]:
+        sids = sorted(set(stations.values()))
+        ids: dict[tuple[int, str], int] = {}
+        for i in range(0, len(sids), 500):
+            q = select(
+                mm.StationParameterRow.station_id,
+                mm.StationParameterRow.code,
+                mm.StationParameterRow.id,
+            ).where(mm.StationParameterRow.station_id.in_(sids[i : i + 500]))
+            for sid, code, pid in s.execute(q):
+                ids[(sid, code)] = pid
+        for protocol, code, pcode, unit, *_rest in batch.readings:
+            sid = stations.get((protocol, code))
+            if sid is None or (sid, pcode) in ids:
+                continue
+            row = mm.StationParameterRow(
+                station_id=sid, code=pcode, name="", unit=unit, thresholds=[]
+            )
+            s.add(row)
+            s.flush()
+            ids[(sid, pcode)] = row.id
+            audit.append(
+                s,
+                SYSTEM_ACTOR,
+                "station.parameter.discover",
+                "station",
+                sid,
+                None,
+                {"code": pcode, "unit": unit},
+            )
+        return ids
+
+    def _insert_readings(self, s: Session, rows: list[dict[str, Any]]) -> int:
+        if not rows:
+            return 0
+        dialect = self._db.dialect
+        added = 0
+        for i in range(0, len(rows), INSERT_CHUNK):
+            chunk = rows[i : i + INSERT_CHUNK]
+            if dialect == "postgresql":
+                pg = postgresql.insert(mm.ReadingRow).on_conflict_do_nothing(
+                    index_elements=["parameter_id", "t"]
+                )
+                result = s.execute(pg, chunk)
+            else:
+                lite = sqlite.insert(mm.ReadingRow).on_conflict_do_nothing(
+                    index_elements=["parameter_id", "t"]
+                )
+                result = s.execute(lite, chunk)
+            count = getattr(result, "rowcount", -1)
+            added += count if count is not None and count >= 0 else len(chunk)
+        return added
+
+    def _rollup(self, s: Session, hour: int, pids: set[int]) -> None:
+        stmt = text(
+            "INSERT INTO reading_hour (parameter_id, hour, n, vmin, vmax, vsum) "
+            "SELECT parameter_id, :hour, count(*), min(value), max(value), sum(value) "
+            "FROM reading WHERE parameter_id IN :pids AND t >= :hour AND t < :end "
+            "GROUP BY parameter_id "
+            "ON CONFLICT (parameter_id, hour) DO UPDATE SET n = excluded.n, "
+            "vmin = excluded.vmin, vmax = excluded.vmax, vsum = excluded.vsum"
+        ).bindparams(bindparam("pids", expanding=True))
+        s.execute(stmt, {"hour": hour, "end": hour + HOUR, "pids": sorted(pids)})
+
+    # -- reading back ---------------------------------------------------------------------------
+
+    def parameter_id(self, station: int | str, parameter: str) -> tuple[Station, Parameter]:
+        """The station and its parameter ``parameter`` (code).
+
+        Raises:
+            NotFoundError: no such station, or it has no such parameter.
+        """
+        found = self.resolve(station)
+        param = found.parameter(parameter)
+        if param is None or param.id is None:
+            raise NotFoundError(
+                _tr("监测站 {station} 没有参数 {param}").format(station=found.code, param=parameter)
+            )
+        return found, param
+
+    def series(
+        self,
+        station: int | str,
+        parameter: str,
+        start: datetime,
+        end: datetime,
+        max_points: int = 2000,
+    ) -> Series:
+        """Points of one parameter between ``start`` and ``end`` for a chart.
+
+        Raw readings when there are at most ``max_points`` of them; otherwise hourly rollups,
+        merged into buckets of whole hours so that at most ``max_points`` come back. ``mean``,
+        ``low`` and ``high`` are the value itself for raw points.
+        """
+        _found, param = self.parameter_id(station, parameter)
+        assert param.id is not None
+        t0, t1 = _epoch(start), _epoch(end)
+        max_points = max(1, max_points)
+        with self._db.read() as s:
+            raw_count = s.scalar(
+                select(func.count())
+                .select_from(mm.ReadingRow)
+                .where(
+                    mm.ReadingRow.parameter_id == param.id,
+                    mm.ReadingRow.t >= t0,
+                    mm.ReadingRow.t < t1,
+                )
+            )
+            if (raw_count or 0) <= max_points:
+                rows = s.execute(
+                    select(mm.ReadingRow.t, mm.ReadingRow.value)
+                    .where(
+                        mm.ReadingRow.parameter_id == param.id,
+                        mm.ReadingRow.t >= t0,
+                        mm.ReadingRow.t < t1,
+                    )
+                    .order_by(mm.ReadingRow.t)
+                ).all()
+                values = [float(r[1]) for r in rows]
+                return Series(
+                    "raw",
+                    [float(r[0]) for r in rows],
+                    values,
+                    list(values),
+                    list(values),
+                    [1] * len(values),
+                )
+            hours = max(1, math.ceil((t1 - t0) / HOUR / max_points))
+            width = hours * HOUR
+            bucket = (
+                (mm.ReadingHourRow.hour // width) * width if hours > 1 else mm.ReadingHourRow.hour
+            )
+            q = (
+                select(
+                    bucket.label("b"),
+                    func.sum(mm.ReadingHourRow.n),
+                    func.min(mm.ReadingHourRow.vmin),
+                    func.max(mm.ReadingHourRow.vmax),
+                    func.sum(mm.ReadingHourRow.vsum),
+                )
+                .where(
+                    mm.ReadingHourRow.parameter_id == param.id,
+                    mm.ReadingHourRow.hour >= t0 - t0 % HOUR,
+                    mm.ReadingHourRow.hour < t1,
+                )
+                .group_by(text("b"))
+                .order_by(text("b"))
+            )
+            out = Series(f"{hours}h")
+            for b, n, low, high, total in s.execute(q):
+                out.t.append(float(b))
+                out.count.append(int(n))
+                out.low.append(float(low))
+                out.high.append(float(high))
+                out.mean.append(float(total) / int(n))
+            return out
+
+    def readings(
+        self,
+        station: int | str,
+        parameter: str,
+        since: datetime,
+        until: datetime | None = None,
+        limit: int = 1000,
+    ) -> list[tuple[datetime, float, str]]:
+        """Raw readings (time, value, flag), oldest first, at most ``limit``."""
+        _found, param = self.parameter_id(station, parameter)
+        q = (
+            select(mm.ReadingRow.t, mm.ReadingRow.value, mm.ReadingRow.flag)
+            .where(mm.ReadingRow.parameter_id == param.id, mm.ReadingRow.t >= _epoch(since))
+            .order_by(mm.ReadingRow.t)
+            .limit(limit)
+        )
+        if until is not None:
+            q = q.where(mm.ReadingRow.t < _epoch(until))
+        with self._db.read() as s:
+            return [(datetime.fromtimestamp(t, UTC), float(v), str(f)) for t, v, f in s.execute(q)]
+
+    def latest(self, station_id: int) -> dict[str, tuple[datetime, float, str]]:
+        """Parameter code → its newest reading (time, value, flag)."""
+        out: dict[str, tuple[datetime, float, str]] = {}
+        with self._db.read() as s:
+            params = s.execute(
+                select(mm.StationParameterRow.id, mm.StationParameterRow.code).where(
+                    mm.StationParameterRow.station_id == station_id
+                )
+            ).all()
+            for pid, code in params:
+                row = s.execute(
+                    select(mm.ReadingRow.t, mm.ReadingRow.value, mm.ReadingRow.flag)
+                    .where(mm.ReadingRow.parameter_id == pid)
+                    .order_by(mm.ReadingRow.t.desc())
+                    .limit(1)
+                ).first()
+                if row is not None:
+                    out[code] = (datetime.fromtimestamp(row[0], UTC), float(row[1]), str(row[2]))
+        return out
+
+    def quarantine(
+        self, limit: int = 100, station_id: int | None = None, before_id: int | None = None
+    ) -> list[QuarantineEntry]:
+        """Refused frames, newest first (keyset paging with ``before_id``)."""
+        q = select(mm.QuarantineRow).order_by(mm.QuarantineRow.id.desc()).limit(limit)
+        if station_id is not None:
+            q = q.where(mm.QuarantineRow.station_id == station_id)
+        if before_id is not None:
+            q = q.where(mm.QuarantineRow.id < before_id)
+        with self._db.read() as s:
+            return [
+                QuarantineEntry(
+                    r.id, r.at, r.protocol, r.station_id, r.code, r.peer, r.reason, r.message, r.raw
+                )
+                for r in s.scalars(q)
+            ]
+
+    def reading_count(self) -> int:
+        """Number of stored readings (for tests and the benchmark)."""
+        with self._db.read() as s:
+            return int(s.scalar(select(func.count()).select_from(mm.ReadingRow)) or 0)
+
+
+def _fields(station: Station) -> dict[str, Any]:
+    return {
+        "protocol": station.protocol,
+        "code": station.code,
+        "name": station.name,
+        "kind": station.kind,
+        "lon": station.lon,
+        "lat": station.lat,
+        "division_code": station.division_code,
+        "password": station.password,
+        "enabled": station.enabled,
+    }
