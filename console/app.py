@@ -200,6 +200,12 @@ def build_context(
             runner.write(services.calls.on_call_event, user.username, event)
 
         manager.call_event_received.connect(on_call_event)
+        from console.devices.fax import FaxDispatcher
+
+        # Queued faxes go out on this seat's fax lines; received ones are filed.
+        fax = FaxDispatcher(services, runner, manager, user.username, parent=manager)
+        bus.changed.connect(fax.on_topic)
+        fax.start()
 
         def on_recording(segment: object) -> None:
             # A recorder opened or closed a segment: on record, the closed file into the store.

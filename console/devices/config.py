@@ -35,6 +35,7 @@ class DeviceKind(StrEnum):
     PTZ = "ptz"
     PBX = "pbx"  # phone dispatch through a PBX's manager interface
     MODEM = "modem"  # an analog line with caller ID through a voice modem
+    FAX = "fax"  # a Class 2.0 fax modem line (console.devices.fax)
     RECORDER = "recorder"  # line taps on a multi-channel audio input (console.devices.recorder)
     CAMERA = "camera"  # a video source (RTSP, HTTP or a file); the video panes connect
 
@@ -44,12 +45,16 @@ PROTOCOLS: dict[DeviceKind, tuple[str, ...]] = {
     DeviceKind.PTZ: tuple(PTZ_DRIVERS),
     DeviceKind.PBX: ("ami",),
     DeviceKind.MODEM: ("at-caller-id",),
+    DeviceKind.FAX: ("class2",),
     DeviceKind.RECORDER: ("sounddevice",),
     DeviceKind.CAMERA: tuple(CAMERA_URL_RE),
 }
 KINDS_TEXT = ", ".join(k.value for k in DeviceKind)
 #: Settings only a phone device has (stored with the serial settings).
 PHONE_KEYS = ("username", "secret", "extension", "context", "dial")
+#: Settings only a fax line has: its station id (the TSI/CSI, usually its own number).
+FAX_KEYS = ("station_id",)
+STATION_ID_RE = re.compile(r"^[0-9+ ]{0,20}$")  # T.30: digits, + and space, at most 20
 #: Settings only a camera has: sub-stream, PTZ device, matrix and input, location (WGS-84).
 CAMERA_KEYS = ("sub_url", "ptz", "matrix", "matrix_input", "lon", "lat")
 
@@ -83,6 +88,8 @@ class DeviceConfig:
     extension: str = ""
     context: str = "from-internal"
     dial: str = "PJSIP/{number}"
+    # Fax line (kind fax, protocol class2): the station id sent to the far end.
+    station_id: str = ""
     # Recorder (kind recorder, url audio:NAME): ``inputs`` channels captured at ``sample_rate``;
     # ``input_names`` maps channel → the line it taps: a phone device ("modem1") or a PBX
     # extension ("pbx/8001").
@@ -128,6 +135,11 @@ class DeviceConfig:
                 )
             if kind is DeviceKind.PBX:
                 errors.update(self._pbx_problems())
+            if kind is DeviceKind.FAX and not STATION_ID_RE.match(self.station_id):
+                errors["station_id"] = (
+                    "传真本机标识应为至多 20 位数字、+ 或空格 (station id: up to 20 digits, "
+                    f"+ and spaces) {self.station_id!r}"
+                )
             if kind is DeviceKind.RECORDER:
                 errors.update(self._recorder_problems())
         if self.kind != DeviceKind.RECORDER and not URL_RE.match(self.url):
@@ -295,6 +307,7 @@ def config_from_mapping(data: Mapping[str, Any]) -> DeviceConfig:
             extension=str(data.get("extension") or ""),
             context=str(data.get("context") or "from-internal"),
             dial=str(data.get("dial") or "PJSIP/{number}"),
+            station_id=str(data.get("station_id") or ""),
             sample_rate=int(data.get("sample_rate") or 8000),
             sub_url=str(data.get("sub_url") or ""),
             ptz=str(data.get("ptz") or ""),
@@ -336,4 +349,6 @@ def config_to_mapping(cfg: DeviceConfig) -> dict[str, Any]:
     } | (
         # Only a PBX has these: matrices' and cameras' tables stay as they were.
         {key: getattr(cfg, key) for key in PHONE_KEYS} if cfg.kind == DeviceKind.PBX else {}
+    ) | (
+        {key: getattr(cfg, key) for key in FAX_KEYS} if cfg.kind == DeviceKind.FAX else {}
     ) | ({"sample_rate": cfg.sample_rate} if cfg.kind == DeviceKind.RECORDER else {})

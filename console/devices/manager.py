@@ -124,6 +124,8 @@ PBX_ACTIONS = {
     "ping",
 }
 MODEM_ACTIONS = {"dial", "answer", "hangup"}
+#: Sending a queued fax job (console.devices.fax); received faxes come as ``fax_received``.
+FAX_ACTIONS = {"send_fax"}
 #: Recording a channel by hand (calls start and stop segments by themselves).
 RECORDER_ACTIONS = {"start", "stop"}
 ACTIONS: dict[DeviceKind, set[str]] = {
@@ -132,6 +134,7 @@ ACTIONS: dict[DeviceKind, set[str]] = {
     DeviceKind.PTZ: PTZ_ACTIONS,
     DeviceKind.PBX: PBX_ACTIONS,
     DeviceKind.MODEM: MODEM_ACTIONS,
+    DeviceKind.FAX: FAX_ACTIONS,
     DeviceKind.RECORDER: RECORDER_ACTIONS,
 }
 
@@ -422,6 +425,7 @@ class DeviceManager(QObject):
     health_changed = Signal(object)  # DeviceHealth
     command_finished = Signal(object)  # CommandResult
     call_event_received = Signal(object)  # console.domain.CallEvent (PBX and modem lines)
+    fax_received = Signal(object)  # console.devices.fax.ReceivedFax (fax lines)
     recording_segment = Signal(object)  # console.devices.recorder.Segment (started / finished)
 
     def __init__(
@@ -465,6 +469,10 @@ class DeviceManager(QObject):
             return RecorderWorker(cfg, self)
         if cfg.kind is DeviceKind.CAMERA:
             return _CameraEntry(cfg, self)
+        if cfg.kind is DeviceKind.FAX:
+            from console.devices.fax import FaxWorker
+
+            return FaxWorker(cfg, self)
         return _Worker(cfg, self)
 
     def stop(self) -> None:

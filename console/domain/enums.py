@@ -69,6 +69,7 @@ class LogKind(StrEnum):
     SYSTEM = "system"
     HANDOVER = "handover"
     CORRECTION = "correction"
+    FAX = "fax"  # a fax sent or received
 
 
 class EventKind(StrEnum):
@@ -89,6 +90,7 @@ class EventKind(StrEnum):
     DEVICE = "device"  # a command to a display matrix, camera, … issued for the incident
     CALL = "call"  # a phone call (incoming, outgoing, group call, roll-call) for the incident
     ATTACHMENT = "attachment"  # a stored file (recording, fax, snapshot, document) was attached
+    FAX = "fax"  # a fax sent (or finally not sent) for the incident
 
 
 class Role(StrEnum):

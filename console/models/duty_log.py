@@ -30,6 +30,7 @@ def kind_label(kind: LogKind) -> str:
         LogKind.SYSTEM: _tr("系统"),
         LogKind.HANDOVER: _tr("交接班"),
         LogKind.CORRECTION: _tr("更正"),
+        LogKind.FAX: _tr("传真"),
     }[kind]
 
 

@@ -16,6 +16,7 @@ from console.services.deadlines import DeadlineService
 from console.services.devices import DeviceService
 from console.services.duty import HandoverService, InstructionService, PeopleService
 from console.services.duty_log import DutyLogService
+from console.services.fax import FaxService
 from console.services.files import FilesService
 from console.services.incidents import IncidentService
 from console.services.intake import IntakeService
@@ -54,6 +55,7 @@ class Services:
         self.contacts = ContactsService(db, self.notify)
         self.calls = CallsService(db, self.notify)
         self.files = FilesService(db, self.notify)
+        self.fax = FaxService(db, self.files, self.intake, self.notify)
         self.monitoring = MonitoringService(db, self.notify)
         self.recordings = RecordingsService(db, self.files, self.notify)
         self.resources = ResourcesService(db, self.notify)

@@ -25,6 +25,7 @@ from console.db import models as m
 from console.db.session import Database
 from console.devices.config import (
     CAMERA_KEYS,
+    FAX_KEYS,
     PHONE_KEYS,
     DeviceConfig,
     DeviceKind,
@@ -51,6 +52,7 @@ SETTING_KEYS = (
     "outputs",
     *CAMERA_KEYS,
     *PHONE_KEYS,
+    *FAX_KEYS,
     "sample_rate",
 )
 NAME_KEYS = ("input_names", "output_names", "preset_names")
@@ -83,6 +85,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "lon": (int, float),
     "lat": (int, float),
     **{key: (str,) for key in PHONE_KEYS},
+    **{key: (str,) for key in FAX_KEYS},
     "sample_rate": (int,),
 }
 
