@@ -314,6 +314,9 @@ def seed_demo(services: Services) -> None:
     from console.demo_resources import seed_demo_resources
 
     seed_demo_resources(services)  # on its own: only when no resource exists
+    from console.demo_dispatch import seed_demo_contacts
+
+    seed_demo_contacts(services)  # on its own: only when the directory is empty
     if services.incidents.count(IncidentFilter(include_merged=True)) > 0:
         return
     now = utcnow()
