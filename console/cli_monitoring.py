@@ -115,9 +115,9 @@ def register(
     readings.add_argument("station", metavar="STATION", help="id, code, or PROTOCOL:CODE")
     readings.add_argument("parameter", metavar="PARAM", help="e.g. w01018, Z")
     readings.add_argument(
-        "--since", default="-24h", help="ISO time (Beijing if no offset) or -N[smhd] (-24h)"
+        "--since", default="24h", help="ISO time (Beijing if no offset) or N[smhd] ago (24h)"
     )
-    readings.add_argument("--until", default=None, help="ISO time or -N[smhd] (default: now)")
+    readings.add_argument("--until", default=None, help="ISO time or N[smhd] ago (default: now)")
     readings.add_argument(
         "--max-points", type=int, default=5000, help="rollups beyond this many (5000)"
     )
@@ -351,7 +351,7 @@ _RELATIVE = re.compile(r"-?(\d+(?:\.\d+)?)([smhd])")
 
 
 def parse_when(text: str, now: datetime | None = None) -> datetime:
-    """An ISO time (Beijing when it has no offset) or ``-N[smhd]`` before now.
+    """An ISO time (Beijing when it has no offset) or ``N[smhd]`` (or ``-N[smhd]``) before now.
 
     Raises:
         ValidationError: neither form.
@@ -366,7 +366,7 @@ def parse_when(text: str, now: datetime | None = None) -> datetime:
         return parse_iso(text)
     except ValueError:
         raise ValidationError(
-            {"time": f"时间格式错误 (bad time) {text!r}: ISO 8601 or -N[smhd]"}
+            {"time": f"时间格式错误 (bad time) {text!r}: ISO 8601 or N[smhd]"}
         ) from None
 
 

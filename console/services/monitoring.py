@@ -437,17 +437,15 @@ class MonitoringService:
         for i in range(0, len(rows), INSERT_CHUNK):
             chunk = rows[i : i + INSERT_CHUNK]
             if dialect == "postgresql":
-                pg = postgresql.insert(mm.ReadingRow).on_conflict_do_nothing(
+                stmt: Any = postgresql.insert(mm.ReadingRow).on_conflict_do_nothing(
                     index_elements=["parameter_id", "t"]
                 )
-                result = s.execute(pg, chunk)
             else:
-                lite = sqlite.insert(mm.ReadingRow).on_conflict_do_nothing(
+                stmt = sqlite.insert(mm.ReadingRow).on_conflict_do_nothing(
                     index_elements=["parameter_id", "t"]
                 )
-                result = s.execute(lite, chunk)
-            count = getattr(result, "rowcount", -1)
-            added += count if count is not None and count >= 0 else len(chunk)
+            # RETURNING lists only the rows inserted: duplicates are not counted
+            added += len(s.execute(stmt.returning(mm.ReadingRow.t), chunk).all())
         return added
 
     def _rollup(self, s: Session, hour: int, pids: set[int]) -> None:
