@@ -61,7 +61,7 @@ class MapBridge(QObject):
                 "language": self._language,
                 "readOnly": self._read_only,
                 "grades": grades,
-                "kinds": {k: kind_label(k) for k in KINDS},
+                "kinds": {k: kind_label(k) for k in (*KINDS, "station")},
                 "legend": self.tr("事件等级"),
                 "incidents": self.tr("事件"),
                 "basemap": self.tr("行政区划底图"),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QToolButton,
@@ -18,6 +20,30 @@ from PySide6.QtWidgets import (
 from console.map_data import NearItem, NearResult, kind_label
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
+#: The marker colours of the page (resources/map/map.css), for the list's icons.
+KIND_COLOURS = {
+    "rescue_team": "#2e7d32",
+    "depot": "#6d4c41",
+    "shelter": "#00897b",
+    "hospital": "#c2185b",
+    "hazard": "#6a1b9a",
+    "protection_target": "#455a64",
+    "camera": "#1565c0",
+    "station": "#00838f",
+}
+
+
+def kind_icon(kind: str) -> QIcon:
+    """A small rounded square in the kind's map colour."""
+    pixmap = QPixmap(14, 14)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(KIND_COLOURS.get(kind, "#607d8b")))
+    painter.drawRoundedRect(1, 1, 12, 12, 3, 3)
+    painter.end()
+    return QIcon(pixmap)
 
 
 def format_distance(metres: float, tr_m: str = "米", tr_km: str = "公里") -> str:
@@ -65,8 +91,15 @@ class NearPanel(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setHeaderLabels(
-            [self.tr("名称"), self.tr("类别"), self.tr("距离"), self.tr("联系人"), self.tr("操作")]
+            [self.tr("名称"), self.tr("距离"), self.tr("联系电话"), self.tr("操作")]
         )
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
 
         head = QHBoxLayout()
         head.setContentsMargins(0, 0, 0, 0)
@@ -107,24 +140,27 @@ class NearPanel(QWidget):
         for item in result.items:
             self._add(item)
         self.count_label.setText(self.tr("共 {n} 项").format(n=len(result.items)))
-        for col in range(4):
-            self.tree.resizeColumnToContents(col)
 
     def _add(self, near: NearItem) -> None:
-        contact = " ".join(x for x in (near.contact, near.phone) if x)
         row = QTreeWidgetItem(
             [
                 near.name,
-                kind_label(near.kind),
                 format_distance(near.distance_m, self.tr("米"), self.tr("公里")),
-                contact,
+                near.phone,
                 "",
             ]
         )
         row.setData(0, ITEM_ROLE, near)
-        row.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if near.type:
-            row.setToolTip(0, near.type)
+        row.setIcon(0, kind_icon(near.kind))
+        row.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        details = [
+            kind_label(near.kind),
+            near.type,
+            near.capacity and self.tr("容量 {n}").format(n=near.capacity),
+        ]
+        row.setToolTip(0, "\n".join([near.name, " · ".join(d for d in details if d)]))
+        if near.contact:
+            row.setToolTip(2, near.contact)
         self.tree.addTopLevelItem(row)
         button: QPushButton | None = None
         if near.kind == "camera" and near.camera:
@@ -139,12 +175,12 @@ class NearPanel(QWidget):
             button.clicked.connect(lambda _=False, n=number: self.call_requested.emit(n))
         if button is not None:
             button.setObjectName(f"nearAction{self.tree.topLevelItemCount() - 1}")
-            self.tree.setItemWidget(row, 4, button)
+            self.tree.setItemWidget(row, 3, button)
 
     def action_button(self, row: int) -> QPushButton | None:
         """The 呼叫/查看 button of a row (None when the row has no action)."""
         item = self.tree.topLevelItem(row)
-        widget = self.tree.itemWidget(item, 4) if item is not None else None
+        widget = self.tree.itemWidget(item, 3) if item is not None else None
         return widget if isinstance(widget, QPushButton) else None
 
     @Slot()
