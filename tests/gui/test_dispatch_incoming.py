@@ -228,3 +228,26 @@ def test_withheld_number_and_bare_rings_still_pop_up(qtbot: QtBot, ctx: AppConte
     assert [p.number_label.text() for p in calls.popups()] == ["未显示号码（P）", "未显示号码"]
     for p in calls.popups():
         p.close()
+
+
+def test_a_new_caller_on_an_analog_line_pops_up_after_the_last_was_dismissed(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
+    host = QWidget()
+    qtbot.addWidget(host)
+    host.show()
+    calls = IncomingCalls(ctx, host, quiet_ms=60_000)
+    calls.handle(CallEvent("市话1", CallEventKind.RINGING, number="13911110000", at=utcnow()))
+    [first] = calls.popups()
+    first.dismiss_button.click()
+    assert calls.popups() == []
+    # The dismissed call rings on: no pop-up again for it.
+    calls.handle(CallEvent("市话1", CallEventKind.RING, at=utcnow()))
+    calls.handle(CallEvent("市话1", CallEventKind.RING, at=utcnow()))
+    assert calls.popups() == []
+    # Another caller on the same line: a pop-up for them.
+    calls.handle(CallEvent("市话1", CallEventKind.RINGING, number="13922220000", at=utcnow()))
+    assert [p.number for p in calls.popups()] == ["13922220000"]
+    for p in calls.popups():
+        p.close()
+    settle(qtbot, ctx)

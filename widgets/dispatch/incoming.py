@@ -66,6 +66,11 @@ class IntakePrefill:
     received_at: datetime
 
 
+def _another_call(earlier: CallEvent, event: CallEvent) -> bool:
+    """Whether a caller ID on an analog line belongs to a new call (another number)."""
+    return bool(earlier.number and event.number and earlier.number != event.number)
+
+
 class IncomingCallPopup(QFrame):
     """One ringing call: number, caller, history, and 接报 (Enter) / 忽略 (Esc)."""
 
@@ -290,7 +295,11 @@ class IncomingCalls(QObject):
         popup = self._popups.get(key)
         if event.kind is CallEventKind.RINGING:
             self._bare_rings.pop(event.device, None)
-            if key in self._dismissed:
+            earlier = popup.event_ if popup is not None else self._last.get(key)
+            if not event.uniqueid and earlier is not None and _another_call(earlier, event):
+                self._on_line_quiet(key)  # an analog line: the last caller gave up, a new one rings
+                popup = None
+            elif key in self._dismissed:
                 self._restart_quiet(key)
                 return
             if popup is not None:
