@@ -303,6 +303,9 @@ def build_parser() -> argparse.ArgumentParser:
     from console import cli_geo
 
     cli_geo.register(commands, parents=[common])
+    from console import cli_audit
+
+    cli_audit.register(commands, parents=[common])
     return parser
 
 
@@ -467,6 +470,10 @@ def _run(args: argparse.Namespace) -> int:
             from console import cli_geo
 
             return cli_geo.run(args, services)
+        if args.command == "audit":
+            from console import cli_audit
+
+            return cli_audit.run(args, services)
         if args.command == "incident" and args.action == "list":
             return _incident_list(args, services)
         if args.command == "incident" and args.action == "show":

@@ -353,6 +353,22 @@ class AuditRow(Base):
     entity_id: Mapped[str] = mapped_column(String(64))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # the hash chain (console.services.audit): this record's digest over the previous one's
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AuditHeadRow(Base):
+    """The end of the audit chain: how many records and the last digest (one row, id 1).
+
+    Appending locks this row, so every seat extends the same chain; a record cut off the end
+    of the chain no longer matches it.
+    """
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64), default="")
 
 
 class DeviceRow(Base):
