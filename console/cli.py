@@ -294,6 +294,9 @@ def build_parser() -> argparse.ArgumentParser:
     from console import cli_phone
 
     cli_phone.register(commands, parents=[common])
+    from console import cli_fax
+
+    cli_fax.register(commands, parents=[common])
     from console import cli_monitoring
 
     cli_monitoring.register(commands, parents=[common])
@@ -458,6 +461,10 @@ def _run(args: argparse.Namespace) -> int:
             from console import cli_phone
 
             return cli_phone.run(args, services)
+        if args.command == "fax":
+            from console import cli_fax
+
+            return cli_fax.run(args, services)
         if args.command in ("station", "monitor", "feed", "readings"):
             from console import cli_monitoring
 

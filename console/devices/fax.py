@@ -214,51 +214,62 @@ class FaxWorker(BaseWorker):
             self._manager._finish(self.cfg, cmd, False, reason, None, started)
             return
         job_id, number, path = int(cmd.args[0]), str(cmd.args[1]), Path(str(cmd.args[2]))
-        began = utcnow()
         try:
-            pages = [encode_page(page) for page in read_pages(path)]
-        except (OSError, ValueError) as exc:
-            reason = f"传真页面无法读取 (the pages cannot be read): {exc}"
-            outcome = FaxOutcome(job_id, False, True, error=reason, started_at=began)
-            self._manager._finish(self.cfg, cmd, False, reason, outcome, started)
-            return
-        try:
-            result = fax.send(number, pages, dial_timeout=DIAL_TIMEOUT)
-        except ProtocolError as exc:
-            reason = describe_error(exc)
-            code = exc.code or ""
-            outcome = FaxOutcome(
-                job_id, False, True, hangup_code=code, error=reason, started_at=began
-            )
-            self._manager._finish(self.cfg, cmd, False, reason, outcome, started)
-            self._manager._set_health(self.cfg, HealthState.CONNECTED, error=reason)
-            self._rearm()
-            return
+            outcome = send_job(fax, job_id, number, path)
         except (ConnectionLost, DeviceTimeout) as exc:
             reason = describe_error(exc)
-            outcome = FaxOutcome(job_id, False, True, error=reason, started_at=began)
+            outcome = FaxOutcome(job_id, False, True, error=reason, started_at=utcnow())
             self._manager._finish(self.cfg, cmd, False, reason, outcome, started)
             self._lost(exc)
             return
-        except (DeviceError, ValueError) as exc:  # NO CARRIER: the call dropped, the modem is up
-            reason = describe_error(exc) if isinstance(exc, ValueError) else str(exc)
-            outcome = FaxOutcome(job_id, False, True, error=reason, started_at=began)
-            self._manager._finish(self.cfg, cmd, False, reason, outcome, started)
-            self._manager._set_health(self.cfg, HealthState.CONNECTED, error=reason)
-            self._rearm()
-            return
-        outcome = FaxOutcome(
+        self._manager._finish(self.cfg, cmd, outcome.ok, outcome.error, outcome, started)
+        if outcome.ok:
+            self._manager._set_health(self.cfg, HealthState.CONNECTED)
+        else:  # the call failed (far end, line): the modem itself is up
+            self._manager._set_health(self.cfg, HealthState.CONNECTED, error=outcome.error)
+        self._rearm()
+
+
+def send_job(fax: Class2Fax, job_id: int, number: str, pages_tiff: Path) -> FaxOutcome:
+    """Send the pages in ``pages_tiff`` to ``number``; how it went (also for the CLI).
+
+    A failed call (NO CARRIER, a non-zero +FHS, bad pages) is an outcome with the reason;
+
+    Raises:
+        ConnectionLost: the modem went away.
+        DeviceTimeout: the modem stopped answering.
+    """
+    began = utcnow()
+    try:
+        pages = [encode_page(page) for page in read_pages(pages_tiff)]
+    except (OSError, ValueError) as exc:
+        reason = f"传真页面无法读取 (the pages cannot be read): {exc}"
+        return FaxOutcome(job_id, False, True, error=reason, started_at=began)
+    try:
+        result = fax.send(number, pages, dial_timeout=DIAL_TIMEOUT)
+    except ProtocolError as exc:
+        return FaxOutcome(
             job_id,
+            False,
             True,
-            True,
-            pages_sent=result.pages,
-            hangup_code="00",
-            remote_id=result.remote_id or "",
+            hangup_code=exc.code or "",
+            error=describe_error(exc),
             started_at=began,
         )
-        self._manager._finish(self.cfg, cmd, True, "", outcome, started)
-        self._manager._set_health(self.cfg, HealthState.CONNECTED)
-        self._rearm()
+    except (ConnectionLost, DeviceTimeout):
+        raise
+    except (DeviceError, ValueError) as exc:  # NO CARRIER: the call dropped, the modem is up
+        reason = describe_error(exc) if isinstance(exc, ValueError) else str(exc)
+        return FaxOutcome(job_id, False, True, error=reason, started_at=began)
+    return FaxOutcome(
+        job_id,
+        True,
+        True,
+        pages_sent=result.pages,
+        hangup_code="00",
+        remote_id=result.remote_id or "",
+        started_at=began,
+    )
 
 
 # --------------------------------------------------------------------------- the dispatcher

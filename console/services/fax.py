@@ -62,6 +62,9 @@ DEFAULT_ATTEMPTS = 3
 DEFAULT_BACKOFF = (60.0, 300.0, 900.0)  # seconds before the 2nd, 3rd, … attempt
 STALE_SENDING = timedelta(minutes=15)  # a job "sending" this long was lost with its console
 RENDER_TIMEOUT = 120.0
+MAX_ATTEMPTS = 20
+POLICY_ATTEMPTS = "site/fax/attempts"
+POLICY_BACKOFF = "site/fax/backoff"  # seconds before the 2nd, 3rd, … attempt: "60,300,900"
 NUMBER_RE = re.compile(r"^\+?[0-9*#,]{1,40}$")  # after spaces and dashes are removed
 _SEPARATORS = re.compile(r"[\s\-()]")
 TIFF_TYPE = "image/tiff"
@@ -315,7 +318,54 @@ class FaxService:
         self._files = files
         self._intake = intake
         self._notify = notify or (lambda _topic: None)
-        self.policy = policy or RetryPolicy()
+        self._policy = policy  # fixed (tests); else the stored one, else the default
+
+    @property
+    def policy(self) -> RetryPolicy:
+        """The retry policy in force: as set for this installation, or the default."""
+        if self._policy is not None:
+            return self._policy
+        with self._db.read() as s:
+            attempts = s.get(m.SettingRow, POLICY_ATTEMPTS)
+            backoff = s.get(m.SettingRow, POLICY_BACKOFF)
+            try:
+                return RetryPolicy(
+                    int(attempts.value) if attempts else DEFAULT_ATTEMPTS,
+                    tuple(float(v) for v in backoff.value.split(",") if v.strip())
+                    if backoff
+                    else DEFAULT_BACKOFF,
+                )
+            except ValueError:
+                log.warning("fax retry policy in the settings is invalid; using the default")
+                return RetryPolicy()
+
+    @policy.setter
+    def policy(self, value: RetryPolicy) -> None:
+        self._policy = value
+
+    def set_policy(self, actor: str, attempts: int, backoff: tuple[float, ...]) -> RetryPolicy:
+        """Store this installation's retry policy (audited); new jobs get it."""
+        if not 1 <= attempts <= MAX_ATTEMPTS:
+            raise ValidationError(
+                {"attempts": _tr("尝试次数应在 1–{n}：{v}").format(n=MAX_ATTEMPTS, v=attempts)}
+            )
+        if not backoff or any(not 0 <= b <= 86_400 for b in backoff):
+            raise ValidationError({"backoff": _tr("重试间隔应为 0–86400 秒，逗号分隔")})
+        values = {
+            POLICY_ATTEMPTS: str(attempts),
+            POLICY_BACKOFF: ",".join(f"{b:g}" for b in backoff),
+        }
+        with self._db.transaction() as s:
+            for key, value in values.items():
+                row = s.get(m.SettingRow, key)
+                before = {"value": row.value} if row else None
+                if row is None:
+                    s.add(m.SettingRow(key=key, value=value))
+                else:
+                    row.value = value
+                audit.append(s, actor, "setting.put", "setting", key, before, {"value": value})
+        self._notify(TOPIC)
+        return RetryPolicy(attempts, backoff)
 
     # ----------------------------------------------------------------------- the queue
 
@@ -380,6 +430,7 @@ class FaxService:
         name = (document_name or document.name)[:255]
         original = self._files.store_file(actor, document, rendered.media_type, name)
         pages = self._files.store_file(actor, rendered.tiff, TIFF_TYPE, f"{name}.fax.tif")
+        attempts = max(1, self.policy.attempts)
         now = utcnow()
         with self._db.transaction() as s:
             row = FaxJobRow(
@@ -393,7 +444,7 @@ class FaxService:
                 pages=rendered.pages,
                 status=FaxStatus.QUEUED.value,
                 attempts=0,
-                max_attempts=max(1, self.policy.attempts),
+                max_attempts=attempts,
                 next_attempt_at=now,
                 sent_by_device="",
                 last_error="",
@@ -409,12 +460,13 @@ class FaxService:
         self._notify(TOPIC)
         return job
 
-    def claim(self, actor: str, device: str) -> FaxJob | None:
+    def claim(self, actor: str, device: str, job_id: int | None = None) -> FaxJob | None:
         """Take the next due job for the line ``device`` (``sending``, one attempt more).
 
         Due: queued, or retrying and its time has come, or ``sending`` for so long that the
         console sending it must have gone. Only one caller gets a job (compare-and-set), so
         two seats never send the same fax. A job whose pages no longer match their hash fails.
+        ``job_id``: only that job (the command line sending one job itself).
         """
         now = utcnow()
         due = or_(
@@ -427,23 +479,23 @@ class FaxService:
                 FaxJobRow.claimed_at < now - STALE_SENDING,
             ),
         )
+        query = select(FaxJobRow.id, FaxJobRow.status, FaxJobRow.pages_sha256).where(
+            due, FaxJobRow.device.in_(("", device))
+        )
+        if job_id is not None:
+            query = query.where(FaxJobRow.id == job_id)
         with self._db.read() as s:
             candidates = list(
-                s.execute(
-                    select(FaxJobRow.id, FaxJobRow.status, FaxJobRow.pages_sha256)
-                    .where(due, FaxJobRow.device.in_(("", device)))
-                    .order_by(FaxJobRow.next_attempt_at, FaxJobRow.id)
-                    .limit(5)
-                ).tuples()
+                s.execute(query.order_by(FaxJobRow.next_attempt_at, FaxJobRow.id).limit(5)).tuples()
             )
-        for job_id, status, pages_sha in candidates:
+        for candidate, status, pages_sha in candidates:
             if self._files.verify(pages_sha, actor) is not BlobState.OK:
-                self._fail_damaged(actor, job_id, status)
+                self._fail_damaged(actor, candidate, status)
                 continue
             with self._db.transaction() as s:
                 done = s.execute(
                     update(FaxJobRow)
-                    .where(FaxJobRow.id == job_id, FaxJobRow.status == status)
+                    .where(FaxJobRow.id == candidate, FaxJobRow.status == status)
                     .values(
                         status=FaxStatus.SENDING.value,
                         attempts=FaxJobRow.attempts + 1,
@@ -455,7 +507,7 @@ class FaxService:
                 taken = done.rowcount if isinstance(done, CursorResult) else 0
                 if taken != 1:
                     continue  # another seat was quicker
-                row = s.get(FaxJobRow, job_id)
+                row = s.get(FaxJobRow, candidate)
                 assert row is not None
                 s.refresh(row)
                 audit.append(
@@ -463,7 +515,7 @@ class FaxService:
                     actor,
                     "fax.claim",
                     "fax_job",
-                    job_id,
+                    candidate,
                     {"status": status},
                     {"status": row.status, "attempts": row.attempts, "device": device},
                 )
@@ -505,6 +557,7 @@ class FaxService:
         ``started`` False: the line never began the attempt (it went offline in between): the
         job goes back to the queue and the attempt is not counted.
         """
+        policy = self.policy
         now = utcnow()
         with self._db.transaction() as s:
             row = s.get(FaxJobRow, job_id)
@@ -564,7 +617,7 @@ class FaxService:
                 else:
                     row.status = FaxStatus.RETRYING.value
                     row.last_error = error
-                    row.next_attempt_at = now + timedelta(seconds=self.policy.delay(row.attempts))
+                    row.next_attempt_at = now + timedelta(seconds=policy.delay(row.attempts))
                     action = "fax.retry"
                     log.info("fax job %d attempt %d failed: %s", row.id, row.attempts, error)
                 s.flush()
@@ -577,6 +630,7 @@ class FaxService:
 
     def retry(self, actor: str, job_id: int) -> FaxJob:
         """Queue a failed job again with a fresh set of attempts."""
+        attempts = max(1, self.policy.attempts)
         with self._db.transaction() as s:
             row = s.get(FaxJobRow, job_id)
             if row is None:
@@ -585,7 +639,7 @@ class FaxService:
                 raise ConflictError(_tr("只有发送失败的传真可以重发"))
             before = convert.snapshot(row)
             row.status = FaxStatus.QUEUED.value
-            row.max_attempts = row.attempts + max(1, self.policy.attempts)
+            row.max_attempts = row.attempts + attempts
             row.next_attempt_at = utcnow()
             row.finished_at = None
             s.flush()

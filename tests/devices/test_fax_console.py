@@ -17,6 +17,7 @@ import json
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -490,3 +491,86 @@ def test_inbox_pages_newest_first(services: Services) -> None:
     assert read.read_by == OFFICER
     assert read.read_at is not None
     assert services.fax.unread_count() == 4
+
+
+# --------------------------------------------------------------------------- duty-console fax
+
+
+def cli(capsys: pytest.CaptureFixture[str], url: str, *argv: str) -> tuple[int, str, str]:
+    from console.cli import main
+
+    code = main(["--db", url, "--operator", OFFICER, *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_fax_send_wait_jobs_and_inbox(
+    tmp_path: Path,
+    sims: SimFactory,
+    sqlite_url: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    sim = start_modem(sims, tmp_path)
+    setup = Services.open(sqlite_url)
+    setup.devices.upsert(OFFICER, replace(line_config(tmp_path), url=sim.url))  # /dev/pts/N
+    incident = setup.incidents.create(OFFICER, incident_draft())
+    setup.close()
+    pdf = make_pdf(tmp_path / "order.pdf", pages=2)
+    code, out, err = cli(
+        capsys,
+        sqlite_url,
+        "fax",
+        "send",
+        "0431 8888",
+        str(pdf),
+        "--wait",
+        "--json",
+        "--incident",
+        str(incident.id),
+    )
+    assert code == 0, err
+    sent = json.loads(out)
+    assert (sent["status"], sent["pages"], sent["hangup_code"]) == ("sent", 2, "00")
+    assert sent["remote_id"] == REMOTE
+    assert sent["incident_id"] == incident.id
+    assert len(state(sim)["files"]) == 2
+
+    assert cli(capsys, sqlite_url, "fax", "policy", "--attempts", "2", "--backoff", "0.1")[0] == 0
+    sim.control("fail fhs 50")
+    code, out, err = cli(capsys, sqlite_url, "fax", "send", "04318888", str(pdf), "--wait")
+    assert code == 6
+    assert "+FHS:50" in err
+    assert "发送失败" in out
+
+    code, out, err = cli(capsys, sqlite_url, "fax", "jobs", "--json")
+    assert code == 0, err
+    jobs = json.loads(out)
+    assert [(j["status"], j["attempts"], j["hangup_code"]) for j in jobs] == [
+        ("failed", 2, "50"),
+        ("sent", 1, "00"),
+    ]
+    assert "+FHS:50" in jobs[0]["last_error"]
+
+    queued_only = cli(capsys, sqlite_url, "fax", "send", "04318888", str(pdf), "--json")
+    assert queued_only[0] == 0
+    assert json.loads(queued_only[1])["status"] == "queued"
+
+    garbage = tmp_path / "virus.exe"
+    garbage.write_bytes(b"MZ\x90\x00 garbage")
+    code, _, err = cli(capsys, sqlite_url, "fax", "send", "04318888", str(garbage))
+    assert code == 2
+    assert "不支持的文件类型" in err
+    code, _, err = cli(capsys, sqlite_url, "fax", "send", "04318888", str(pdf), "--incident", "999")
+    assert code == 4
+
+    inbox_page = Image.new("1", (1728, 300), 1)
+    buffer = io.BytesIO()
+    inbox_page.save(buffer, "TIFF", compression="group4")
+    setup = Services.open(sqlite_url)
+    received = setup.fax.receive(OFFICER, "fax1", buffer.getvalue(), REMOTE)
+    setup.close()
+    code, out, err = cli(capsys, sqlite_url, "fax", "inbox", "--json")
+    assert code == 0, err
+    [listed] = json.loads(out)
+    assert (listed["id"], listed["remote_id"], listed["pages"]) == (received.id, REMOTE, 1)
+    assert listed["read_at"] is None
