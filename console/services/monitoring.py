@@ -15,14 +15,15 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QCoreApplication
-from sqlalchemy import bindparam, delete, func, insert, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from console.db import models_monitoring as mm
+from console.db.models import UTCDateTime
 from console.db.session import Database
 from console.domain import NotFoundError, ValidationError
 from console.monitoring.model import (
@@ -330,29 +331,35 @@ class MonitoringService:
             codes |= {(q[0], q[1]) for q in batch.rejected if q[1]}
             stations = self._station_ids(s, codes)
             params = self._parameter_ids(s, stations, batch)
-            rows: list[dict[str, Any]] = []
+            rows: list[tuple[int, int, float, str]] = []
             touched: dict[int, set[int]] = defaultdict(set)  # hour → parameter ids
             for protocol, code, pcode, _unit, t, value, flag in batch.readings:
                 sid = stations.get((protocol, code))
                 if sid is None:
                     continue
                 pid = params[(sid, pcode)]
-                rows.append({"parameter_id": pid, "t": t, "value": value, "flag": flag[:2]})
+                rows.append((pid, t, value, flag[:2]))
                 touched[t - t % HOUR].add(pid)
             added = self._insert_readings(s, rows)
             for hour, pids in touched.items():
                 self._rollup(s, hour, pids)
-            for key, n in batch.accepted.items():
-                sid = stations.get(key)
-                if sid is not None:
-                    s.execute(
-                        update(mm.StationRow)
-                        .where(mm.StationRow.id == sid)
-                        .values(
-                            frames_ok=mm.StationRow.frames_ok + n,
-                            last_seen_at=batch.seen_at or now,
-                        )
-                    )
+            seen = batch.seen_at or now
+            counts = [
+                {"b_id": stations[key], "b_n": n, "b_seen": seen}
+                for key, n in batch.accepted.items()
+                if key in stations
+            ]
+            if counts:
+                table = cast(Table, mm.StationRow.__table__)
+                s.connection().execute(
+                    update(table)
+                    .where(table.c.id == bindparam("b_id"))
+                    .values(
+                        frames_ok=table.c.frames_ok + bindparam("b_n"),
+                        last_seen_at=bindparam("b_seen", type_=UTCDateTime),
+                    ),
+                    counts,
+                )
             rejected: dict[int, int] = defaultdict(int)
             quarantine = []
             for protocol, code, peer, reason, message, raw in batch.rejected:
@@ -429,23 +436,29 @@ class MonitoringService:
             )
         return ids
 
-    def _insert_readings(self, s: Session, rows: list[dict[str, Any]]) -> int:
+    def _insert_readings(self, s: Session, rows: list[tuple[int, int, float, str]]) -> int:
         if not rows:
             return 0
-        dialect = self._db.dialect
+        conn = s.connection()
+        if self._db.dialect == "sqlite":
+            # sqlite3's executemany sums the rows really inserted into rowcount
+            cursor = conn.exec_driver_sql(
+                "INSERT INTO reading (parameter_id, t, value, flag) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (parameter_id, t) DO NOTHING",
+                rows,
+            )
+            return int(cursor.rowcount)
         added = 0
+        table = cast(Table, mm.ReadingRow.__table__)
+        keys = ("parameter_id", "t", "value", "flag")
         for i in range(0, len(rows), INSERT_CHUNK):
-            chunk = rows[i : i + INSERT_CHUNK]
-            if dialect == "postgresql":
-                stmt: Any = postgresql.insert(mm.ReadingRow).on_conflict_do_nothing(
-                    index_elements=["parameter_id", "t"]
-                )
-            else:
-                stmt = sqlite.insert(mm.ReadingRow).on_conflict_do_nothing(
-                    index_elements=["parameter_id", "t"]
-                )
-            # RETURNING lists only the rows inserted: duplicates are not counted
-            added += len(s.execute(stmt.returning(mm.ReadingRow.t), chunk).all())
+            stmt = (
+                postgresql.insert(table)
+                .on_conflict_do_nothing(index_elements=["parameter_id", "t"])
+                .returning(table.c.t)  # only the rows inserted: duplicates are not counted
+            )
+            chunk = [dict(zip(keys, r, strict=True)) for r in rows[i : i + INSERT_CHUNK]]
+            added += len(conn.execute(stmt, chunk).all())
         return added
 
     def _rollup(self, s: Session, hour: int, pids: set[int]) -> None:
