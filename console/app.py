@@ -185,6 +185,10 @@ def build_context(
     manager = demo_devices = None
     if devices and not read_only:
         manager = DeviceManager(recorder=services.devices.record_command)
+        if demo:  # cameras playing generated test clips (console.devices.video_demo)
+            from console.devices.video_demo import start_demo_cameras
+
+            start_demo_cameras(services)
         demo_devices = start_devices(services, manager, demo=demo)
         device_manager = manager
 

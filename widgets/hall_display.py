@@ -76,6 +76,7 @@ from console.services.incidents import OPEN_STATUSES, status_label
 from console.timeutil import to_beijing, utcnow
 from widgets.incident_board import readable_text
 from widgets.map.view import MapPane
+from widgets.video.wall import VideoWall, WallView
 
 log = logging.getLogger(__name__)
 
@@ -350,6 +351,8 @@ class HallDisplay(QWidget):
         self._closed = False
         self._error = ""
         self.snapshot: HallSnapshot | None = None
+        self.video_panel: QFrame | None = None  # made when a video layout is first sent
+        self.video_wall: VideoWall | None = None
         title = self.tr("应急值守指挥台 · 指挥大厅")
         if ctx.demo:
             title = self.tr("【演示】") + title
@@ -828,6 +831,46 @@ class HallDisplay(QWidget):
             style = f"color: {OVERDUE}; font-weight: bold;"
         self.footer_label.setText("　·　".join(parts))
         self.footer_label.setStyleSheet(style)
+
+    # -- video (the workstation's video wall sends a layout here) ------------------------------
+
+    def show_video(self, view: WallView | None) -> None:
+        """Show camera pictures in ``view``'s layout where the map is (None: the map again)."""
+        map_panel = self.map_pane.parentWidget()
+        outer = self.layout()
+        assert map_panel is not None
+        assert outer is not None
+        if view is None:
+            if self.video_panel is not None:
+                self.video_panel.hide()
+            map_panel.show()
+            return
+        if self.video_panel is None or self.video_wall is None:
+            self.video_panel = QFrame(self)
+            self.video_panel.setObjectName("hallVideoPanel")
+            self.video_panel.setStyleSheet(
+                f"#hallVideoPanel {{ background: {PANEL}; border-radius: 12px; }}"
+            )
+            heading = QLabel(self.tr("现场视频"), self.video_panel)
+            heading.setProperty("hallRole", "heading")
+            self.video_wall = VideoWall(self._ctx, self.video_panel, controls=False)
+            panel_layout = QVBoxLayout(self.video_panel)
+            panel_layout.setContentsMargins(18, 12, 18, 12)
+            panel_layout.addWidget(heading)
+            panel_layout.addWidget(self.video_wall, 1)
+            body = next(
+                (
+                    item.layout()
+                    for item in (outer.itemAt(i) for i in range(outer.count()))
+                    if item is not None and isinstance(item.layout(), QGridLayout)
+                ),
+                None,
+            )
+            if isinstance(body, QGridLayout):  # in the map's cell, which it hides
+                body.addWidget(self.video_panel, 0, 1)
+        map_panel.hide()
+        self.video_panel.show()
+        self.video_wall.set_view(view)
 
     # -- test hook ------------------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ from widgets.incident_detail import IncidentDetail
 from widgets.intake_form import IntakeForm
 from widgets.map.view import MapPane
 from widgets.status_bar import DutyStatusBar
+from widgets.video import VideoWall, WallView
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +199,9 @@ class MainWindow(QMainWindow):
         # The map is tabbed behind the log; its web view is only made when first shown.
         self.map_pane = MapPane(ctx, self)
         self.map_dock = self._dock("mapDock", self.tr("地图"), self.map_pane)
+        # Live cameras, tabbed with the map; streams play only while the tab is shown.
+        self.video_wall = VideoWall(ctx, self, incident_provider=lambda: self.detail.incident_id)
+        self.video_dock = self._dock("videoDock", self.tr("视频"), self.video_wall)
         # The duty room's hardware, tabbed behind the detail pane (not on the hall display).
         self.devices_pane: DevicesPane | None = None
         self.devices_dock: QDockWidget | None = None
@@ -226,6 +230,8 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.map_dock)
         self.tabifyDockWidget(self.log_dock, self.map_dock)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.video_dock)
+        self.tabifyDockWidget(self.map_dock, self.video_dock)
         self.log_dock.raise_()
         if self.devices_dock is not None:
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.devices_dock)
@@ -244,6 +250,7 @@ class MainWindow(QMainWindow):
         self.board.incident_selected.connect(self._on_board_incident_selected)
         self.board_model.page_loaded.connect(self._on_board_model_page_loaded)
         self.map_pane.incident_selected.connect(self._on_map_pane_incident_selected)
+        self.video_wall.hall_requested.connect(self._on_video_wall_hall_requested)
         self.intake_form.pick_on_map_requested.connect(self._on_intake_form_pick_on_map_requested)
         self.map_pane.location_picked.connect(self._on_map_pane_location_picked)
         self.detail.merged.connect(self._on_detail_merged)
@@ -261,6 +268,7 @@ class MainWindow(QMainWindow):
     def docks(self) -> list[QDockWidget]:
         """Every dock of the window, in menu order."""
         docks = [self.intake_dock, self.detail_dock, self.log_dock, self.map_dock]
+        docks.append(self.video_dock)
         if self.devices_dock is not None:
             docks.append(self.devices_dock)
         docks.append(self.dispatch_dock)
@@ -441,6 +449,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save the layout before the window goes."""
+        self.video_wall.shutdown()
         if self.hall is not None and isValid(self.hall):
             self.hall.close()
         if not self._closing:
@@ -590,6 +599,13 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_board_model_page_loaded(self, _rows: int) -> None:
         self.map_pane.set_filter(self.board_model.filter)  # no-op while the filter is the same
+
+    @Slot(object)
+    def _on_video_wall_hall_requested(self, view: WallView | None) -> None:
+        hall = self.hall if self.hall is not None and isValid(self.hall) else None
+        if hall is None or not hall.isVisible():
+            hall = self.open_hall_display()
+        hall.show_video(view)
 
     @Slot(int)
     def _on_map_pane_incident_selected(self, incident_id: int) -> None:

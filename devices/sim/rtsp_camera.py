@@ -53,11 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gop", type=int, default=25, help="frames between key frames")
     args = parser.parse_args(argv)
 
-    import gi
+    import gi  # type: ignore[import-not-found]  # the system python has it, the venv not
 
     gi.require_version("Gst", "1.0")
     gi.require_version("GstRtspServer", "1.0")
-    from gi.repository import GLib, Gst, GstRtspServer
+    from gi.repository import GLib, Gst, GstRtspServer  # type: ignore[import-not-found]
 
     Gst.init(None)
     server: Any = GstRtspServer.RTSPServer()

@@ -74,6 +74,7 @@ def test_title_docks_and_menus(window: MainWindow) -> None:
         "detailDock": "事件详情",
         "dutyLogDock": "值班日志",
         "mapDock": "地图",
+        "videoDock": "视频",
         "devicesDock": "设备",
         "dispatchDock": "调度",
     }
@@ -574,6 +575,7 @@ def test_english_window_shows_english_categories_and_areas(
             "detailDock": "Incident detail",
             "dutyLogDock": "Duty log",
             "mapDock": "Map",
+            "videoDock": "Video",
             "devicesDock": "Devices",
             "dispatchDock": "Dispatch",
         }

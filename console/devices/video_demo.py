@@ -1,0 +1,174 @@
+"""Demo cameras: short looping test videos, generated once, played as file cameras by ``--demo``.
+
+A new user sees moving pictures in the video panes without any camera. The clips are made
+with GStreamer's ``gst-launch-1.0`` (``videotestsrc`` → H.264 → MP4; Debian packages
+``gstreamer1.0-tools``, ``-plugins-base``, ``-plugins-good``, ``-plugins-ugly`` and
+``-plugins-bad``, installed by installer/dev.sh) into ``demo-video/`` beside the demo database,
+in a background thread: the panes show "file missing, retrying" for the second or two it takes
+the first time. Without ``gst-launch-1.0`` the demo cameras say so in their panes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from console.devices.config import DeviceConfig, DeviceKind
+from console.devices.demo import MATRIX_NAME, PELCO_NAME, VISCA_NAME
+
+if TYPE_CHECKING:
+    from console.services import Services
+
+log = logging.getLogger(__name__)
+
+DEMO_ACTOR = "system"
+
+GST_LAUNCH = "gst-launch-1.0"
+CLIP_SECONDS = 10
+WIDTH, HEIGHT, FPS = 640, 360, 25
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCamera:
+    """One demo camera: its clip's test pattern, PTZ device, matrix input and place."""
+
+    name: str
+    pattern: str
+    ptz: str = ""
+    matrix_input: int | None = None
+    lon: float | None = None
+    lat: float | None = None
+
+    @property
+    def file_name(self) -> str:
+        """The clip's file name."""
+        return f"{self.pattern}.mp4"
+
+
+DEMO_CAMERAS = (
+    DemoCamera("楼顶全景摄像机", "ball", PELCO_NAME, 1, 125.3245, 43.8868),
+    DemoCamera("会商室摄像机", "smpte", VISCA_NAME, 2, 125.3250, 43.8862),
+    DemoCamera("长春南关区路口", "pinwheel", lon=125.3320, lat=43.8711),
+    DemoCamera("吉林丰满区江堤", "zone-plate", lon=126.5620, lat=43.8190),
+)
+
+
+def clip_pipeline(path: Path, pattern: str, seconds: int, label: str = "") -> list[str]:
+    """The ``gst-launch-1.0`` arguments that write a looping test clip to ``path``."""
+    frames = seconds * FPS
+    extra = {"smpte": ["horizontal-speed=4"], "zone-plate": ["kt=2"]}.get(pattern, [])
+    text = ["!", "textoverlay", f"text={label}", "valignment=top", "halignment=left"]
+    return [
+        GST_LAUNCH,
+        "-q",
+        "videotestsrc",
+        f"num-buffers={frames}",
+        f"pattern={pattern}",
+        *extra,
+        "!",
+        f"video/x-raw,width={WIDTH},height={HEIGHT},framerate={FPS}/1",
+        *(text if label else []),
+        "!",
+        "timeoverlay",
+        "halignment=right",
+        "valignment=bottom",
+        "!",
+        "videoconvert",
+        "!",
+        "video/x-raw,format=I420",
+        "!",
+        "x264enc",
+        "speed-preset=ultrafast",
+        f"key-int-max={FPS}",
+        "bitrate=800",
+        "!",
+        "h264parse",
+        "!",
+        "mp4mux",
+        "!",
+        "filesink",
+        f"location={path}",
+    ]
+
+
+def generate_clip(path: Path, *, pattern: str = "ball", seconds: int = CLIP_SECONDS) -> bool:
+    """Write a test clip (H.264 in MP4) to ``path``; False when GStreamer is missing or fails.
+
+    Written under a temporary name and renamed, so a player never opens half a file.
+    """
+    if shutil.which(GST_LAUNCH) is None:
+        log.warning("demo video: %s not found (Debian: gstreamer1.0-tools)", GST_LAUNCH)
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    label = f"DEMO {pattern}".replace(" ", "\\ ")
+    try:
+        subprocess.run(
+            clip_pipeline(partial, pattern, seconds, label),
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        partial.replace(path)
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.warning("demo video %s not generated: %s", path, exc)
+        partial.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def demo_camera_configs(folder: Path) -> list[DeviceConfig]:
+    """The demo cameras as file cameras playing their clips in ``folder``."""
+    return [
+        DeviceConfig(
+            name=cam.name,
+            kind=DeviceKind.CAMERA,
+            protocol="file",
+            url=str(folder / cam.file_name),
+            ptz=cam.ptz,
+            matrix=MATRIX_NAME if cam.matrix_input else "",
+            matrix_input=cam.matrix_input,
+            lon=cam.lon,
+            lat=cam.lat,
+        )
+        for cam in DEMO_CAMERAS
+    ]
+
+
+def start_demo_videos(folder: Path) -> tuple[list[DeviceConfig], threading.Thread | None]:
+    """The demo cameras' configurations, and the thread generating missing clips (or None)."""
+    missing = [cam for cam in DEMO_CAMERAS if not (folder / cam.file_name).is_file()]
+    thread = None
+    if missing:
+
+        def generate() -> None:
+            for cam in missing:
+                generate_clip(folder / cam.file_name, pattern=cam.pattern)
+
+        thread = threading.Thread(target=generate, name="demo-video", daemon=True)
+        thread.start()
+    return demo_camera_configs(folder), thread
+
+
+def demo_video_folder(db_url: str) -> Path:
+    """Where the demo clips live: beside the database's file store (the user data folder)."""
+    from console.files import store_root_for
+
+    return store_root_for(db_url).parent / "demo-video"
+
+
+def start_demo_cameras(services: Services) -> threading.Thread | None:
+    """Store the demo cameras (upserted by name) and start generating their clips if missing."""
+    from console.services.devices import DeviceService
+
+    cameras, thread = start_demo_videos(demo_video_folder(services.db.url))
+    devices = DeviceService(services.db, services.notify)
+    for cfg in cameras:
+        devices.upsert(DEMO_ACTOR, cfg)
+    return thread
