@@ -309,6 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
     from console import cli_audit
 
     cli_audit.register(commands, parents=[common])
+    from console import cli_backup
+
+    cli_backup.register(commands, parents=[common])
     return parser
 
 
@@ -439,6 +442,10 @@ def _setup_logging(verbose: int) -> None:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "db":
         return _db(args)
+    if args.command in ("backup", "restore"):  # they open the database themselves
+        from console import cli_backup
+
+        return cli_backup.run(args)
     if args.command == "geo":  # no database needed
         from console import cli_geo
 

@@ -1,6 +1,7 @@
 """The console's cryptography behind one small interface.
 
-Everything that hashes for integrity (the audit chain) calls :func:`digest`; a certified
+Everything that hashes for integrity (the audit chain) calls :func:`digest`; backups are
+encrypted with :func:`seal_file`. A certified
 cryptographic module (SM3 from a 国密 provider, say) replaces the implementation here without
 touching the callers. :data:`DIGEST_NAME` is recorded with what the digest protects.
 """
@@ -9,6 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 DIGEST_NAME = "sha256"
 DIGEST_HEX_LENGTH = 64
@@ -22,3 +30,133 @@ def digest(data: bytes) -> str:
 def same(a: str, b: str) -> bool:
     """Compare two digests in constant time."""
     return hmac.compare_digest(a.encode(), b.encode())
+
+
+# --------------------------------------------------------------------------- sealed files
+#
+# A sealed file is: MAGIC, one header line of JSON (algorithm, key id, chunk size, nonce
+# prefix), then chunks of [4-byte big-endian length][ciphertext + 16-byte tag]. Chunk i is
+# encrypted with AES-256-GCM under the nonce prefix ‖ i and authenticated together with the
+# header and a flag telling whether it is the last chunk, so a changed, reordered, cut or
+# extended file — or the wrong key — fails to open instead of yielding wrong bytes.
+
+SEAL_MAGIC = b"DUTYSEAL1\n"
+SEAL_ALGORITHM = "AES-256-GCM"
+SEAL_KEY_BYTES = 32
+SEAL_CHUNK = 1 << 20
+_TAG = 16
+
+
+class SealError(Exception):
+    """A sealed file cannot be opened: wrong key, damaged, cut short or not a sealed file."""
+
+
+def new_key() -> bytes:
+    """A fresh random key for :func:`seal_file`."""
+    return os.urandom(SEAL_KEY_BYTES)
+
+
+def key_id(key: bytes) -> str:
+    """A short public name of a key (recorded in sealed files; does not reveal the key)."""
+    return digest(b"duty-console key id\x00" + key)[:16]
+
+
+def _aad(header: bytes, index: int, last: bool) -> bytes:
+    return header + index.to_bytes(8, "big") + (b"\x01" if last else b"\x00")
+
+
+def seal_file(key: bytes, source: Path, target: Path, chunk: int = SEAL_CHUNK) -> None:
+    """Encrypt ``source`` into ``target`` (written whole or not at all)."""
+    if len(key) != SEAL_KEY_BYTES:
+        raise SealError("key must be 32 bytes")
+    prefix = os.urandom(4)
+    header = (
+        json.dumps(
+            {"alg": SEAL_ALGORITHM, "key_id": key_id(key), "chunk": chunk, "nonce": prefix.hex()},
+            sort_keys=True,
+        ).encode()
+        + b"\n"
+    )
+    aead = AESGCM(key)
+    partial = target.with_name(target.name + ".part")
+    with open(source, "rb") as src, open(partial, "wb") as out:
+        out.write(SEAL_MAGIC + header)
+        index = 0
+        block = src.read(chunk)
+        while True:
+            following = src.read(chunk)
+            last = not following
+            sealed = aead.encrypt(
+                prefix + index.to_bytes(8, "big"), block, _aad(header, index, last)
+            )
+            out.write(len(sealed).to_bytes(4, "big") + sealed)
+            if last:
+                break
+            block, index = following, index + 1
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(partial, target)
+
+
+def sealed_key_id(source: Path) -> str:
+    """The key id a sealed file names (to pick or check the key before opening it)."""
+    with open(source, "rb") as src:
+        return str(_read_header(src)[1]["key_id"])
+
+
+def _read_header(src: BinaryIO) -> tuple[bytes, dict[str, object]]:
+    if src.read(len(SEAL_MAGIC)) != SEAL_MAGIC:
+        raise SealError("not a sealed file (不是加密备份文件)")
+    header = src.readline(4096)
+    try:
+        info = json.loads(header)
+    except ValueError as exc:
+        raise SealError("damaged header (文件头损坏)") from exc
+    if not isinstance(info, dict) or info.get("alg") != SEAL_ALGORITHM:
+        raise SealError("unknown encryption (未知的加密算法)")
+    return header, info
+
+
+def unseal_file(key: bytes, source: Path, target: Path) -> None:
+    """Decrypt ``source`` into ``target``; raises :class:`SealError` if anything is wrong."""
+    aead = AESGCM(key)
+    with open(source, "rb") as src:
+        header, info = _read_header(src)
+        if info.get("key_id") != key_id(key):
+            raise SealError(
+                f"wrong key: the file was sealed with key {info.get('key_id')}, this is key "
+                f"{key_id(key)} (密钥不匹配)"
+            )
+        prefix = bytes.fromhex(str(info["nonce"]))
+        limit = int(str(info["chunk"])) + _TAG
+        partial = target.with_name(target.name + ".part")
+        try:
+            with open(partial, "wb") as out:
+                index, ended = 0, False
+                while True:
+                    size_bytes = src.read(4)
+                    if not size_bytes:
+                        break
+                    if ended:
+                        raise SealError("data after the last chunk (文件被追加)")
+                    size = int.from_bytes(size_bytes, "big")
+                    sealed = src.read(size)
+                    if len(size_bytes) != 4 or size > limit or len(sealed) != size:
+                        raise SealError("cut short (文件不完整)")
+                    nonce = prefix + index.to_bytes(8, "big")
+                    for last in (False, True):
+                        try:
+                            out.write(aead.decrypt(nonce, sealed, _aad(header, index, last)))
+                        except InvalidTag:
+                            continue
+                        ended = last
+                        break
+                    else:
+                        raise SealError(f"chunk {index} fails authentication (数据被改动)")
+                    index += 1
+                if not ended:
+                    raise SealError("cut short: the last chunk is missing (文件不完整)")
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+    os.replace(partial, target)
