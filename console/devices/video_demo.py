@@ -31,6 +31,12 @@ DEMO_ACTOR = "system"
 
 GST_LAUNCH = "gst-launch-1.0"
 CLIP_SECONDS = 10
+#: videotestsrc settings that make a pattern move (a still picture would hide a frozen pane).
+MOTION = {
+    "smpte": ["horizontal-speed=4"],
+    "pinwheel": ["horizontal-speed=3"],
+    "zone-plate": ["kx2=20", "ky2=20", "kt=1"],
+}
 WIDTH, HEIGHT, FPS = 640, 360, 25
 
 
@@ -62,8 +68,8 @@ DEMO_CAMERAS = (
 def clip_pipeline(path: Path, pattern: str, seconds: int, label: str = "") -> list[str]:
     """The ``gst-launch-1.0`` arguments that write a looping test clip to ``path``."""
     frames = seconds * FPS
-    extra = {"smpte": ["horizontal-speed=4"], "zone-plate": ["kt=2"]}.get(pattern, [])
-    text = ["!", "textoverlay", f"text={label}", "valignment=top", "halignment=left"]
+    extra = MOTION.get(pattern, [])
+    text = ["!", "textoverlay", f"text={label}", "valignment=bottom", "halignment=left"]
     return [
         GST_LAUNCH,
         "-q",
@@ -107,7 +113,7 @@ def generate_clip(path: Path, *, pattern: str = "ball", seconds: int = CLIP_SECO
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    label = f"DEMO {pattern}".replace(" ", "\\ ")
+    label = f"DEMO-{pattern}"  # no spaces: gst-launch joins its arguments and reparses
     try:
         subprocess.run(
             clip_pipeline(partial, pattern, seconds, label),

@@ -27,14 +27,19 @@ PATTERNS = ("ball", "smpte", "pinwheel", "spokes", "circular", "zone-plate", "ba
 def pipeline(n: int, width: int, height: int, fps: int, gop: int) -> str:
     """The gst-launch description of mount ``/cam<n>`` (its payloader is ``pay0``)."""
     pattern = PATTERNS[(n - 1) % len(PATTERNS)]
-    extra = " horizontal-speed=4" if pattern == "smpte" else ""
-    extra += " kt=2" if pattern == "zone-plate" else ""
-    extra += " foreground-color=0xffff8000 motion=sweep" if pattern == "bar" else ""
+    extra = {
+        "smpte": " horizontal-speed=4",
+        "pinwheel": " horizontal-speed=3",
+        "spokes": " horizontal-speed=2",
+        "circular": " horizontal-speed=2",
+        "zone-plate": " kx2=20 ky2=20 kt=1",
+        "bar": " horizontal-speed=5",
+    }.get(pattern, "")
     return (
         f"( videotestsrc is-live=true pattern={pattern}{extra} "
         f"! video/x-raw,width={width},height={height},framerate={fps}/1 "
         f'! timeoverlay halignment=right valignment=bottom font-desc="Sans 18" '
-        f'! textoverlay text="CAM {n}" halignment=left valignment=top font-desc="Sans 18" '
+        f'! textoverlay text="CAM {n}" halignment=left valignment=bottom font-desc="Sans 18" '
         f"! videoconvert ! video/x-raw,format=I420 "
         f"! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate=800 "
         f"! rtph264pay name=pay0 pt=96 config-interval=1 )"

@@ -119,6 +119,11 @@ class DevicesPane(QWidget):
                 view = MatrixRoutingGrid(
                     self.manager, name, self.actor, incident_provider=self._incident_provider
                 )
+            elif cfg is not None and cfg.kind is DeviceKind.CAMERA:
+                # Its health as the video panes report it; the picture is in the 视频 dock.
+                view = DeviceView(self.manager, name, self.actor)
+                view.show_message(_tr("画面在“视频”窗格中播放；状态由视频窗格检测"))
+                view.refresh()
             else:
                 view = PtzPad(
                     self.manager, name, self.actor, incident_provider=self._incident_provider

@@ -53,6 +53,8 @@ def state_label(state: HealthState) -> str:
 
 def kind_label(kind: DeviceKind) -> str:
     """The operator's word for a device kind."""
+    if kind is DeviceKind.CAMERA:
+        return _tr("视频")
     return _tr("矩阵") if kind is DeviceKind.MATRIX else _tr("摄像机")
 
 

@@ -193,7 +193,7 @@ class VideoPane(QFrame):
         self.toolbar.setObjectName("videoPaneToolbar")
         self.toolbar.setStyleSheet(
             "QToolButton { color: #e8edf5; background: #253044; border: none; padding: 2px 6px; }"
-            "QToolButton:checked { background: #b0413e; }"
+            "QToolButton:checked { background: #3a4660; color: #aab4c8; }"
             "QToolButton:disabled { color: #5d6a80; }"
         )
         bar = QHBoxLayout(self.toolbar)
