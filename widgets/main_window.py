@@ -357,6 +357,12 @@ class MainWindow(QMainWindow):
         ):
             self.duty_menu.addAction(action)
 
+        self.data_menu = bar.addMenu(self.tr("数据(&A)"))
+        self.resources_action = QAction(self.tr("基础信息库…"), self)
+        self.resources_action.setObjectName("resourcesAction")
+        self.resources_action.triggered.connect(self._on_resources_action_triggered)
+        self.data_menu.addAction(self.resources_action)
+
         self.view_menu = bar.addMenu(self.tr("视图(&V)"))
         for dock in self.docks():
             self.view_menu.addAction(dock.toggleViewAction())
@@ -503,6 +509,23 @@ class MainWindow(QMainWindow):
             existing.activateWindow()
             return
         RecordingsDialog(self.ctx, self).show()
+
+    @Slot()
+    def _on_resources_action_triggered(self) -> None:
+        self.open_resources()
+
+    def open_resources(self) -> QWidget:
+        """Show the basic-information database dialog (one at a time)."""
+        from widgets.resources import ResourcesDialog
+
+        existing = self.findChild(ResourcesDialog)
+        if isinstance(existing, ResourcesDialog) and existing.isVisible():
+            existing.activateWindow()
+            return existing
+        dialog = ResourcesDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     @Slot()
     def _on_hall_menu_about_to_show(self) -> None:
