@@ -31,6 +31,7 @@ from widgets.devices import DevicesPane
 from widgets.devices.settings_dialog import DeviceSettingsDialog
 from widgets.dispatch import DispatchPane, IncomingCalls, IntakePrefill
 from widgets.duty_log import DutyLogPane
+from widgets.fax import FaxPane
 from widgets.hall_display import HallDisplay, screen_at
 from widgets.handover_dialog import HandoverDialog
 from widgets.incident_board import IncidentBoard
@@ -196,6 +197,9 @@ class MainWindow(QMainWindow):
         self.intake_dock = self._dock("intakeDock", self.tr("接报"), self.intake_form)
         self.detail_dock = self._dock("detailDock", self.tr("事件详情"), self.detail)
         self.log_dock = self._dock("dutyLogDock", self.tr("值班日志"), self.log_pane)
+        # Faxes: the inbox and the outgoing queue, tabbed with the duty log.
+        self.fax_pane = FaxPane(ctx, self, incident_provider=lambda: self.detail.incident_id)
+        self.fax_dock = self._dock("faxDock", self.tr("传真"), self.fax_pane)
         # The map is tabbed behind the log; its web view is only made when first shown.
         self.map_pane = MapPane(ctx, self)
         self.map_dock = self._dock("mapDock", self.tr("地图"), self.map_pane)
@@ -219,7 +223,11 @@ class MainWindow(QMainWindow):
         self.dispatch_pane = DispatchPane(
             ctx, self, incident_provider=lambda: self.detail.incident_id
         )
-        self.dispatch_dock = self._dock("dispatchDock", self.tr("调度"), self.dispatch_pane)
+        dispatch_scroller = QScrollArea(self)  # its tabs must not widen the right dock either
+        dispatch_scroller.setWidgetResizable(True)
+        dispatch_scroller.setFrameShape(QFrame.Shape.NoFrame)
+        dispatch_scroller.setWidget(self.dispatch_pane)
+        self.dispatch_dock = self._dock("dispatchDock", self.tr("调度"), dispatch_scroller)
         self.incoming_calls = IncomingCalls(ctx, self, prefill=self._on_incoming_call_taken)
         self.setDockNestingEnabled(True)
         # Intake and detail run the full height; the log sits under the board only.
@@ -230,6 +238,8 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.map_dock)
         self.tabifyDockWidget(self.log_dock, self.map_dock)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.fax_dock)
+        self.tabifyDockWidget(self.log_dock, self.fax_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.video_dock)
         self.tabifyDockWidget(self.map_dock, self.video_dock)
         self.log_dock.raise_()
@@ -268,6 +278,7 @@ class MainWindow(QMainWindow):
     def docks(self) -> list[QDockWidget]:
         """Every dock of the window, in menu order."""
         docks = [self.intake_dock, self.detail_dock, self.log_dock, self.map_dock]
+        docks.append(self.fax_dock)
         docks.append(self.video_dock)
         if self.devices_dock is not None:
             docks.append(self.devices_dock)

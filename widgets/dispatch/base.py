@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QWidget
 from shiboken6 import isValid
 
 from console.app import AppContext
@@ -108,3 +108,12 @@ class Commands(QObject):
         done = self._waiting.pop(result.id, None)
         if done is not None and isValid(self._owner):
             done(result)
+
+
+def fit_columns(table: QTableWidget) -> None:
+    """Columns as wide as their contents; the last one takes the rest of the width."""
+    header = table.horizontalHeader()
+    last = table.columnCount() - 1
+    for col in range(last):
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(last, QHeaderView.ResizeMode.Stretch)

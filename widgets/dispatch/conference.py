@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from console.devices import CommandResult
 from console.domain import CallOutcome, DialResult
-from widgets.dispatch.base import Commands, DispatchHost, run, show_status
+from widgets.dispatch.base import Commands, DispatchHost, fit_columns, run, show_status
 
 DEFAULT_CONFERENCE = "dispatch"
 CHANNEL_RE = re.compile(r"^[A-Za-z0-9]+/([^-@/]+)")
@@ -66,7 +66,7 @@ class ConferenceTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table)
         self.mute_button = QPushButton(self.tr("静音"), self)
         self.unmute_button = QPushButton(self.tr("取消静音"), self)
         self.kick_button = QPushButton(self.tr("请出会议"), self)
@@ -179,7 +179,6 @@ class ConferenceTab(QWidget):
                 self.table.setItem(row, col, item)
             if member["channel"] == chosen:
                 self.table.selectRow(row)
-        self.table.resizeColumnsToContents()
         self.count_label.setText(
             self.tr("会议室 {name}：{n} 人").format(name=self.conference, n=len(members))
         )

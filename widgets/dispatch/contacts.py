@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from console.dispatch_data import ContactKey, ContactPage, contact_page
 from console.domain import Contact, ContactDraft, ContactImportReport, PhoneNumber, ValidationError
 from console.services.contacts import MAX_PHONES
-from widgets.dispatch.base import DispatchHost, run, show_error, show_status
+from widgets.dispatch.base import DispatchHost, fit_columns, run, show_error, show_status
 from widgets.forms import FieldErrorLabel, TwoStepButton, error_text, with_error
 
 SEARCH_DELAY_MS = 250
@@ -234,7 +234,7 @@ class ContactsTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table)
         self.table.setWordWrap(False)
         self.more_button = QPushButton(self.tr("更多…"), self)
         self.more_button.setVisible(False)
@@ -330,7 +330,6 @@ class ContactsTab(QWidget):
             self._contacts.append(contact)
         self._next = page.next_key
         self.more_button.setVisible(page.next_key is not None)
-        self.table.resizeColumnsToContents()
         if selected is not None:
             self.select(selected.id)
         self._update_buttons()

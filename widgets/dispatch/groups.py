@@ -44,7 +44,7 @@ from console.domain import (
     GroupCallKind,
     ValidationError,
 )
-from widgets.dispatch.base import Commands, DispatchHost, run, show_error, show_status
+from widgets.dispatch.base import Commands, DispatchHost, fit_columns, run, show_error, show_status
 from widgets.forms import FieldErrorLabel, TwoStepButton, with_error
 
 OUTCOME_COLOURS = {
@@ -308,7 +308,7 @@ class GroupsTab(QWidget):
         self.members_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.members_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.members_table.verticalHeader().setVisible(False)
-        self.members_table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.members_table)
         self.new_button = QPushButton(self.tr("新建组"), self)
         self.edit_button = QPushButton(self.tr("编辑组"), self)
         self.remove_button = QPushButton(self.tr("删除组"), self)
@@ -422,7 +422,6 @@ class GroupsTab(QWidget):
             self.members_table.insertRow(row)
             for col, text in enumerate((target.name, target.unit, target.number, "")):
                 self.members_table.setItem(row, col, QTableWidgetItem(text))
-        self.members_table.resizeColumnsToContents()
         self._update_buttons()
 
     def member_numbers(self) -> list[str]:

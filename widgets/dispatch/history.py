@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from console.dispatch_data import PAGE_SIZE, CallKey, CallPage, HistoryRow, call_page
 from console.domain import CallDirection, CallOutcome
 from console.timeutil import format_beijing
-from widgets.dispatch.base import DispatchHost, run, show_error
+from widgets.dispatch.base import DispatchHost, fit_columns, run, show_error
 from widgets.dispatch.groups import OUTCOME_COLOURS
 
 REFRESH_DELAY_MS = 300
@@ -57,7 +57,7 @@ class HistoryTab(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table)
         self.table.setWordWrap(False)
         self.more_button = QPushButton(self.tr("更早的通话…"), self)
         self.more_button.setVisible(False)
@@ -116,7 +116,6 @@ class HistoryTab(QWidget):
             self._add_row(entry)
         self._next = page.next_key
         self.more_button.setVisible(page.next_key is not None)
-        self.table.resizeColumnsToContents()
         self.status_label.setText(self.tr("显示 {n} 条").format(n=len(self._rows)))
 
     def _add_row(self, entry: HistoryRow) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -110,6 +111,8 @@ class IncomingCallPopup(QFrame):
         self.history_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.history_list.setMaximumHeight(HISTORY_ROWS * 20 + 6)
         self.history_list.setVisible(False)
+        self.history_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.history_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.take_button = QPushButton(self.tr("接报 (Enter)"), self)
         self.take_button.setObjectName("takeCallButton")
         self.take_button.setDefault(True)
@@ -185,11 +188,9 @@ class IncomingCallPopup(QFrame):
             direction = self.tr("来电") if call.direction.value == "in" else self.tr("呼出")
             outcome = call.outcome.label if call.outcome else ""
             incident = f" · #{call.incident_id}" if call.incident_id else ""
-            self.history_list.addItem(
-                f"{format_beijing(call.started_at)} {direction} {outcome}{incident}"
-            )
+            self._add_history(f"{format_beijing(call.started_at)} {direction} {outcome}{incident}")
         for inc in history.incidents[:HISTORY_ROWS]:
-            self.history_list.addItem(
+            self._add_history(
                 self.tr("事件 #{id} {title}（{at}）").format(
                     id=inc.id, title=inc.title, at=format_beijing(inc.occurred_at)
                 )
@@ -204,6 +205,11 @@ class IncomingCallPopup(QFrame):
             )
         self.history_list.setVisible(self.history_list.count() > 0)
         self.adjustSize()
+
+    def _add_history(self, text: str) -> None:
+        item = QListWidgetItem(text)
+        item.setToolTip(text)
+        self.history_list.addItem(item)
 
     def history_lines(self) -> list[str]:
         """The history rows on show."""
@@ -455,7 +461,11 @@ class IncomingCalls(QObject):
         if not isValid(self._host):
             return
         corner = self._host.mapToGlobal(QPoint(self._host.width(), self._host.height()))
-        y = corner.y() - STACK_GAP
+        screen = self._host.screen()
+        if screen is not None:  # a window larger than its screen: stay on the screen
+            area = screen.availableGeometry()
+            corner = QPoint(min(corner.x(), area.right()), min(corner.y(), area.bottom()))
+        y = corner.y() - STACK_GAP - 24
         for popup in self.popups():
             size = popup.sizeHint().expandedTo(popup.minimumSizeHint())
             y -= size.height()

@@ -115,6 +115,10 @@ class DispatchPane(QWidget):
                 names.append(name)
         return names
 
+    def _kind_of(self, name: str) -> DeviceKind | None:
+        cfg = self.manager.config(name) if self.manager is not None else None
+        return cfg.kind if cfg is not None else None
+
     def line(self) -> str | None:
         """The device chosen for single calls."""
         data = self.line_combo.currentData()
@@ -164,7 +168,10 @@ class DispatchPane(QWidget):
             for name in names:
                 self.line_combo.addItem(name, name)
             index = self.line_combo.findData(current)
-            self.line_combo.setCurrentIndex(index if index >= 0 else (0 if names else -1))
+            if index < 0 and names:  # a PBX first: it places group calls too
+                pbxs = [i for i, n in enumerate(names) if self._kind_of(n) is DeviceKind.PBX]
+                index = pbxs[0] if pbxs else 0
+            self.line_combo.setCurrentIndex(index)
             self.line_combo.blockSignals(False)
         assert self.line_combo.count() == len(names)
         for i, name in enumerate(names):
