@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from console.services import Services
 
 EXIT_OK = 0
+AUTO_INTAKE_KEY = "site/monitoring.auto_intake_level"
 PORT_KEYS = {"hj212": "site/monitoring.hj212_port", "sl651": "site/monitoring.sl651_port"}
 
 STATION_EPILOG = """\
@@ -126,6 +127,20 @@ def register(
 
 def _serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="0.0.0.0", help="address to listen on (0.0.0.0)")
+    parser.add_argument(
+        "--auto-intake-level",
+        type=int,
+        choices=(1, 2, 3, 4),
+        default=None,
+        help="threshold alarms of this level or more severe become intakes at once "
+        "(default: site/monitoring.auto_intake_level, else none)",
+    )
+    parser.add_argument(
+        "--stale-after", type=float, default=300.0, metavar="S", help="stale after S s (300)"
+    )
+    parser.add_argument(
+        "--offline-after", type=float, default=1800.0, metavar="S", help="offline after S s (1800)"
+    )
     parser.add_argument(
         "--seconds", type=float, default=None, help="stop after this long (default: never)"
     )
@@ -313,8 +328,24 @@ def _serve(args: argparse.Namespace, services: Services) -> int:
                     "或 monitor config"
                 }
             )
-    server = IngestServer(services.monitoring, IngestConfig(host=args.host, **ports))
+    from console.monitoring.alarms import SilenceRule
+    from console.monitoring.watch import AlarmWatch
+
+    level = args.auto_intake_level
+    if level is None:
+        stored = services.settings.get(AUTO_INTAKE_KEY)
+        level = int(stored) if stored and stored.isdigit() else None
+    watch = AlarmWatch(
+        services.monitoring, SilenceRule(args.stale_after, args.offline_after), level
+    )
+    server = IngestServer(
+        services.monitoring,
+        IngestConfig(host=args.host, tick_seconds=min(5.0, args.stale_after / 4), **ports),
+        on_batch=watch.on_batch,
+        on_tick=watch.on_tick,
+    )
     services.add_listener(server.on_topic)
+    services.add_listener(watch.on_topic)
     done = threading.Event()
 
     def _stop(_signum: int, _frame: object) -> None:
@@ -338,6 +369,7 @@ def _serve(args: argparse.Namespace, services: Services) -> int:
             "frames_rejected": stats.frames_rejected,
             "rejected_by_reason": stats.by_reason,
             "replies": stats.replies,
+            "alarms_active": len(services.monitoring.alarms(active_only=True)),
             "readings_stored": stats.readings_stored,
             "write_errors": stats.write_errors,
         }

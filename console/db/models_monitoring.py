@@ -105,3 +105,25 @@ class QuarantineRow(Base):
     reason: Mapped[str] = mapped_column(String(32))
     message: Mapped[str] = mapped_column(Text, default="")
     raw: Mapped[str] = mapped_column(Text, default="")
+
+
+class MonitoringAlarmRow(Base):
+    """A threshold breach or a silent station: raised, perhaps turned into an intake, cleared."""
+
+    __tablename__ = "monitoring_alarm"
+    __table_args__ = (Index("ix_monitoring_alarm_state_raised_at", "state", "raised_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    station_id: Mapped[int] = mapped_column(
+        ForeignKey("station.id", ondelete="CASCADE"), index=True
+    )
+    parameter_code: Mapped[str] = mapped_column(String(32), default="")
+    kind: Mapped[str] = mapped_column(String(16))  # threshold | stale | offline
+    level: Mapped[int] = mapped_column(Integer, default=0)  # 1–4 for thresholds
+    state: Mapped[str] = mapped_column(String(16))  # active | cleared
+    value: Mapped[float | None] = mapped_column(Float)
+    limit_value: Mapped[float | None] = mapped_column(Float)
+    raised_at: Mapped[datetime] = mapped_column()
+    cleared_at: Mapped[datetime | None] = mapped_column()
+    message: Mapped[str] = mapped_column(Text, default="")
+    acknowledged_by: Mapped[str] = mapped_column(String(64), default="")
+    intake_id: Mapped[int | None] = mapped_column(ForeignKey("intake.id"))

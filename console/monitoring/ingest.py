@@ -63,6 +63,7 @@ class IngestConfig:
     max_batch: int = 5000
     registry_seconds: float = 5.0
     idle_timeout: float = 900.0  # a connection silent this long is closed
+    tick_seconds: float = 5.0  # how often ``on_tick`` runs (silence checks)
 
 
 @dataclass(slots=True)
@@ -90,10 +91,12 @@ class IngestServer:
         service: MonitoringService,
         config: IngestConfig,
         on_batch: Callable[[IngestBatch], None] | None = None,
+        on_tick: Callable[[], None] | None = None,
     ) -> None:
         self.service = service
         self.config = config
         self.on_batch = on_batch
+        self.on_tick = on_tick
         self.stats = IngestStats()
         self.ports: dict[str, int] = {}
         self._registry: dict[tuple[str, str], tuple[int, str, bool]] = {}
@@ -400,11 +403,19 @@ class IngestServer:
 
     async def _flush_loop(self) -> None:
         assert self._flush_now is not None
+        loop = asyncio.get_running_loop()
+        next_tick = time.monotonic() + self.config.tick_seconds
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._flush_now.wait(), self.config.flush_seconds)
             self._flush_now.clear()
             await self._flush()
+            if self.on_tick is not None and time.monotonic() >= next_tick:
+                next_tick = time.monotonic() + self.config.tick_seconds
+                try:
+                    await loop.run_in_executor(self._writer, self.on_tick)
+                except Exception:
+                    log.exception("monitoring: on_tick failed")
 
     async def _flush(self) -> None:
         batch, self._batch = self._batch, IngestBatch()

@@ -199,3 +199,42 @@ class IngestBatch:
 
     def __bool__(self) -> bool:
         return bool(self.readings or self.accepted or self.rejected)
+
+
+LEVEL_NAMES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+#: Warning-level colours (一级 red … 四级 blue), as the board and the charts draw them.
+LEVEL_COLOURS = {1: "#d7191c", 2: "#f28e2b", 3: "#e9c600", 4: "#2c7bb6"}
+
+
+class AlarmKind(StrEnum):
+    """What an alarm is about."""
+
+    THRESHOLD = "threshold"
+    STALE = "stale"
+    OFFLINE = "offline"
+
+
+@dataclass(frozen=True, slots=True)
+class Alarm:
+    """A raised (or cleared) monitoring alarm."""
+
+    id: int
+    station_id: int
+    station_code: str
+    station_name: str
+    parameter_code: str
+    kind: str
+    level: int
+    state: str  # active | cleared
+    value: float | None
+    limit_value: float | None
+    raised_at: datetime
+    cleared_at: datetime | None
+    message: str
+    acknowledged_by: str = ""
+    intake_id: int | None = None
+
+    @property
+    def active(self) -> bool:
+        """Not cleared yet."""
+        return self.state == "active"

@@ -56,7 +56,7 @@ class Services:
         self.calls = CallsService(db, self.notify)
         self.files = FilesService(db, self.notify)
         self.fax = FaxService(db, self.files, self.intake, self.notify)
-        self.monitoring = MonitoringService(db, self.notify)
+        self.monitoring = MonitoringService(db, self.notify, self.intake)
         self.recordings = RecordingsService(db, self.files, self.notify)
         self.resources = ResourcesService(db, self.notify)
 

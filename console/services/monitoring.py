@@ -15,7 +15,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QCoreApplication
 from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
@@ -25,8 +25,12 @@ from sqlalchemy.orm import Session
 from console.db import models_monitoring as mm
 from console.db.models import UTCDateTime
 from console.db.session import Database
-from console.domain import NotFoundError, ValidationError
+from console.domain import NotFoundError, SourceChannel, ValidationError
+from console.domain.drafts import IntakeDraft
 from console.monitoring.model import (
+    LEVEL_NAMES,
+    Alarm,
+    AlarmKind,
     IngestBatch,
     Parameter,
     QuarantineEntry,
@@ -35,12 +39,16 @@ from console.monitoring.model import (
     Threshold,
 )
 from console.services import audit
+
+if TYPE_CHECKING:
+    from console.services.intake import IntakeService
 from console.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
 TOPIC_STATIONS = "stations"
 TOPIC_READINGS = "readings"
+TOPIC_ALARMS = "monitoring_alarms"
 SYSTEM_ACTOR = "monitoring"
 HOUR = 3600
 INSERT_CHUNK = 2000
@@ -83,11 +91,17 @@ def _station(row: mm.StationRow, params: Iterable[mm.StationParameterRow]) -> St
 
 
 class MonitoringService:
-    """Stations, readings and rejected frames over one database."""
+    """Stations, readings, rejected frames and alarms over one database."""
 
-    def __init__(self, db: Database, notify: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        notify: Callable[[str], None] | None = None,
+        intake: IntakeService | None = None,
+    ) -> None:
         self._db = db
         self._notify = notify or (lambda _topic: None)
+        self._intake = intake
 
     # -- registry: reading ---------------------------------------------------------------------
 
@@ -627,6 +641,228 @@ class MonitoringService:
         """Number of stored readings (for tests and the benchmark)."""
         with self._db.read() as s:
             return int(s.scalar(select(func.count()).select_from(mm.ReadingRow)) or 0)
+
+    # -- alarms ---------------------------------------------------------------------------------
+
+    def raise_alarm(
+        self,
+        station_id: int,
+        kind: AlarmKind,
+        *,
+        parameter_code: str = "",
+        level: int = 0,
+        value: float | None = None,
+        limit: float | None = None,
+        at: datetime | None = None,
+    ) -> Alarm:
+        """Raise an alarm (the system's write, audited as ``monitoring``).
+
+        An active alarm of the same station, parameter and kind is cleared first: a level
+        that rises or falls is a new alarm.
+        """
+        at = at or utcnow()
+        with self._db.transaction() as s:
+            station = self._row(s, station_id)
+            self._clear(s, station_id, kind, parameter_code, at)
+            unit = ""
+            if parameter_code:
+                unit = (
+                    s.scalar(
+                        select(mm.StationParameterRow.unit).where(
+                            mm.StationParameterRow.station_id == station_id,
+                            mm.StationParameterRow.code == parameter_code,
+                        )
+                    )
+                    or ""
+                )
+            row = mm.MonitoringAlarmRow(
+                station_id=station_id,
+                parameter_code=parameter_code,
+                kind=kind.value,
+                level=level,
+                state="active",
+                value=value,
+                limit_value=limit,
+                raised_at=at,
+                message=_alarm_message(station, kind, parameter_code, level, value, limit, unit),
+                acknowledged_by="",
+            )
+            s.add(row)
+            s.flush()
+            audit.append(
+                s,
+                SYSTEM_ACTOR,
+                "monitoring.alarm.raise",
+                "monitoring_alarm",
+                row.id,
+                None,
+                {"station": station.code, "kind": kind.value, "level": level, "value": value},
+            )
+            alarm = _alarm(row, station)
+        log.warning("监测报警 (monitoring alarm): %s", alarm.message)
+        self._notify(TOPIC_ALARMS)
+        return alarm
+
+    def clear_alarm(
+        self,
+        station_id: int,
+        kind: AlarmKind,
+        parameter_code: str = "",
+        at: datetime | None = None,
+    ) -> int:
+        """Clear the active alarms of a station's parameter and kind; how many were cleared."""
+        with self._db.transaction() as s:
+            count = self._clear(s, station_id, kind, parameter_code, at or utcnow())
+        if count:
+            self._notify(TOPIC_ALARMS)
+        return count
+
+    def _clear(
+        self, s: Session, station_id: int, kind: AlarmKind, parameter_code: str, at: datetime
+    ) -> int:
+        rows = list(
+            s.scalars(
+                select(mm.MonitoringAlarmRow).where(
+                    mm.MonitoringAlarmRow.station_id == station_id,
+                    mm.MonitoringAlarmRow.kind == kind.value,
+                    mm.MonitoringAlarmRow.parameter_code == parameter_code,
+                    mm.MonitoringAlarmRow.state == "active",
+                )
+            )
+        )
+        for row in rows:
+            row.state, row.cleared_at = "cleared", at
+            audit.append(
+                s,
+                SYSTEM_ACTOR,
+                "monitoring.alarm.clear",
+                "monitoring_alarm",
+                row.id,
+                {"state": "active"},
+                {"state": "cleared"},
+            )
+        return len(rows)
+
+    def alarms(self, *, active_only: bool = False, limit: int = 200) -> list[Alarm]:
+        """Alarms, newest first."""
+        q = (
+            select(mm.MonitoringAlarmRow, mm.StationRow)
+            .join(mm.StationRow, mm.StationRow.id == mm.MonitoringAlarmRow.station_id)
+            .order_by(mm.MonitoringAlarmRow.id.desc())
+            .limit(limit)
+        )
+        if active_only:
+            q = q.where(mm.MonitoringAlarmRow.state == "active")
+        with self._db.read() as s:
+            return [_alarm(a, st) for a, st in s.execute(q).tuples()]
+
+    def alarm(self, alarm_id: int) -> Alarm:
+        """One alarm.
+
+        Raises:
+            NotFoundError: no such alarm.
+        """
+        with self._db.read() as s:
+            row = s.get(mm.MonitoringAlarmRow, alarm_id)
+            if row is None:
+                raise NotFoundError(_tr("没有这条监测报警: {id}").format(id=alarm_id))
+            return _alarm(row, self._row(s, row.station_id))
+
+    def acknowledge(self, actor: str, alarm_id: int) -> Alarm:
+        """The operator saw the alarm."""
+        with self._db.transaction() as s:
+            row = s.get(mm.MonitoringAlarmRow, alarm_id)
+            if row is None:
+                raise NotFoundError(_tr("没有这条监测报警: {id}").format(id=alarm_id))
+            if not row.acknowledged_by:
+                row.acknowledged_by = actor
+                audit.append(s, actor, "monitoring.alarm.acknowledge", "monitoring_alarm", row.id)
+            alarm = _alarm(row, self._row(s, row.station_id))
+        self._notify(TOPIC_ALARMS)
+        return alarm
+
+    def to_intake(self, actor: str, alarm_id: int) -> int:
+        """Record the alarm as an intake (source channel: monitoring alarm); its id.
+
+        An alarm already recorded returns the same intake.
+        """
+        if self._intake is None:
+            raise RuntimeError("MonitoringService has no intake service")
+        alarm = self.alarm(alarm_id)
+        if alarm.intake_id is not None:
+            return alarm.intake_id
+        station = self.station(alarm.station_id)
+        draft = IntakeDraft(
+            channel=SourceChannel.MONITORING,
+            received_at=utcnow(),
+            reporter_unit=_tr("监测站 {name}").format(name=station.name)[:100],
+            reporter_name=station.code[:64],
+            title=alarm.message[:200],
+            occurred_at=alarm.raised_at,
+            division_code=station.division_code or None,
+            lon=station.lon,
+            lat=station.lat,
+            course=alarm.message,
+        )
+        intake = self._intake.record(actor, draft)
+        with self._db.transaction() as s:
+            row = s.get(mm.MonitoringAlarmRow, alarm_id)
+            if row is not None:
+                row.intake_id = intake.id
+                audit.append(
+                    s,
+                    actor,
+                    "monitoring.alarm.intake",
+                    "monitoring_alarm",
+                    alarm_id,
+                    None,
+                    {"intake_id": intake.id},
+                )
+        self._notify(TOPIC_ALARMS)
+        return intake.id
+
+
+def _alarm_message(
+    station: mm.StationRow,
+    kind: AlarmKind,
+    parameter_code: str,
+    level: int,
+    value: float | None,
+    limit: float | None,
+    unit: str,
+) -> str:
+    if kind is AlarmKind.STALE:
+        return _tr("{name}（{code}）数据延迟").format(name=station.name, code=station.code)
+    if kind is AlarmKind.OFFLINE:
+        return _tr("{name}（{code}）离线").format(name=station.name, code=station.code)
+    return _tr("{name} {param} 达到{level}阈值：{value}{unit}（阈值 {limit}{unit}）").format(
+        name=station.name,
+        param=parameter_code,
+        level=LEVEL_NAMES.get(level, str(level)),
+        value=f"{value:g}" if value is not None else "-",
+        limit=f"{limit:g}" if limit is not None else "-",
+        unit=unit,
+    )
+
+
+def _alarm(row: mm.MonitoringAlarmRow, station: mm.StationRow) -> Alarm:
+    return Alarm(
+        id=row.id,
+        station_id=row.station_id,
+        station_code=station.code,
+        station_name=station.name,
+        parameter_code=row.parameter_code,
+        kind=row.kind,
+        level=row.level,
+        state=row.state,
+        value=row.value,
+        limit_value=row.limit_value,
+        raised_at=row.raised_at,
+        cleared_at=row.cleared_at,
+        message=row.message,
+        acknowledged_by=row.acknowledged_by,
+        intake_id=row.intake_id,
+    )
 
 
 def _fields(station: Station) -> dict[str, Any]:

@@ -102,8 +102,43 @@ def upgrade() -> None:
             "ix_monitoring_quarantine_station_at", ["station_id", "at"], unique=False
         )
 
+    op.create_table(
+        "monitoring_alarm",
+        sa.Column("id", BigId, nullable=False),
+        sa.Column("station_id", BigId, nullable=False),
+        sa.Column("parameter_code", sa.String(length=32), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("level", sa.Integer(), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("value", sa.Float(), nullable=True),
+        sa.Column("limit_value", sa.Float(), nullable=True),
+        sa.Column("raised_at", When, nullable=False),
+        sa.Column("cleared_at", When, nullable=True),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("acknowledged_by", sa.String(length=64), nullable=False),
+        sa.Column("intake_id", BigId, nullable=True),
+        sa.ForeignKeyConstraint(
+            ["station_id"],
+            ["station.id"],
+            name=op.f("fk_monitoring_alarm_station_id_station"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["intake_id"], ["intake.id"], name=op.f("fk_monitoring_alarm_intake_id_intake")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_monitoring_alarm")),
+    )
+    with op.batch_alter_table("monitoring_alarm", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_monitoring_alarm_station_id"), ["station_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_monitoring_alarm_state_raised_at", ["state", "raised_at"], unique=False
+        )
+
 
 def downgrade() -> None:
+    op.drop_table("monitoring_alarm")
     op.drop_table("monitoring_quarantine")
     op.drop_table("reading_hour")
     op.drop_table("reading")
