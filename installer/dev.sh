@@ -27,7 +27,7 @@ QT_PACKAGES=(
     libxkbfile1 libxrandr2 libxtst6
 )
 # Tests and tools: X server, audio (sounddevice), serial ptys, the PostgreSQL peer, screenshots.
-TOOL_PACKAGES=(xvfb xauth x11-utils x11-apps imagemagick libportaudio2 libsndfile1 socat postgresql strace)
+TOOL_PACKAGES=(xvfb xauth x11-utils x11-apps imagemagick libportaudio2 libsndfile1 pulseaudio libasound2-plugins socat postgresql strace)
 
 say() { printf 'dev.sh: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }

@@ -290,7 +290,7 @@ class RecorderWorker(BaseWorker):
                 )
                 stream.start()
                 _OPEN_STREAMS += 1
-        except (OSError, ValueError, RuntimeError) as exc:  # PortAudioError is a RuntimeError
+        except Exception as exc:  # PortAudioError, no such device (ValueError), no PortAudio
             self._failures += 1
             reason = f"录音设备不可用 (audio input unavailable) {device!r}: {exc}"
             with self._lock:
