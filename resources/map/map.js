@@ -189,23 +189,60 @@
     return box;
   }
 
+  const iconCache = new Map();  // class name -> one shared icon
+
+  function incidentIcon(key, approximate) {
+    const name = "incident-marker grade-" + key + (approximate ? " approximate" : "");
+    if (!iconCache.has(name)) {
+      iconCache.set(name, L.divIcon({className: name, iconSize: key === "none" ? [14, 14] : [18, 18]}));
+    }
+    return iconCache.get(name);
+  }
+
+  // Incidents at the very same point (several reports placed at one division's point) are put
+  // on a small ring around it, so each can still be clicked once the clusters open up.
+  function spread(features) {
+    const byPoint = new Map();
+    for (const f of features) {
+      const key = f.geometry.coordinates.join(",");
+      if (!byPoint.has(key)) byPoint.set(key, []);
+      byPoint.get(key).push(f);
+    }
+    const places = new Map();
+    for (const group of byPoint.values()) {
+      const [lon, lat] = group[0].geometry.coordinates;
+      if (group.length === 1) {
+        places.set(group[0], [lat, lon]);
+        continue;
+      }
+      const radius = Math.max(60, group.length * 15);  // metres
+      group.forEach((f, i) => {
+        const angle = (2 * Math.PI * i) / group.length;
+        places.set(f, [
+          lat + (radius * Math.sin(angle)) / 111320,
+          lon + (radius * Math.cos(angle)) / (111320 * Math.cos((lat * Math.PI) / 180)),
+        ]);
+      });
+    }
+    return places;
+  }
+
   function showIncidents(json) {
     const data = JSON.parse(json);
     clusters.clearLayers();
     markers.clear();
     const layers = [];
+    const places = spread(data.features);
     for (const f of data.features) {
       const p = f.properties;
       const [lon, lat] = f.geometry.coordinates;
       const key = gradeKey(p.grade);
-      const marker = L.marker([lat, lon], {
-        icon: L.divIcon({
-          className: "incident-marker grade-" + key + (p.approximate ? " approximate" : ""),
-          iconSize: key === "none" ? [14, 14] : [18, 18],
-        }),
+      const marker = L.marker(places.get(f), {
+        icon: incidentIcon(key, p.approximate),
         title: p.title,
         gradeKey: key,
         incidentId: p.id,
+        lonLat: [lon, lat],  // where the incident is (the marker may sit on a ring around it)
         // Above the resource markers; the gravest on top.
         zIndexOffset: 10000 + 1000 * (GRADES.length - (GRADES.indexOf(key) + 1)),
         interactive: !texts.readOnly,
@@ -606,8 +643,9 @@
       iconCreateFunction: clusterIcon,
       showCoverageOnHover: false,
       maxClusterRadius: 40,
-      spiderfyOnMaxZoom: true,
-      chunkedLoading: true,
+      // Individual markers from zoom 14 (street level) on: clustering 10,000 markers for
+      // every zoom up to 18 took twice as long.
+      disableClusteringAtZoom: 14,
     }).addTo(map);
     addControls();
     map.on("click", (e) => {
@@ -649,9 +687,7 @@
     kindCounts: () => Object.assign({}, kindCounts),
     incidentLatLng: (id) => {
       const marker = markers.get(id);
-      if (!marker) return null;
-      const ll = marker.getLatLng();
-      return [ll.lng, ll.lat];
+      return marker ? marker.options.lonLat : null;
     },
     userPoint: (name) => {
       for (const e of userLayers.values()) {

@@ -70,6 +70,14 @@ def main() -> None:
         "counties": js("dutyMap.countyCount()"),
         "kinds": json.loads(js("JSON.stringify(dutyMap.kindCounts())") or "{}"),
         "labels": js("document.querySelectorAll('.place-label').length"),
+        "faces": json.loads(
+            js("JSON.stringify([...document.fonts].map(f => [f.family, f.status]))") or "[]"
+        ),
+        # The width of a prefecture name as drawn: zero when no font has its characters.
+        "label_width": js(
+            "[...document.querySelectorAll('.place-label')]"
+            ".find(e => e.textContent === '长春市').getBoundingClientRect().width"
+        ),
         "blocked": pane.web.blocker.blocked,
         "not_found": pane.web.scheme_handler.not_found,
         "errors": pane.bridge.errors,

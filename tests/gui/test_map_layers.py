@@ -506,6 +506,17 @@ def test_export_png_writes_the_map(qtbot: QtBot, ctx: AppContext, tmp_path: Path
         w, h = image.width(), image.height()
         return len({image.pixel(x, y) for x in range(0, w, 7) for y in range(0, h, 7)})
 
+    # The labels use the program's own font (served from app://), not a system font.
+    faces = js_json(
+        qtbot,
+        pane,
+        "[...document.fonts].map(f => [f.family.replace(/\"/g, ''), f.status])",
+    )
+    assert ["Duty Map CJK", "loaded"] in faces
+    label_font = run_js(
+        qtbot, pane, "getComputedStyle(document.querySelector('.place-label')).fontFamily"
+    )
+    assert label_font.startswith('"Duty Map CJK"')
     # Wait until the view has painted (the compositor lags the page under load).
     qtbot.waitUntil(lambda: colours(pane.grab_map()) > 30, timeout=10_000)
     target = tmp_path / "view.png"
