@@ -40,4 +40,5 @@ class RecordingsDialog(QDialog):
         splitter.addWidget(health_box)
         splitter.addWidget(list_box)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([170, 430])
         QVBoxLayout(self).addWidget(splitter)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from console.files import BlobState
 from console.services.recordings import Recording
-from console.timeutil import to_beijing
+from console.timeutil import to_beijing, utcnow
 from widgets.forms import run_guarded
 from widgets.recordings.player import PlaybackBar
 
@@ -107,7 +107,17 @@ class RecordingsView(QWidget):
         layout.addWidget(self.warning)
         layout.addWidget(self.player)
         ctx.bus.changed.connect(self._on_topic)
+        self.ticker = QTimer(self)  # the running time of segments still recording
+        self.ticker.setInterval(1000)
+        self.ticker.timeout.connect(self._tick)
+        self.ticker.start()
         self.refresh()
+
+    def _tick(self) -> None:
+        for row, r in enumerate(self.recordings):
+            item = self.table.item(row, 1)
+            if r.status == "recording" and item is not None:
+                item.setText(self._duration(r))
 
     # -- loading ----------------------------------------------------------------------------------
 
@@ -182,7 +192,10 @@ class RecordingsView(QWidget):
         self.table.blockSignals(False)
 
     def _duration(self, r: Recording) -> str:
-        minutes, seconds = divmod(round(r.duration), 60)
+        seconds_total = r.duration
+        if r.status == "recording":  # still going: how long so far
+            seconds_total = max(0.0, (utcnow() - r.started_at).total_seconds())
+        minutes, seconds = divmod(round(seconds_total), 60)
         return f"{minutes:02d}:{seconds:02d}"
 
     def _status(self, r: Recording) -> str:
