@@ -30,6 +30,8 @@ from console.domain import (
 from tests.devices.conftest import Sim, SimFactory
 from tests.devices.test_manager import Heartbeat
 from tests.gui.conftest import OPERATOR, Seeded, settle
+from widgets.devices import DevicesPane, PtzPad
+from widgets.devices.health import kind_label
 from widgets.dispatch import DispatchPane
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(120)]
@@ -414,3 +416,27 @@ def test_history_is_paged_newest_first(qtbot: QtBot, ctx: AppContext, pane: Disp
     qtbot.waitUntil(lambda: len(tab.rows()) == 7, timeout=5000)
     assert not tab.more_button.isVisibleTo(tab)
     assert [r.call.number for r in tab.rows()][-1] == "8000"
+
+
+def test_a_phone_line_in_the_devices_pane_points_to_the_dispatch_pane(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
+    assert ctx.devices is not None
+    unreachable = DeviceConfig(
+        "pbx",
+        DeviceKind.PBX,
+        "ami",
+        "socket://127.0.0.1:9",
+        username="console",
+        secret=SECRET,
+        extension="8000",
+    )
+    ctx.devices.configure([unreachable])
+    devices = DevicesPane(ctx.devices, OPERATOR)
+    qtbot.addWidget(devices)
+    view = devices.choose("pbx")
+    assert not isinstance(view, PtzPad)
+    assert "调度" in view.message_label.text()
+    assert kind_label(DeviceKind.PBX) == "交换机"
+    assert kind_label(DeviceKind.MODEM) == "电话线"
+    ctx.devices.configure([])

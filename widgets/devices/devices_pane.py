@@ -124,6 +124,11 @@ class DevicesPane(QWidget):
                 view = DeviceView(self.manager, name, self.actor)
                 view.show_message(_tr("画面在“视频”窗格中播放；状态由视频窗格检测"))
                 view.refresh()
+            elif cfg is not None and cfg.kind in (DeviceKind.PBX, DeviceKind.MODEM):
+                # Calls are placed and taken in the 调度 dock; here only its health.
+                view = DeviceView(self.manager, name, self.actor)
+                view.show_message(_tr("电话线路：在“调度”窗格中拨打、群呼和接听"))
+                view.refresh()
             else:
                 view = PtzPad(
                     self.manager, name, self.actor, incident_provider=self._incident_provider

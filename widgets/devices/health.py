@@ -55,6 +55,10 @@ def kind_label(kind: DeviceKind) -> str:
     """The operator's word for a device kind."""
     if kind is DeviceKind.CAMERA:
         return _tr("视频")
+    if kind is DeviceKind.PBX:
+        return _tr("交换机")
+    if kind is DeviceKind.MODEM:
+        return _tr("电话线")
     if kind is DeviceKind.RECORDER:
         return _tr("录音机")
     return _tr("矩阵") if kind is DeviceKind.MATRIX else _tr("摄像机")

@@ -57,6 +57,8 @@ def run(
 
         return call
 
+    if ctx.runner.closed:
+        return  # the console is closing: a late timer or bus message finds nothing to do
     submit = ctx.runner.write if write else ctx.runner.read
     submit(fn, *args, on_result=guard(on_result), on_error=guard(on_error))
 
