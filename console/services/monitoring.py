@@ -620,6 +620,26 @@ class MonitoringService:
                     out[code] = (datetime.fromtimestamp(row[0], UTC), float(row[1]), str(row[2]))
         return out
 
+    def overview(self) -> list[tuple[Station, dict[str, tuple[datetime, float, str]]]]:
+        """Every station with the newest reading of each parameter (for the station list)."""
+        stations = self.stations()
+        with self._db.read() as s:
+            out = []
+            for station in stations:
+                latest: dict[str, tuple[datetime, float, str]] = {}
+                for param in station.parameters:
+                    row = s.execute(
+                        select(mm.ReadingRow.t, mm.ReadingRow.value, mm.ReadingRow.flag)
+                        .where(mm.ReadingRow.parameter_id == param.id)
+                        .order_by(mm.ReadingRow.t.desc())
+                        .limit(1)
+                    ).first()
+                    if row is not None:
+                        when = datetime.fromtimestamp(row[0], UTC)
+                        latest[param.code] = (when, float(row[1]), str(row[2]))
+                out.append((station, latest))
+        return out
+
     def quarantine(
         self, limit: int = 100, station_id: int | None = None, before_id: int | None = None
     ) -> list[QuarantineEntry]:

@@ -1,0 +1,1 @@
+"""Monitoring views: the station list and the charts (pyqtgraph)."""

@@ -1,0 +1,404 @@
+"""Monitoring at a glance: stations by state, live curves with threshold lines, 1 h to 30 days.
+
+The station list shows every station with a coloured state dot (live, stale, offline, never
+heard) and its newest values. Selecting stations (several at once) draws one curve each of the
+chosen parameter; the first station's thresholds are drawn as dashed lines in the level's
+colour, and points past a threshold are marked in that colour. Long ranges read the hourly
+rollups (the band shows min–max); zooming or panning with the mouse loads the visible range
+again at the right resolution. New readings (the ``readings`` topic) redraw the live range at
+most once a second. Every query runs on the task runner, never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import (
+    QCoreApplication,
+    QItemSelection,
+    QItemSelectionModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.app import AppContext
+from console.monitoring.alarms import SilenceRule, StationState
+from console.monitoring.model import LEVEL_COLOURS, LEVEL_NAMES, Series, Station
+from console.timeutil import format_beijing
+from widgets.devices.health import dot_icon
+from widgets.forms import run_guarded
+
+RANGES: tuple[tuple[str, timedelta], ...] = (
+    ("1小时", timedelta(hours=1)),
+    ("6小时", timedelta(hours=6)),
+    ("24小时", timedelta(hours=24)),
+    ("7天", timedelta(days=7)),
+    ("30天", timedelta(days=30)),
+)
+STATE_COLOURS = {
+    StationState.LIVE: "#2e7d32",
+    StationState.STALE: "#ef8f00",
+    StationState.OFFLINE: "#c62828",
+    StationState.NEVER: "#9e9e9e",
+}
+CURVE_COLOURS = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f")
+BEIJING_OFFSET = -8 * 3600  # pyqtgraph's utcOffset follows time.timezone (east is negative)
+LIVE_REDRAW_S = 1.0
+POLL_MS = 2000
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("MonitoringPane", text)
+
+
+def state_label(state: StationState) -> str:
+    """The operator's word for a station state."""
+    return {
+        StationState.LIVE: _tr("在线"),
+        StationState.STALE: _tr("数据延迟"),
+        StationState.OFFLINE: _tr("离线"),
+        StationState.NEVER: _tr("未上报"),
+    }[state]
+
+
+class MonitoringPane(QWidget):
+    """Station list and chart; see the module docstring."""
+
+    drawn = Signal()  # the chart shows the data of the last query (for tests and screenshots)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        silence: SilenceRule | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.silence = silence or SilenceRule()
+        self.stations: list[Station] = []
+        self.states: dict[int, StationState] = {}
+        self.span = RANGES[0][1]
+        self.live = True  # the view follows "now"; off once the operator zooms or pans
+        self.view_window: tuple[datetime, datetime] | None = None
+        self.series: dict[int, Series] = {}
+        self._loading_series = False
+        self._loading_stations = False
+        self._last_redraw = 0.0
+        self._setting_range = False
+
+        self.table = QTableWidget(0, 5, self)
+        self.table.setHorizontalHeaderLabels(
+            [_tr("状态"), _tr("站名"), _tr("编号"), _tr("最新值"), _tr("最后上报")]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._on_selection)
+
+        self.parameter = QComboBox(self)
+        self.parameter.setMinimumContentsLength(12)
+        self.parameter.currentIndexChanged.connect(lambda _i: self.reload_series())
+        self.range_buttons = QButtonGroup(self)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(_tr("参数"), self))
+        bar.addWidget(self.parameter)
+        bar.addSpacing(12)
+        for i, (label, _span) in enumerate(RANGES):
+            button = QPushButton(_tr(label), self)
+            button.setCheckable(True)
+            button.setChecked(i == 0)
+            self.range_buttons.addButton(button, i)
+            bar.addWidget(button)
+        self.range_buttons.idClicked.connect(self._on_range)
+        bar.addStretch(1)
+        self.resolution = QLabel("", self)
+        bar.addWidget(self.resolution)
+
+        pg.setConfigOptions(antialias=True, background="w", foreground="#333")
+        self.plot = pg.PlotWidget(
+            self, axisItems={"bottom": pg.DateAxisItem(utcOffset=BEIJING_OFFSET)}
+        )
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.plot.addLegend(offset=(10, 10))
+        self.plot.getViewBox().sigRangeChangedManually.connect(self._on_manual_range)
+
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(bar)
+        right_layout.addWidget(self.plot, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.table)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(splitter)
+
+        self._zoom_timer = QTimer(self)
+        self._zoom_timer.setSingleShot(True)
+        self._zoom_timer.setInterval(250)
+        self._zoom_timer.timeout.connect(self._on_zoom_settled)
+        # Another process may run the ingest server: follow the database on a timer as well
+        # (and stale/offline follow the clock).
+        self._ticks = 0
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._on_poll)
+        self._poll.start()
+        ctx.bus.changed.connect(self._on_changed)
+        self.reload_stations()
+
+    # -- data -----------------------------------------------------------------------------------
+
+    def reload_stations(self) -> None:
+        """Read the stations and their newest values (off the GUI thread)."""
+        if self._loading_stations:
+            return
+        self._loading_stations = True
+
+        def done() -> None:
+            self._loading_stations = False
+
+        run_guarded(
+            self,
+            self.ctx.runner,
+            False,
+            self.ctx.services.monitoring.overview,
+            on_result=self._show_stations,
+            on_error=lambda _e: None,
+            before=done,
+            after=lambda: None,
+        )
+
+    def _show_stations(self, overview: list[tuple[Station, dict[str, Any]]]) -> None:
+        selected = set(self.selected_ids())
+        now = time.time()
+        self.stations = [s for s, _latest in overview]
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(overview))
+        for row, (station, latest) in enumerate(overview):
+            assert station.id is not None
+            seen = station.last_seen_at.timestamp() if station.last_seen_at else None
+            state = self.silence.state(seen, now)
+            self.states[station.id] = state
+            status = QTableWidgetItem(dot_icon(STATE_COLOURS[state]), state_label(state))
+            status.setData(Qt.ItemDataRole.UserRole, station.id)
+            units = {p.code: p.unit for p in station.parameters}
+            values = "  ".join(
+                f"{code} {value:g}{units.get(code, '')}"
+                for code, (_t, value, _f) in sorted(latest.items())
+            )
+            cells = [
+                status,
+                QTableWidgetItem(station.name),
+                QTableWidgetItem(station.code),
+                QTableWidgetItem(values),
+                QTableWidgetItem(format_beijing(station.last_seen_at, seconds=True) or "—"),
+            ]
+            for col, item in enumerate(cells):
+                self.table.setItem(row, col, item)
+        keep = QItemSelection()
+        for row, (station, _latest) in enumerate(overview):
+            if station.id in selected:
+                keep.select(self.table.model().index(row, 0), self.table.model().index(row, 4))
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+        self.table.selectionModel().select(keep, flags)
+        self.table.blockSignals(False)
+        if not self.selected_ids() and overview:
+            self.table.selectRow(0)
+        if set(self.selected_ids()) != selected or not self.parameter.count():
+            self._fill_parameters()
+
+    def selected_ids(self) -> list[int]:
+        """Ids of the stations chosen in the list, in list order."""
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        ids = []
+        for row in rows:
+            item = self.table.item(row, 0)
+            if item is not None:
+                ids.append(int(item.data(Qt.ItemDataRole.UserRole)))
+        return ids
+
+    def _fill_parameters(self) -> None:
+        ids = set(self.selected_ids())
+        codes: list[str] = []
+        for station in self.stations:
+            if station.id in ids:
+                codes += [p.code for p in station.parameters if p.code not in codes]
+        current = self.parameter.currentData()
+        self.parameter.blockSignals(True)
+        self.parameter.clear()
+        for code in codes:
+            param = next(
+                (p for s in self.stations if s.id in ids for p in s.parameters if p.code == code),
+                None,
+            )
+            label = f"{param.name}（{code}）" if param and param.name else code
+            self.parameter.addItem(label, code)
+        index = self.parameter.findData(current)
+        self.parameter.setCurrentIndex(index if index >= 0 else 0)
+        self.parameter.blockSignals(False)
+        self.reload_series()
+
+    def reload_series(self) -> None:
+        """Query the chosen stations' series for the window shown."""
+        code = self.parameter.currentData()
+        ids = self.selected_ids()
+        if not code or not ids or self._loading_series:
+            return
+        if self.live or self.view_window is None:
+            end = datetime.now(UTC) + timedelta(seconds=5)
+            self.view_window = (end - self.span, end)
+        start, end = self.view_window
+        points = max(200, self.plot.width())
+        service = self.ctx.services.monitoring
+        self._loading_series = True
+
+        def query() -> dict[int, Series]:
+            out: dict[int, Series] = {}
+            for sid in ids:
+                station = next((s for s in self.stations if s.id == sid), None)
+                if station is not None and station.parameter(code) is not None:
+                    out[sid] = service.series(sid, code, start, end, points)
+            return out
+
+        def done() -> None:
+            self._loading_series = False
+
+        run_guarded(
+            self,
+            self.ctx.runner,
+            False,
+            query,
+            on_result=lambda result: self._draw(code, result),
+            on_error=lambda _e: None,
+            before=done,
+            after=lambda: None,
+        )
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def _draw(self, code: str, result: dict[int, Series]) -> None:
+        self.series = result
+        plot = self.plot
+        plot.clear()
+        legend = plot.plotItem.legend
+        if legend is not None:
+            legend.clear()
+        resolutions: set[str] = set()
+        first: Station | None = None
+        for i, (sid, series) in enumerate(result.items()):
+            station = next(s for s in self.stations if s.id == sid)
+            first = first or station
+            colour = CURVE_COLOURS[i % len(CURVE_COLOURS)]
+            resolutions.add(series.resolution)
+            if series.resolution != "raw" and series.t:
+                low = pg.PlotDataItem(series.t, series.low, pen=pg.mkPen(None))
+                high = pg.PlotDataItem(series.t, series.high, pen=pg.mkPen(None))
+                band = QColor(colour)
+                band.setAlpha(50)
+                plot.addItem(pg.FillBetweenItem(low, high, brush=pg.mkBrush(band)))
+            plot.plot(series.t, series.mean, pen=pg.mkPen(colour, width=2), name=station.name)
+            param = station.parameter(code)
+            if param is not None and param.thresholds:
+                self._mark_breaches(series, param.thresholds)
+        if first is not None:
+            param = first.parameter(code)
+            for threshold in param.thresholds if param else ():
+                colour = LEVEL_COLOURS.get(threshold.level, "#000")
+                line = pg.InfiniteLine(
+                    pos=threshold.value,
+                    angle=0,
+                    pen=pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine),
+                    label=f"{LEVEL_NAMES.get(threshold.level, '')} {threshold.value:g}",
+                    labelOpts={"position": 0.04, "color": colour, "fill": "#ffffffc0"},
+                )
+                plot.addItem(line)
+            unit = param.unit if param else ""
+            plot.setLabel("left", f"{code}" + (f" ({unit})" if unit else ""))
+        if self.view_window is not None:
+            self._setting_range = True
+            start, end = self.view_window
+            plot.setXRange(start.timestamp(), end.timestamp(), padding=0)
+            plot.enableAutoRange(axis="y")
+            self._setting_range = False
+        self.resolution.setText(
+            _tr("原始数据") if resolutions <= {"raw"} else _tr("小时汇总（阴影为最小–最大）")
+        )
+        self._last_redraw = time.monotonic()
+        self.drawn.emit()
+
+    def _mark_breaches(self, series: Series, thresholds: tuple[Any, ...]) -> None:
+        spots = []
+        for t, value in zip(series.t, series.mean, strict=True):
+            levels = [th.level for th in thresholds if th.breached(value)]
+            if levels:
+                colour = LEVEL_COLOURS.get(min(levels), "#000")
+                spots.append({"pos": (t, value), "brush": pg.mkBrush(colour), "size": 8})
+        if spots:
+            self.plot.addItem(pg.ScatterPlotItem(spots=spots, pen=pg.mkPen("#ffffff")))
+
+    # -- interaction ----------------------------------------------------------------------------
+
+    def _on_selection(self) -> None:
+        self._fill_parameters()
+
+    def _on_range(self, index: int) -> None:
+        self.span = RANGES[index][1]
+        self.live = True
+        self.reload_series()
+
+    def _on_manual_range(self, *_args: Any) -> None:
+        if self._setting_range:
+            return
+        self.live = False
+        self._zoom_timer.start()
+
+    def _on_zoom_settled(self) -> None:
+        (x0, x1), _ = self.plot.getViewBox().viewRange()
+        self.view_window = (datetime.fromtimestamp(x0, UTC), datetime.fromtimestamp(x1, UTC))
+        self.reload_series()
+
+    def _on_poll(self) -> None:
+        if not self.isVisible():
+            return
+        self._ticks += 1
+        if self.live and time.monotonic() - self._last_redraw >= LIVE_REDRAW_S:
+            self.reload_series()
+        if self._ticks % 3 == 0:
+            self.reload_stations()
+
+    def _on_changed(self, topic: str) -> None:
+        if topic in ("stations", "monitoring_alarms"):
+            self.reload_stations()
+        elif (
+            topic == "readings"
+            and self.live
+            and time.monotonic() - self._last_redraw >= LIVE_REDRAW_S
+        ):
+            self.reload_series()
+            self.reload_stations()
