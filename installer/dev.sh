@@ -29,6 +29,11 @@ QT_PACKAGES=(
 # Tests and tools: X server, audio (sounddevice), serial ptys, the PostgreSQL peer, screenshots.
 TOOL_PACKAGES=(xvfb xauth x11-utils x11-apps imagemagick libportaudio2 libsndfile1 pulseaudio libasound2-plugins socat postgresql strace)
 
+# Video: the demo clips (gst-launch-1.0, x264enc, mp4mux) and the RTSP test server
+# (gst-rtsp-server through the system python's GObject bindings).
+VIDEO_PACKAGES=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+    gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad python3-gi gir1.2-gst-rtsp-server-1.0)
+
 say() { printf 'dev.sh: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 header() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
@@ -66,7 +71,7 @@ apt_install() {
 
 ensure_system() {
     command -v dpkg-query >/dev/null || die "this script expects Debian (dpkg-query not found)"
-    apt_install "${QT_PACKAGES[@]}" "${TOOL_PACKAGES[@]}"
+    apt_install "${QT_PACKAGES[@]}" "${TOOL_PACKAGES[@]}" "${VIDEO_PACKAGES[@]}"
 }
 
 ensure_venv() {

@@ -388,7 +388,9 @@ class VideoPane(QFrame):
             return
         self.frames += 1
         self._frame = frame
-        self._image = None  # converted when painted (or grabbed), not for every frame
+        # Converted now, one frame per event: converting in the paint instead would do every
+        # pane's frame in one paint pass of the window (16 panes: one long stall).
+        self._image = frame.toImage() if self.surface.isVisible() else None
         self._last_frame_at = time.monotonic()
         if self.state is not PaneState.PLAYING:
             self._attempt = 0
@@ -470,7 +472,7 @@ class VideoPane(QFrame):
                 size.width(),
                 size.height(),
             )
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, rect.width() < 900)
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
             painter.drawImage(target, image)
         self._paint_overlay(painter, rect)
         painter.end()
