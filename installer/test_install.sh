@@ -147,7 +147,10 @@ SCREENSHOT_SCRIPT='
 log "fresh root 1: install the bundle with no network"
 R1=$WORK/root1
 fresh_root "$R1"
+before=$(du -sm "$R1" | cut -f1)
 timed install install_bundle "$R1" "$BUNDLE"
+# What the installation added to the system (Debian packages and /opt), not the bundle itself.
+echo "installed_total_mib $(($(du -sm "$R1" | cut -f1) - before - $(du -sm "$R1/root/bundle" | cut -f1)))" >>"$OUT/timings.txt"
 du -sm "$R1/opt/duty-console" | cut -f1 | sed 's/^/installed_venv_mib /' >>"$OUT/timings.txt"
 log "starting the console with demo data under Xvfb (strace on connect)"
 timed first_screenshot in_root "$R1" "$SCREENSHOT_SCRIPT" >>"$OUT/install.log" 2>&1
