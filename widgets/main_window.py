@@ -263,6 +263,8 @@ class MainWindow(QMainWindow):
         self.video_wall.hall_requested.connect(self._on_video_wall_hall_requested)
         self.intake_form.pick_on_map_requested.connect(self._on_intake_form_pick_on_map_requested)
         self.map_pane.location_picked.connect(self._on_map_pane_location_picked)
+        self.map_pane.call_requested.connect(self._on_map_pane_call_requested)
+        self.map_pane.camera_requested.connect(self._on_map_pane_camera_requested)
         self.detail.merged.connect(self._on_detail_merged)
         self.status.incident_requested.connect(self._on_status_incident_requested)
         self.log_pane.incident_requested.connect(self._on_log_pane_incident_requested)
@@ -656,6 +658,27 @@ class MainWindow(QMainWindow):
         self.intake_form.set_location(lon, lat, code)
         self.intake_dock.show()
         self.intake_dock.raise_()
+
+    @Slot(str)
+    def _on_map_pane_call_requested(self, number: str) -> None:
+        """呼叫 on the map: dial the number from the dispatch pane's dial pad."""
+        self.dispatch_dock.show()
+        self.dispatch_dock.raise_()
+        pad = self.dispatch_pane.dial_pad
+        pad.number_edit.setText(number)
+        self.dispatch_pane.tabs.setCurrentWidget(pad)
+        pad.call()
+
+    @Slot(str)
+    def _on_map_pane_camera_requested(self, name: str) -> None:
+        """查看画面 on the map: the camera in the first free video pane (or the first pane)."""
+        wall = self.video_wall
+        shown = wall.assigned[: wall.layout_size]
+        if name not in shown:
+            free = [i for i, cam in enumerate(shown) if cam is None]
+            wall.assign(free[0] if free else 0, name)
+        self.video_dock.show()
+        self.video_dock.raise_()
 
     @Slot(int)
     def _on_detail_merged(self, target_id: int) -> None:

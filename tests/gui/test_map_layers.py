@@ -293,6 +293,13 @@ def test_picking_a_location_from_the_intake_form(qtbot: QtBot, ctx: AppContext) 
         click_map(qtbot, pane, lon, lat)
     assert selected.args == [target.id]
     qtbot.waitUntil(lambda: window.detail.incident_id == target.id, timeout=5_000)
+
+    # 呼叫 and 查看画面 on the map reach the dispatch pane's dial pad and the video wall.
+    pane.call_requested.emit("0431-80670000")
+    assert window.dispatch_pane.dial_pad.number_edit.text() == "0431-80670000"
+    assert window.dispatch_pane.tabs.currentWidget() is window.dispatch_pane.dial_pad
+    pane.camera_requested.emit("绿园西路口")
+    assert "绿园西路口" in window.video_wall.assigned[: window.video_wall.layout_size]
     settle(qtbot, ctx)
     window.close()
     settle(qtbot, ctx)
