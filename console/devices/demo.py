@@ -47,6 +47,8 @@ PBX_NAME = "调度交换机"
 PBX_SECRET = "demo"
 PBX_EXTENSION = "8000"  # the duty seat's extension at the demo PBX
 MODEM_NAME = "市话1"
+FAX_NAME = "传真1"
+FAX_STATION_ID = "+86 431 8888 0000"
 
 MATRIX_INPUTS = {
     1: "1号摄像机",
@@ -172,6 +174,16 @@ SPECS = (
         options={"timeout": 1.0},
         control=True,
         protocol="at-caller-id",
+    ),
+    # A fax line: a notice arrives once, a few seconds after start, so the inbox is not empty.
+    DemoSpec(
+        FAX_NAME,
+        DeviceKind.FAX,
+        "faxmodem",
+        # a 14.4k fax takes ~25 s a page; the demo line is quicker (a page in ~4 s)
+        ("--pty", "--baud", "115200", "--rings", "20", "--incoming", "sample"),
+        options={"timeout": 1.0, "station_id": FAX_STATION_ID},
+        protocol="class2",
     ),
 )
 

@@ -12,7 +12,11 @@ Control commands besides the runner's (``silent`` makes it say nothing at all):
 ``fail nocarrier [dial|page]``  NO CARRIER on dialling, or after the first page
 ``fail fhs CODE``               end the next send with ``+FHS:CODE`` (e.g. 50) instead of 00
 ``fail none``                   send normally again
-``incoming FILE``               an incoming fax of FILE's pages (any image Pillow opens)
+``incoming FILE``               an incoming fax of FILE's pages (any image Pillow opens;
+                                ``sample``: a one-page notice, devices.fax.sample)
+
+``--incoming FILE --incoming-after SECONDS`` rings once with FILE's pages that long after start
+(the demo's first fax).
 ``state``                       JSON: pages, files, fhs (the last hangup status), errors, …
 """
 
@@ -41,6 +45,12 @@ class FaxModemSim(SimDevice):
         parser.add_argument("--remote-id", default="+86 431 0000 0000", help="far end's id")
         parser.add_argument("--ring-interval", type=float, default=0.5, help="seconds per ring")
         parser.add_argument("--rings", type=int, default=6, help="rings of an incoming fax")
+        parser.add_argument(
+            "--incoming", metavar="FILE", help="an incoming fax after start (sample: a notice)"
+        )
+        parser.add_argument(
+            "--incoming-after", type=float, default=3.0, metavar="SECONDS", help="when (3 s)"
+        )
 
     def __init__(self, profile: str, options: argparse.Namespace) -> None:
         super().__init__(profile, options)
@@ -70,6 +80,10 @@ class FaxModemSim(SimDevice):
         self._incoming: list[bytes] = []
         self._incoming_total = 0
         self._rings_at: list[float] = []
+        first = getattr(options, "incoming", None)
+        if first:
+            after = float(getattr(options, "incoming_after", 3.0))
+            self._ring_with(self._pages_of(first), time.monotonic() + max(0.0, after))
 
     # ------------------------------------------------------------------ framing
 
@@ -275,18 +289,28 @@ class FaxModemSim(SimDevice):
                 raise ValueError(f"unknown failure {what!r}")
             return ""
         if cmd == "incoming":
-            path = " ".join(args)
-            try:
-                pages = [encode_page(page) for page in read_pages(path)]
-            except OSError as exc:
-                raise ValueError(f"cannot read {path}: {exc}") from exc
-            self._incoming = pages
-            self._incoming_total = len(pages)
-            self.call = "ringing"
-            now = time.monotonic()
-            self._rings_at = [now + i * self.ring_interval for i in range(max(1, self.rings))]
+            pages = self._pages_of(" ".join(args))
+            self._ring_with(pages, time.monotonic())
             return f"incoming {len(pages)} pages"
         return None
+
+    @staticmethod
+    def _pages_of(path: str) -> list[bytes]:
+        """Phase-C pages of an image file, or of the sample notice (``sample``)."""
+        if path == "sample":
+            from devices.fax.sample import notice_page
+
+            return [encode_page(notice_page())]
+        try:
+            return [encode_page(page) for page in read_pages(path)]
+        except OSError as exc:
+            raise ValueError(f"cannot read {path}: {exc}") from exc
+
+    def _ring_with(self, pages: list[bytes], start: float) -> None:
+        self._incoming = pages
+        self._incoming_total = len(pages)
+        self.call = "ringing"
+        self._rings_at = [start + i * self.ring_interval for i in range(max(1, self.rings))]
 
     def tick(self, now: float) -> bytes:
         """RING for an incoming fax until it is answered."""
