@@ -65,7 +65,13 @@ DEMO_CAMERAS = (
 )
 
 
-def clip_pipeline(path: Path, pattern: str, seconds: int, label: str = "") -> list[str]:
+def clip_pipeline(
+    path: Path,
+    pattern: str,
+    seconds: int,
+    label: str = "",
+    size: tuple[int, int] = (WIDTH, HEIGHT),
+) -> list[str]:
     """The ``gst-launch-1.0`` arguments that write a looping test clip to ``path``."""
     frames = seconds * FPS
     extra = MOTION.get(pattern, [])
@@ -78,7 +84,7 @@ def clip_pipeline(path: Path, pattern: str, seconds: int, label: str = "") -> li
         f"pattern={pattern}",
         *extra,
         "!",
-        f"video/x-raw,width={WIDTH},height={HEIGHT},framerate={FPS}/1",
+        f"video/x-raw,width={size[0]},height={size[1]},framerate={FPS}/1",
         *(text if label else []),
         "!",
         "timeoverlay",
@@ -103,7 +109,13 @@ def clip_pipeline(path: Path, pattern: str, seconds: int, label: str = "") -> li
     ]
 
 
-def generate_clip(path: Path, *, pattern: str = "ball", seconds: int = CLIP_SECONDS) -> bool:
+def generate_clip(
+    path: Path,
+    *,
+    pattern: str = "ball",
+    seconds: int = CLIP_SECONDS,
+    size: tuple[int, int] = (WIDTH, HEIGHT),
+) -> bool:
     """Write a test clip (H.264 in MP4) to ``path``; False when GStreamer is missing or fails.
 
     Written under a temporary name and renamed, so a player never opens half a file.
@@ -116,7 +128,7 @@ def generate_clip(path: Path, *, pattern: str = "ball", seconds: int = CLIP_SECO
     label = f"DEMO-{pattern}"  # no spaces: gst-launch joins its arguments and reparses
     try:
         subprocess.run(
-            clip_pipeline(partial, pattern, seconds, label),
+            clip_pipeline(partial, pattern, seconds, label, size),
             check=True,
             capture_output=True,
             timeout=120,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -309,6 +310,35 @@ class DeviceEditorDialog(QDialog):
         self.preset_names_edit = self._names_edit("devicePresetNames", "1=日常值守\n2=应急会商")
         self._row(form, "preset_names", self.tr("预置位/场景名称"), self.preset_names_edit)
 
+        # -- a camera (kind camera): sub-stream, PTZ device, matrix input, location
+        self.camera_group = QGroupBox(self.tr("视频"), self)
+        form = QFormLayout(self.camera_group)
+        self.sub_url_edit = QLineEdit(self)
+        self.sub_url_edit.setObjectName("cameraSubUrl")
+        self.sub_url_edit.setPlaceholderText("rtsp://HOST:554/Streaming/Channels/102")
+        self._row(form, "sub_url", self.tr("子码流地址"), self.sub_url_edit)
+        self.ptz_edit = QLineEdit(self)
+        self.ptz_edit.setObjectName("cameraPtz")
+        self.ptz_edit.setPlaceholderText(self.tr("控制此摄像机的云台设备名称（可空）"))
+        self._row(form, "ptz", self.tr("云台设备"), self.ptz_edit)
+        self.matrix_edit = QLineEdit(self)
+        self.matrix_edit.setObjectName("cameraMatrix")
+        self.matrix_edit.setPlaceholderText(self.tr("接入的显示矩阵（空：唯一的矩阵）"))
+        self._row(form, "matrix", self.tr("显示矩阵"), self.matrix_edit)
+        self.matrix_input_spin = QSpinBox(self)
+        self.matrix_input_spin.setObjectName("cameraMatrixInput")
+        self.matrix_input_spin.setRange(0, 512)
+        self.matrix_input_spin.setSpecialValueText(self.tr("未接入"))
+        self._row(form, "matrix_input", self.tr("矩阵输入"), self.matrix_input_spin)
+        self.lon_edit = QLineEdit(self)
+        self.lon_edit.setObjectName("cameraLon")
+        self.lon_edit.setPlaceholderText("125.3245")
+        self._row(form, "lon", self.tr("经度"), self.lon_edit)
+        self.lat_edit = QLineEdit(self)
+        self.lat_edit.setObjectName("cameraLat")
+        self.lat_edit.setPlaceholderText("43.8868")
+        self._row(form, "lat", self.tr("纬度"), self.lat_edit)
+
         self.message_label = QLabel(self)
         self.message_label.setObjectName("deviceEditorMessage")
         self.message_label.setWordWrap(True)
@@ -330,6 +360,7 @@ class DeviceEditorDialog(QDialog):
         grid.addWidget(basics, 0, 0)
         grid.addWidget(line, 1, 0)
         grid.addWidget(ports, 0, 1, 2, 1)
+        grid.addWidget(self.camera_group, 2, 0, 1, 2)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         layout = QVBoxLayout(self)
@@ -376,6 +407,12 @@ class DeviceEditorDialog(QDialog):
         self.input_names_edit.setPlainText(format_names(cfg.input_names))
         self.output_names_edit.setPlainText(format_names(cfg.output_names))
         self.preset_names_edit.setPlainText(format_names(cfg.preset_names))
+        self.sub_url_edit.setText(cfg.sub_url)
+        self.ptz_edit.setText(cfg.ptz)
+        self.matrix_edit.setText(cfg.matrix)
+        self.matrix_input_spin.setValue(cfg.matrix_input or 0)
+        self.lon_edit.setText("" if cfg.lon is None else str(cfg.lon))
+        self.lat_edit.setText("" if cfg.lat is None else str(cfg.lat))
         self._apply_kind()
 
     def kind(self) -> DeviceKind:
@@ -400,6 +437,11 @@ class DeviceEditorDialog(QDialog):
             self.output_names_edit,
         ):
             widget.setEnabled(matrix)
+        camera = self.kind() is DeviceKind.CAMERA
+        self.camera_group.setVisible(camera)
+        line = self.baud_combo.parentWidget()  # the serial settings: none for a stream
+        if line is not None:
+            line.setVisible(not camera)
 
     def config(self) -> tuple[DeviceConfig, dict[str, str]]:
         """The configuration the fields describe, and field → problem (empty when valid)."""
@@ -441,8 +483,30 @@ class DeviceEditorDialog(QDialog):
             preset_names=names["preset_names"],
             enabled=self.enabled_check.isChecked(),
         )
+        if self.kind() is DeviceKind.CAMERA:
+            cfg = self._camera_config(cfg, errors)
         # The editor's own reading of a field beats the check of the placeholder value.
         return cfg, {**cfg.problems(), **errors}
+
+    def _camera_config(self, cfg: DeviceConfig, errors: dict[str, str]) -> DeviceConfig:
+        """``cfg`` with the camera fields; unreadable numbers go to ``errors``."""
+        place: dict[str, float | None] = {}
+        for key, edit in (("lon", self.lon_edit), ("lat", self.lat_edit)):
+            text = edit.text().strip()
+            try:
+                place[key] = float(text) if text else None
+            except ValueError:
+                place[key] = None
+                errors[key] = _tr("应为数字（度）：{text}").format(text=text)
+        return replace(
+            cfg,
+            sub_url=self.sub_url_edit.text().strip(),
+            ptz=self.ptz_edit.text().strip(),
+            matrix=self.matrix_edit.text().strip(),
+            matrix_input=self.matrix_input_spin.value() or None,
+            lon=place["lon"],
+            lat=place["lat"],
+        )
 
     # -- saving ---------------------------------------------------------------------------------
 
