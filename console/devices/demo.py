@@ -49,6 +49,7 @@ PBX_EXTENSION = "8000"  # the duty seat's extension at the demo PBX
 MODEM_NAME = "市话1"
 FAX_NAME = "传真1"
 FAX_STATION_ID = "+86 431 8888 0000"
+FAX_FROM = ("--remote-id", "+86 431 8890 1234")  # who the demo's sample notice is from
 
 MATRIX_INPUTS = {
     1: "1号摄像机",
@@ -181,7 +182,7 @@ SPECS = (
         DeviceKind.FAX,
         "faxmodem",
         # a 14.4k fax takes ~25 s a page; the demo line is quicker (a page in ~4 s)
-        ("--pty", "--baud", "115200", "--rings", "20", "--incoming", "sample"),
+        ("--pty", "--baud", "115200", "--rings", "20", "--incoming", "sample", *FAX_FROM),
         options={"timeout": 1.0, "station_id": FAX_STATION_ID},
         protocol="class2",
     ),
