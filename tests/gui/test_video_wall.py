@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QInputDialog
 from pytestqt.qtbot import QtBot
 
@@ -72,7 +73,7 @@ def test_small_panes_play_the_sub_stream_and_full_screen_the_main_one(
     image = pane.current_image()
     assert image is not None
     assert (image.width(), image.height()) == (320, 180)  # 4 panes: the sub-stream
-    qtbot.mouseDClick(pane, Qt.MouseButton.LeftButton)
+    QTest.mouseDClick(pane, Qt.MouseButton.LeftButton)
     window = wall.full_screen
     assert isinstance(window, FullScreenVideo)
     assert window.isFullScreen()
@@ -80,7 +81,7 @@ def test_small_panes_play_the_sub_stream_and_full_screen_the_main_one(
     big = window.pane.current_image()
     assert big is not None
     assert (big.width(), big.height()) == (640, 360)  # full screen: the main stream
-    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    QTest.keyClick(window, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not window.isVisible())
     wall.set_layout(1)
     qtbot.waitUntil(lambda: not wall.panes[0].sub_stream and wall.panes[0].frames > 2)
