@@ -92,7 +92,7 @@ def services(db_url: str, audio_home: Path) -> Iterator[Services]:
     services.close()
 
 
-def recorder_cfg(url: str = "audio:linetap", **lines: str) -> DeviceConfig:
+def recorder_cfg(url: str = "audio:linetap") -> DeviceConfig:
     return DeviceConfig(
         "rec1",
         DeviceKind.RECORDER,
@@ -306,3 +306,33 @@ def test_manual_start_and_stop_commands(
     assert recording.status == "complete"
     assert recording.call_record_id is None
     assert recording.duration > 0.3
+
+
+def test_recorder_configuration_is_checked() -> None:
+    from console.devices.config import config_from_mapping, config_to_mapping
+
+    good = config_from_mapping(
+        {
+            "name": "rec1",
+            "kind": "recorder",
+            "protocol": "sounddevice",
+            "url": "audio:hw:1,0",
+            "inputs": 4,
+            "sample_rate": 16000,
+            "input_names": {"1": "modem1", "2": "调度交换机/8001"},
+        }
+    )
+    assert good.problems() == {}
+    assert good.sample_rate == 16000
+    assert config_to_mapping(good)["sample_rate"] == 16000
+    bad = DeviceConfig(
+        "rec1",
+        DeviceKind.RECORDER,
+        "sounddevice",
+        "/dev/snd/pcmC1D0c",
+        inputs=2,
+        sample_rate=12345,
+        input_names={3: "modem1"},
+    )
+    assert set(bad.problems()) == {"url", "sample_rate", "input_names"}
+    assert "audio:NAME" in bad.problems()["url"]
