@@ -536,15 +536,18 @@ class ResourcesService:
         limit = max(1, min(limit, PAGE_MAX))
         radius = km * 1000.0
         R = ResourceRow
-        q = self._filtered(select(R), kinds, geo.bbox_around(lon, lat, km), None)
-        found: list[NearbyResource] = []
+        # the box's candidates as bare columns; only the nearest ``limit`` are loaded whole
+        q = self._filtered(select(R.id, R.lon, R.lat), kinds, geo.bbox_around(lon, lat, km), None)
         with self._db.read() as s:
-            for row in s.scalars(q):
-                d = geo.haversine_m(lon, lat, row.lon, row.lat)
+            hits: list[tuple[float, int]] = []
+            for rid, rlon, rlat in s.execute(q):
+                d = geo.haversine_m(lon, lat, rlon, rlat)
                 if d <= radius:
-                    found.append(NearbyResource(resource_of(row), d))
-        found.sort(key=lambda n: (n.distance_m, n.resource.id))
-        return found[:limit]
+                    hits.append((d, rid))
+            hits.sort()
+            hits = hits[:limit]
+            rows = {r.id: r for r in s.scalars(select(R).where(R.id.in_([i for _d, i in hits])))}
+            return [NearbyResource(resource_of(rows[i]), d) for d, i in hits]
 
     # -- writing ----------------------------------------------------------------------------------
 
@@ -763,8 +766,11 @@ class ResourcesService:
     ) -> None:
         if not good:
             return
-        with self._db.transaction() as s:
+        with self._db.transaction() as s, s.no_autoflush:
             codes = self._known_codes(s)
+            existing = self._existing(s, [d for _w, d in good])
+            new_rows: list[ResourceRow] = []
+            now = utcnow()
             for where, draft in good:
                 if draft.division_code is not None and draft.division_code not in codes:
                     report.problems.append(
@@ -775,18 +781,21 @@ class ResourcesService:
                         )
                     )
                     continue
-                row = s.scalar(
-                    select(ResourceRow)
-                    .where(ResourceRow.kind == draft.kind.value, ResourceRow.name == draft.name)
-                    .order_by(ResourceRow.id)
-                    .limit(1)
-                )
+                row = existing.get((draft.kind.value, draft.name))
                 if row is None:
-                    report.added.append(self._add(s, actor, draft, action="resource.import").id)
+                    new = ResourceRow(created_at=now, updated_at=now, **_columns_of(draft))
+                    s.add(new)
+                    new_rows.append(new)
                 elif self._update(s, actor, row, draft, action="resource.import"):
                     report.updated.append(row.id)
                 else:
                     report.unchanged.append(row.id)
+            s.flush()  # every new row at once: their ids
+            for new in new_rows:
+                audit.append(
+                    s, actor, "resource.import", "resource", new.id, None, convert.snapshot(new)
+                )
+                report.added.append(new.id)
         report.problems.sort(key=lambda p: (p.line if p.line is not None else -1, p.feature or 0))
         self._notify(TOPIC)
 
@@ -849,6 +858,23 @@ class ResourcesService:
     def _check_version(self, row: ResourceRow, expected: int | None) -> None:
         if expected is not None and row.version != expected:
             raise ConflictError(self._conflict_text(row.id))
+
+    @staticmethod
+    def _existing(
+        s: Session, drafts: Sequence[ResourceDraft]
+    ) -> dict[tuple[str, str], ResourceRow]:
+        """The stored resources with the kind and name of a draft (the oldest of each pair)."""
+        names = sorted({d.name for d in drafts})
+        found: dict[tuple[str, str], ResourceRow] = {}
+        for i in range(0, len(names), 500):
+            rows = s.scalars(
+                select(ResourceRow)
+                .where(ResourceRow.name.in_(names[i : i + 500]))
+                .order_by(ResourceRow.id.desc())
+            )
+            for row in rows:
+                found[(row.kind, row.name)] = row  # by descending id: the oldest is set last
+        return found
 
     @staticmethod
     def _known_codes(s: Session) -> set[str]:
