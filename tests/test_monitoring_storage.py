@@ -66,8 +66,14 @@ def test_series_is_raw_for_short_ranges_and_rollups_for_long_ones(services: Serv
     raw = mon.series(MN, "w01018", T0, T0 + timedelta(hours=1), max_points=500)
     assert raw.resolution == "raw"
     assert raw.mean == [float(i) for i in range(60)]
-    hourly = mon.series(MN, "w01018", T0, T0 + timedelta(days=3), max_points=500)
-    assert hourly.resolution == "1h"
+    minutes = mon.series(MN, "w01018", T0, T0 + timedelta(days=1), max_points=500)
+    assert minutes.resolution == "3m"  # 1440 readings → buckets of 3 minutes from the readings
+    assert len(minutes.t) == 480
+    assert set(minutes.count) == {3}
+    assert minutes.mean[:2] == [1.0, 4.0]
+    assert (minutes.low[0], minutes.high[0]) == (0.0, 2.0)
+    hourly = mon.series(MN, "w01018", T0, T0 + timedelta(days=3), max_points=100)
+    assert hourly.resolution == "1h"  # 4320 readings > 20 × 100: the hourly rollups
     assert len(hourly.t) == 72
     assert set(hourly.count) == {60}
     assert set(hourly.low) == {0.0}

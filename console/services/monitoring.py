@@ -52,6 +52,7 @@ TOPIC_ALARMS = "monitoring_alarms"
 SYSTEM_ACTOR = "monitoring"
 HOUR = 3600
 INSERT_CHUNK = 2000
+RAW_BUCKET_LIMIT = 20  # bucket raw readings in SQL while there are at most 20× max_points
 
 
 def _tr(text_: str) -> str:
@@ -512,9 +513,12 @@ class MonitoringService:
     ) -> Series:
         """Points of one parameter between ``start`` and ``end`` for a chart.
 
-        Raw readings when there are at most ``max_points`` of them; otherwise hourly rollups,
-        merged into buckets of whole hours so that at most ``max_points`` come back. ``mean``,
-        ``low`` and ``high`` are the value itself for raw points.
+        Raw readings when there are at most ``max_points`` of them; buckets of whole minutes
+        computed from the readings when the range is shorter than ``max_points`` hours and holds
+        at most 20 × ``max_points`` readings (resolution ``"2m"`` …); otherwise hourly rollups,
+        merged into buckets of whole hours so that at most ``max_points`` come back
+        (``"1h"``, ``"6h"`` …). ``mean``, ``low`` and ``high`` are the value itself for raw
+        points.
         """
         _found, param = self.parameter_id(station, parameter)
         assert param.id is not None
@@ -549,6 +553,34 @@ class MonitoringService:
                     list(values),
                     [1] * len(values),
                 )
+            if (raw_count or 0) <= RAW_BUCKET_LIMIT * max_points and (t1 - t0) < HOUR * max_points:
+                # finer than hours: buckets of whole minutes over the readings themselves
+                width = max(60, math.ceil((t1 - t0) / max_points / 60) * 60)
+                bucket_t = (mm.ReadingRow.t // width) * width
+                q_raw = (
+                    select(
+                        bucket_t.label("b"),
+                        func.count(),
+                        func.min(mm.ReadingRow.value),
+                        func.max(mm.ReadingRow.value),
+                        func.sum(mm.ReadingRow.value),
+                    )
+                    .where(
+                        mm.ReadingRow.parameter_id == param.id,
+                        mm.ReadingRow.t >= t0,
+                        mm.ReadingRow.t < t1,
+                    )
+                    .group_by(text("b"))
+                    .order_by(text("b"))
+                )
+                fine = Series(f"{width // 60}m")
+                for b, n, low, high, total in s.execute(q_raw):
+                    fine.t.append(float(b))
+                    fine.count.append(int(n))
+                    fine.low.append(float(low))
+                    fine.high.append(float(high))
+                    fine.mean.append(float(total) / int(n))
+                return fine
             hours = max(1, math.ceil((t1 - t0) / HOUR / max_points))
             width = hours * HOUR
             bucket = (

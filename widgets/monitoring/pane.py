@@ -80,6 +80,16 @@ def state_label(state: StationState) -> str:
     }[state]
 
 
+def resolution_label(resolutions: set[str]) -> str:
+    """What the chart shows: raw readings, or buckets of minutes or hours (with their band)."""
+    if not resolutions or resolutions <= {"raw"}:
+        return _tr("原始数据")
+    coarse = max(resolutions - {"raw"}, key=lambda r: int(r[:-1]) * (60 if r[-1] == "h" else 1))
+    if coarse.endswith("m"):
+        return _tr("每 {n} 分钟汇总（阴影为最小–最大）").format(n=coarse[:-1])
+    return _tr("每 {n} 小时汇总（阴影为最小–最大）").format(n=coarse[:-1])
+
+
 class MonitoringPane(QWidget):
     """Station list and chart; see the module docstring."""
 
@@ -154,6 +164,7 @@ class MonitoringPane(QWidget):
         splitter.addWidget(self.table)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([460, 1040])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
@@ -335,7 +346,7 @@ class MonitoringPane(QWidget):
                     angle=0,
                     pen=pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine),
                     label=f"{LEVEL_NAMES.get(threshold.level, '')} {threshold.value:g}",
-                    labelOpts={"position": 0.04, "color": colour, "fill": "#ffffffc0"},
+                    labelOpts={"position": 0.97, "color": colour, "fill": "#ffffffc0"},
                 )
                 plot.addItem(line)
             unit = param.unit if param else ""
@@ -346,9 +357,7 @@ class MonitoringPane(QWidget):
             plot.setXRange(start.timestamp(), end.timestamp(), padding=0)
             plot.enableAutoRange(axis="y")
             self._setting_range = False
-        self.resolution.setText(
-            _tr("原始数据") if resolutions <= {"raw"} else _tr("小时汇总（阴影为最小–最大）")
-        )
+        self.resolution.setText(resolution_label(resolutions))
         self._last_redraw = time.monotonic()
         self.drawn.emit()
 
