@@ -46,6 +46,21 @@
     </message>
 </context>
 <context>
+    <name>Audit</name>
+    <message>
+        <source>审计记录 #{id} 的内容已被改动 (record #{id} was altered)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>审计链在记录 #{id} 处断开：其前有记录被删除、插入或调换 (the chain breaks at record #{id}: a record before it was deleted, inserted or reordered)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>审计链末尾的记录被删除 (records were removed from the end of the chain)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Calls</name>
     <message>
         <source>未显示号码</source>
@@ -102,6 +117,172 @@
     <message>
         <source>联系人 #{id} 不存在</source>
         <translation>Contact #{id} does not exist</translation>
+    </message>
+</context>
+<context>
+    <name>ConferenceTab</name>
+    <message>
+        <source>号码，多个用逗号分开</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>邀请入会</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>邀请所选组</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>邀请“群呼/点名”中所选呼叫组的全体成员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>号码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>通道</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>静音</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>取消静音</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请出会议</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation type="unfinished">Refresh</translation>
+    </message>
+    <message>
+        <source>会议室：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>没有可用的交换机</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已静音</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>通话中</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>会议室 {name}：{n} 人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在邀请 {number} 入会…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{number} 已入会</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{number} 未能入会：{why}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已静音 {ch}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已取消静音 {ch}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已请出会议 {ch}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请先在“群呼/点名”中选择呼叫组</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ContactDialog</name>
+    <message>
+        <source>编辑联系人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>新增联系人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>号码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>添加号码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>删除号码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>单位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>职务</source>
+        <translation type="unfinished">Post</translation>
+    </message>
+    <message>
+        <source>姓名 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>电话 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation type="unfinished">Notes</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation type="unfinished">Save</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation type="unfinished">Cancel</translation>
+    </message>
+    <message>
+        <source>办公</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>手机</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation type="unfinished">Saving…</translation>
+    </message>
+    <message>
+        <source>请改正标出的项</source>
+        <translation type="unfinished">Please correct the marked fields</translation>
     </message>
 </context>
 <context>
@@ -181,6 +362,113 @@
     <message>
         <source>CSV 格式错误：{e}</source>
         <translation>Not valid CSV: {e}</translation>
+    </message>
+</context>
+<context>
+    <name>ContactsTab</name>
+    <message>
+        <source>搜索单位、职务、姓名或号码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>单位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>职务</source>
+        <translation type="unfinished">Post</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation type="unfinished">Phone</translation>
+    </message>
+    <message>
+        <source>更多…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>新增</source>
+        <translation type="unfinished">Added</translation>
+    </message>
+    <message>
+        <source>编辑</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation type="unfinished">Delete</translation>
+    </message>
+    <message>
+        <source>拨打</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导入CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导出CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>再按一次删除</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已保存：{who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已删除：{who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已停用（有通话记录）：{who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>无法读取文件：{e}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在导入 {name}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导入完成：新增 {a}，更新 {u}，未变 {n}，有问题 {p} 行</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>第 {line} 行：{message}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导出失败：{e}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已导出 {n} 位联系人到 {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导入通讯录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV 文件 (*.csv);;所有文件 (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导出通讯录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV 文件 (*.csv)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -361,6 +649,46 @@
         <translation>Preset / scene names</translation>
     </message>
     <message>
+        <source>视频</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>子码流地址</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>控制此摄像机的云台设备名称（可空）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>云台设备</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>接入的显示矩阵（空：唯一的矩阵）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>显示矩阵</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未接入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>矩阵输入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>经度</source>
+        <translation type="unfinished">Longitude</translation>
+    </message>
+    <message>
+        <source>纬度</source>
+        <translation type="unfinished">Latitude</translation>
+    </message>
+    <message>
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -432,6 +760,10 @@
     <message>
         <source>无法写入文件：{error}</source>
         <translation>Cannot write the file: {error}</translation>
+    </message>
+    <message>
+        <source>应为数字（度）：{text}</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -644,6 +976,18 @@
         <translation>Device:</translation>
     </message>
     <message>
+        <source>画面在“视频”窗格中播放；状态由视频窗格检测</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>电话线路：在“调度”窗格中拨打、群呼和接听</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>传真线路：在“传真”窗格中发送和查看传真</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>已连接</source>
         <translation>Connected</translation>
     </message>
@@ -662,6 +1006,26 @@
     <message>
         <source>已停用</source>
         <translation>Disabled</translation>
+    </message>
+    <message>
+        <source>视频</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>交换机</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>电话线</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>传真</source>
+        <translation type="unfinished">Fax</translation>
+    </message>
+    <message>
+        <source>录音机</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>矩阵</source>
@@ -1112,6 +1476,112 @@
     </message>
 </context>
 <context>
+    <name>DialPad</name>
+    <message>
+        <source>输入号码后按 Enter 呼叫</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>呼叫</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>挂断</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>电话线（调制解调器）挂机</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>号码格式不对：{n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在呼叫 {n}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n}：{outcome}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>，已记入事件 #{id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>，已记入值班日志</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已挂机</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DispatchPane</name>
+    <message>
+        <source>记入所选事件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>勾选后，从这里拨出的电话记入看板上所选事件的时间线</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>线路：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>通讯录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>群呼/点名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>会议</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>拨号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>通话记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>交换机</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>电话线</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未配置电话线路：请管理员在 文件 → 设备设置 中添加交换机或电话线。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}：{state}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>，正在重连</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>记入所选事件（未选）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>记入事件 #{id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Duty</name>
     <message>
         <source>接班人不能是交班人本人</source>
@@ -1231,6 +1701,10 @@
     <message>
         <source>更正</source>
         <translation>Correction</translation>
+    </message>
+    <message>
+        <source>传真</source>
+        <translation type="unfinished">Fax</translation>
     </message>
     <message>
         <source>时间</source>
@@ -1404,6 +1878,171 @@
     </message>
 </context>
 <context>
+    <name>Fax</name>
+    <message>
+        <source>未知号码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>传真页面文件已被改动或丢失，未发送</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>文档</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>排队中</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>发送中</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>等待重试</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已发送</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>发送失败</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>传真 #{id}（{sender}，{pages} 页）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> 原件 TIFF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>重试间隔应为 0–86400 秒，逗号分隔</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>只有发送失败的传真可以重发</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>传真已发送：{number}，{pages} 页（{doc}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>传真发送失败：{number}（{doc}），已尝试 {n} 次：{error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>收到传真 #{id}：来自 {sender}，{pages} 页（{device}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>传真号码格式不对：{n!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>无法作为传真发送：{reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>，对方标识 {remote}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>传真 #{id} 不存在</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>传真 #{id} 已转为接报 #{intake}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>传真来报（{sender}，{pages} 页）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>见所附传真 #{id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>文件渲染超时（{s} 秒）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>尝试次数应在 1–{n}：{v}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>事件 #{id} 不存在</source>
+        <translation type="unfinished">Incident #{id} does not exist</translation>
+    </message>
+    <message>
+        <source>联系人 #{id} 不存在</source>
+        <translation type="unfinished">Contact #{id} does not exist</translation>
+    </message>
+    <message>
+        <source>传真任务 #{id} 不存在</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>传真任务 #{id} 不在发送中（{status}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>传真：{sender}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>收到的传真无法解码：{e}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FaxPane</name>
+    <message>
+        <source>收件箱</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>发件队列</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Files</name>
+    <message>
+        <source>事件 #{id} 不存在</source>
+        <translation type="unfinished">Incident #{id} does not exist</translation>
+    </message>
+    <message>
+        <source>接报 #{id} 不存在</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>附件须属于一个事件或一条接报</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>文件 {sha} 不存在</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>附件类型不正确：{kind}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>附件标题不能为空，最多 {n} 字</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>附件：{title}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Forms</name>
     <message>
         <source>内部错误：{msg}</source>
@@ -1412,6 +2051,172 @@
     <message>
         <source>数据库错误：{msg}</source>
         <translation>Database error: {msg}</translation>
+    </message>
+</context>
+<context>
+    <name>GroupDialog</name>
+    <message>
+        <source>编辑呼叫组</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>新建呼叫组</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>搜索联系人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>加入 →</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>← 移出</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>上移</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>下移</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>组名 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation type="unfinished">Notes</translation>
+    </message>
+    <message>
+        <source>通讯录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>成员（按呼叫顺序）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation type="unfinished">Save</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation type="unfinished">Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>GroupsTab</name>
+    <message>
+        <source>姓名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>单位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>号码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>结果</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>新建组</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>编辑组</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>删除组</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>再按一次删除</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>群呼</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>同时呼叫全组成员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>点名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>逐一呼叫成员，记录谁应答</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>停止点名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}（{n} 人）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>没有可用的交换机：群呼和点名需要交换机 (PBX)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>该组没有可拨打的成员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>，结果记入事件 #{id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{word}「{name}」：正在呼叫 {n} 人{where}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>振铃中…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>等待</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未拨打</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>，已记入事件 #{id} 时间线</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>，已记入值班日志</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>完成：{n}/{total} 人接通{where}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已保存呼叫组：{name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已删除呼叫组：{name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>点名将在当前呼叫结束后停止</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1485,6 +2290,10 @@
         <translation>No duty-log entries yet</translation>
     </message>
     <message>
+        <source>事件分布</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>处置中</source>
         <translation>Responding</translation>
     </message>
@@ -1553,6 +2362,10 @@ Beijing time</translation>
     <message>
         <source>读取失败：{error}</source>
         <translation>Read failed: {error}</translation>
+    </message>
+    <message>
+        <source>现场视频</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1688,6 +2501,116 @@ Beijing time</translation>
     <message>
         <source>请改正标出的项</source>
         <translation>Please correct the marked fields</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryTab</name>
+    <message>
+        <source>全部通话</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未接来电</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已接通</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation type="unfinished">Refresh</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation type="unfinished">Time</translation>
+    </message>
+    <message>
+        <source>方向</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>号码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>对方</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>结果</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>事件</source>
+        <translation type="unfinished">Incident</translation>
+    </message>
+    <message>
+        <source>更早的通话…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>显示 {n} 条</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>来电</source>
+        <translation type="unfinished">Incoming call</translation>
+    </message>
+    <message>
+        <source>呼出</source>
+        <translation type="unfinished">Outgoing call</translation>
+    </message>
+    <message>
+        <source>进行中</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>InboxTab</name>
+    <message>
+        <source>更多…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>选择一份传真查看</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>上一页</source>
+        <translation type="unfinished">Previous</translation>
+    </message>
+    <message>
+        <source>下一页</source>
+        <translation type="unfinished">Next</translation>
+    </message>
+    <message>
+        <source>转为接报</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>打开 PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已转接报 #{id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未读</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已读</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>第 {n}/{count} 页</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已转为接报 #{id}：{title}</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1896,6 +2819,10 @@ Beijing time</translation>
         <translation>Timeline (Beijing time)</translation>
     </message>
     <message>
+        <source>通话录音…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>【演练】</source>
         <translation>[EXERCISE] </translation>
     </message>
@@ -2064,6 +2991,80 @@ Beijing time</translation>
     </message>
 </context>
 <context>
+    <name>IncomingCallPopup</name>
+    <message>
+        <source>来电</source>
+        <translation type="unfinished">Incoming call</translation>
+    </message>
+    <message>
+        <source>正在查询来电历史…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>接报 (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>忽略 (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未显示号码（{why}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未显示号码</source>
+        <translation type="unfinished">number withheld</translation>
+    </message>
+    <message>
+        <source>已接听</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>振铃中</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>来电 · {state} · {where} · {at}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>呼出</source>
+        <translation type="unfinished">Outgoing call</translation>
+    </message>
+    <message>
+        <source>事件 #{id} {title}（{at}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>无来电历史</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>来电历史：通话 {calls} 次，相关事件 {incidents} 起</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}（线路提供，不在通讯录）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>不在通讯录</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>IncomingCalls</name>
+    <message>
+        <source>未显示号码，无法查询历史</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>来电历史查询失败：{e}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Intake</name>
     <message>
         <source>经过</source>
@@ -2187,6 +3188,14 @@ Beijing time</translation>
     <message>
         <source>纬度，如 43.82</source>
         <translation>Latitude, e.g. 43.82</translation>
+    </message>
+    <message>
+        <source>在地图上选点</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>在地图上单击事件位置，自动填写经纬度和行政区划</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>≈ 区划代表点，非精确位置</source>
@@ -2428,12 +3437,24 @@ Beijing time</translation>
         <translation>Duty log</translation>
     </message>
     <message>
+        <source>传真</source>
+        <translation type="unfinished">Fax</translation>
+    </message>
+    <message>
         <source>地图</source>
         <translation>Map</translation>
     </message>
     <message>
+        <source>视频</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>设备</source>
         <translation>Devices</translation>
+    </message>
+    <message>
+        <source>调度</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>文件(&amp;F)</source>
@@ -2468,6 +3489,14 @@ Beijing time</translation>
         <translation>Find incident</translation>
     </message>
     <message>
+        <source>数据(&amp;A)</source>
+        <translation>&amp;Data</translation>
+    </message>
+    <message>
+        <source>基础信息库…</source>
+        <translation>Basic information…</translation>
+    </message>
+    <message>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
@@ -2478,6 +3507,10 @@ Beijing time</translation>
     <message>
         <source>大屏显示</source>
         <translation>Hall display</translation>
+    </message>
+    <message>
+        <source>通话录音…</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>语言(&amp;L)</source>
@@ -2533,6 +3566,14 @@ Database: {url}</translation>
         <translation>Incident grade</translation>
     </message>
     <message>
+        <source>事件</source>
+        <translation type="unfinished">Incident</translation>
+    </message>
+    <message>
+        <source>行政区划底图</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>仅显示最新 {shown} 起，另有 {omitted} 起未显示</source>
         <translation>Showing the newest {shown}; {omitted} more not shown</translation>
     </message>
@@ -2543,6 +3584,1303 @@ Database: {url}</translation>
     <message>
         <source>边界仅供参考</source>
         <translation>Boundaries for orientation only</translation>
+    </message>
+    <message>
+        <source>附近资源</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>呼叫</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>查看画面</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>容量</source>
+        <translation type="unfinished">Capacity</translation>
+    </message>
+    <message>
+        <source>联系人</source>
+        <translation type="unfinished">Contact</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation type="unfinished">Kind</translation>
+    </message>
+    <message>
+        <source>点击地图选择事件位置（Esc 取消）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>单击添加测量点，双击或 Esc 结束</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>总长</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>公里</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>米</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{km} 公里范围</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MapData</name>
+    <message>
+        <source>救援队伍</source>
+        <translation type="unfinished">Rescue team</translation>
+    </message>
+    <message>
+        <source>物资仓库</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>避难场所</source>
+        <translation type="unfinished">Shelter</translation>
+    </message>
+    <message>
+        <source>医院</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>危险源</source>
+        <translation type="unfinished">Hazard source</translation>
+    </message>
+    <message>
+        <source>防护目标</source>
+        <translation type="unfinished">Protection target</translation>
+    </message>
+    <message>
+        <source>摄像机</source>
+        <translation type="unfinished">camera</translation>
+    </message>
+    <message>
+        <source>监测站</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>WGS-84（原样使用）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CGCS2000（原样使用）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GCJ-02（转换为 WGS-84）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请填写图层名称</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>图层类型应为 GeoJSON、MBTiles 或 PMTiles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>坐标系应为 WGS-84、CGCS2000 或 GCJ-02</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>图层标识无效</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>找不到文件：{path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>不是有效的 GeoJSON：顶层应为对象</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>不是有效的 GeoJSON：缺少要素</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>文件过大（超过 50 MB）：{path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>无法读取文件：{error}</source>
+        <translation type="unfinished">Cannot read the file: {error}</translation>
+    </message>
+    <message>
+        <source>不是有效的 GeoJSON：{error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MapPane</name>
+    <message>
+        <source>搜索地名、行政区划代码或资源名称</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>地图搜索</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>测距</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>在地图上单击添加测量点，双击或 Esc 结束</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导出图片</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>把当前地图视图保存为 PNG 图片</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>图层设置…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>添加自己的 GeoJSON 图层和 MBTiles/PMTiles 底图</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>图层无法显示：{names}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>点击地图选择事件位置（Esc 取消）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>所选位置不在吉林省内</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>附近资源</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>该事件没有位置，无法查找附近资源</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>附近资源 · {title}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>没有找到“{text}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>单击添加测量点，双击或 Esc 结束</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>测量距离：{d}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>米</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>公里</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导出地图图片</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>地图-{stamp}.png</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PNG 图片 (*.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>无法保存图片：{path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已导出：{path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Monitoring</name>
+    <message>
+        <source>接收服务没有在规定时间内启动</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未登记的测站地址 (unknown station address): {code}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>无法监听端口: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未登记的设备编号 (unknown MN): {mn}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>监测站已停用 (station disabled): {mn}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>访问密码错误 (wrong PW) {mn}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>密码错误 (wrong password): {pw:04X}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>协议应为 hj212 或 sl651</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请填写站名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>经度应在 -180 到 180 之间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>纬度应在 -90 到 90 之间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SL 651 密码应为 1–4 位十六进制数字</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HJ 212 设备编号 MN 应为 1–32 位字母数字</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>参数编码应为 1–32 位字母数字</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>每个预警级别只能有一个阈值</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SL 651 测站地址应为 10 位十六进制数字</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>参数重复</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>预警级别应为 1–4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>回差和持续时间不能为负</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} {param} 达到{level}阈值：{value}{unit}（阈值 {limit}{unit}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}（{code}）数据延迟</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}（{code}）离线</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>没有这个监测站: {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>该编号的监测站已存在</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>监测站 {station} 没有参数 {param}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>没有这条监测报警: {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>监测站 {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MonitoringPane</name>
+    <message>
+        <source>原始数据</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>在线</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>数据延迟</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>离线</source>
+        <translation type="unfinished">Offline</translation>
+    </message>
+    <message>
+        <source>未上报</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>每 {n} 小时汇总（阴影为最小–最大）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>每 {n} 分钟汇总（阴影为最小–最大）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>站名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation type="unfinished">No.</translation>
+    </message>
+    <message>
+        <source>最新值</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>最后上报</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>参数</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NearPanel</name>
+    <message>
+        <source>附近资源</source>
+        <extracomment>The marker colours of the page (resources/map/map.css), for the list&apos;s icons.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>关闭附近资源列表</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> 公里</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>搜索半径</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation type="unfinished">Name</translation>
+    </message>
+    <message>
+        <source>距离</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation type="unfinished">Phone</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>范围</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>共 {n} 项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>米</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>公里</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>容量 {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>查看</source>
+        <translation type="unfinished">View</translation>
+    </message>
+    <message>
+        <source>显示摄像机画面：{name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>呼叫</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>呼叫 {number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PlaybackBar</name>
+    <message>
+        <source>播放 / 暂停</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QueueTab</name>
+    <message>
+        <source>发送传真…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>重发</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>传真 #{id} 已排队：{number}，{pages} 页</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecorderHealthView</name>
+    <message>
+        <source>录音机</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>通道</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>线路</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>电平</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未配置录音机（文件 → 设备设置，类型 recorder）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>在线</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>连接中</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>离线</source>
+        <translation type="unfinished">Offline</translation>
+    </message>
+    <message>
+        <source>已停用</source>
+        <translation type="unfinished">Disabled</translation>
+    </message>
+    <message>
+        <source>未运行</source>
+        <translation type="unfinished">Not running</translation>
+    </message>
+    <message>
+        <source>录音中 {t}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>空闲</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Recordings</name>
+    <message>
+        <source>通话录音：{who}（{m}分{s:02d}秒）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>录音片段尚未结束</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>录音 #{id} 尚未保存</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>录音 #{id} 不存在</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>录音文件不存在：{path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordingsDialog</name>
+    <message>
+        <source>通话录音</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>录音机状态</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>录音</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordingsView</name>
+    <message>
+        <source>开始时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>时长</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>线路</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>号码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>更多</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>读取录音失败：{error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>录音中</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>完整</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>不完整</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>完好</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已被改动</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>丢失</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>警告：录音文件已被改动（SHA-256 与存档不符），已停止播放。文件：{path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>警告：录音文件丢失，无法播放。文件：{path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>通话 #{id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>事件 #{id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ResourceEditorDialog</name>
+    <message>
+        <source>添加资源</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>编辑资源 {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation type="unfinished">Category</translation>
+    </message>
+    <message>
+        <source>如 长春市某区综合救援队</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation type="unfinished">Name</translation>
+    </message>
+    <message>
+        <source>如 消防救援、Ⅰ类避难场所、危化品储存</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation type="unfinished">Kind</translation>
+    </message>
+    <message>
+        <source>数量</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>单位：人、张床位、吨</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>容量</source>
+        <translation type="unfinished">Capacity</translation>
+    </message>
+    <message>
+        <source>联系人</source>
+        <translation type="unfinished">Contact</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation type="unfinished">Phone</translation>
+    </message>
+    <message>
+        <source>地址</source>
+        <translation type="unfinished">URL</translation>
+    </message>
+    <message>
+        <source>经度，如 125.3245</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>纬度，如 43.8868</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>经纬度（WGS-84）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>留空则按经纬度自动填写</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>区划代码</source>
+        <translation type="unfinished">Division code</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation type="unfinished">Notes</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation type="unfinished">Save</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation type="unfinished">Cancel</translation>
+    </message>
+    <message>
+        <source>不是数字：{text}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>经度</source>
+        <translation type="unfinished">Longitude</translation>
+    </message>
+    <message>
+        <source>纬度</source>
+        <translation type="unfinished">Latitude</translation>
+    </message>
+    <message>
+        <source>请填写{what}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation type="unfinished">Saving…</translation>
+    </message>
+    <message>
+        <source>请先改正标红的字段，尚未保存。</source>
+        <translation type="unfinished">Correct the fields marked in red first; nothing was saved.</translation>
+    </message>
+    <message>
+        <source>保存失败：{reason}</source>
+        <translation type="unfinished">Not saved: {reason}</translation>
+    </message>
+    <message>
+        <source>该点不在吉林省的区县内</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>位于 {place}（{code}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Resources</name>
+    <message>
+        <source>救援队伍</source>
+        <translation>Rescue team</translation>
+    </message>
+    <message>
+        <source>物资储备库</source>
+        <translation>Supply depot</translation>
+    </message>
+    <message>
+        <source>避难场所</source>
+        <translation>Shelter</translation>
+    </message>
+    <message>
+        <source>医疗机构</source>
+        <translation>Hospital</translation>
+    </message>
+    <message>
+        <source>危险源</source>
+        <translation>Hazard source</translation>
+    </message>
+    <message>
+        <source>防护目标</source>
+        <translation>Protection target</translation>
+    </message>
+    <message>
+        <source>要素 {n} (feature {n})</source>
+        <translation>feature {n}</translation>
+    </message>
+    <message>
+        <source>第 {n} 行 (line {n})</source>
+        <translation>line {n}</translation>
+    </message>
+    <message>
+        <source>缺少经度</source>
+        <translation>Longitude missing</translation>
+    </message>
+    <message>
+        <source>缺少纬度</source>
+        <translation>Latitude missing</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>容量</source>
+        <translation>Capacity</translation>
+    </message>
+    <message>
+        <source>计量单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <source>联系人</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>区划代码</source>
+        <translation>Division code</translation>
+    </message>
+    <message>
+        <source>经度</source>
+        <translation>Longitude</translation>
+    </message>
+    <message>
+        <source>纬度</source>
+        <translation>Latitude</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>不是 Feature 对象</source>
+        <translation>Not a Feature object</translation>
+    </message>
+    <message>
+        <source>Point 的坐标应为 [经度, 纬度]</source>
+        <translation>A Point&apos;s coordinates must be [longitude, latitude]</translation>
+    </message>
+    <message>
+        <source>properties 应为对象</source>
+        <translation>properties must be an object</translation>
+    </message>
+    <message>
+        <source>未知类别</source>
+        <translation>Unknown kind</translation>
+    </message>
+    <message>
+        <source>容量应为 0 到 10 亿之间的数</source>
+        <translation>Capacity must be a number from 0 to 1,000,000,000</translation>
+    </message>
+    <message>
+        <source>缺少类别</source>
+        <translation>Kind missing</translation>
+    </message>
+    <message>
+        <source>不是有效数字</source>
+        <translation>Not a valid number</translation>
+    </message>
+    <message>
+        <source>资源 #{id} 已被他人修改，请刷新后再改</source>
+        <translation>Resource #{id} was changed by someone else; reload and edit again</translation>
+    </message>
+    <message>
+        <source>几何应为 Point，实为 {kind}</source>
+        <translation>The geometry must be a Point, not {kind}</translation>
+    </message>
+    <message>
+        <source>电话格式不对：{v!r}（只能有数字、+、-、括号和空格）</source>
+        <translation>Not a phone number: {v!r} (digits, +, -, brackets and spaces only)</translation>
+    </message>
+    <message>
+        <source>区划代码应为 6 位数字（GB/T 2260）：{v!r}</source>
+        <translation>A division code has 6 digits (GB/T 2260): {v!r}</translation>
+    </message>
+    <message>
+        <source>未知类别 {v!r}（应为 {names} 或其英文代码）</source>
+        <translation>Unknown kind {v!r} (use {names} or their English codes)</translation>
+    </message>
+    <message>
+        <source>文件是空的 (empty file)</source>
+        <translation>The file is empty</translation>
+    </message>
+    <message>
+        <source>不是 GeoJSON FeatureCollection</source>
+        <translation>Not a GeoJSON FeatureCollection</translation>
+    </message>
+    <message>
+        <source>FeatureCollection 缺少 features 数组</source>
+        <translation>The FeatureCollection has no features array</translation>
+    </message>
+    <message>
+        <source>不是数字：{v!r}</source>
+        <translation>Not a number: {v!r}</translation>
+    </message>
+    <message>
+        <source>第 1 行：未知的列 {names}；可用的列：{expected}</source>
+        <translation>Line 1: unknown columns {names}; known columns: {expected}</translation>
+    </message>
+    <message>
+        <source>第 1 行：缺少列 {names}（必需：类别、名称、经度、纬度）</source>
+        <translation>Line 1: columns missing: {names} (required: kind, name, lon, lat)</translation>
+    </message>
+    <message>
+        <source>距离应在 0 到 {n} 公里之间</source>
+        <translation>The distance must be between 0 and {n} km</translation>
+    </message>
+    <message>
+        <source>资源 #{id} 不存在</source>
+        <translation>Resource #{id} does not exist</translation>
+    </message>
+    <message>
+        <source>未知坐标系：{v}（应为 wgs84、cgcs2000 或 gcj02）</source>
+        <translation>Unknown coordinate system: {v} (use wgs84, cgcs2000 or gcj02)</translation>
+    </message>
+    <message>
+        <source>文件不是 UTF-8 或 GB18030 编码的文本 (not UTF-8 text)</source>
+        <translation>The file is not UTF-8 or GB18030 text</translation>
+    </message>
+    <message>
+        <source>文件太大 (file too large): 最多 {n} 字节</source>
+        <translation>File too large: at most {n} bytes</translation>
+    </message>
+    <message>
+        <source>与{where}重复（同类别同名）</source>
+        <translation>Same kind and name as {where}</translation>
+    </message>
+    <message>
+        <source>未知的区划代码 {code}</source>
+        <translation>Unknown division code {code}</translation>
+    </message>
+    <message>
+        <source>第 1 行：列名重复 {name}</source>
+        <translation>Line 1: column {name} appears twice</translation>
+    </message>
+    <message>
+        <source>CSV 格式错误：{e}</source>
+        <translation>CSV format error: {e}</translation>
+    </message>
+    <message>
+        <source>不是有效的 JSON：第 {line} 行第 {col} 列：{msg}</source>
+        <translation>Not valid JSON: line {line}, column {col}: {msg}</translation>
+    </message>
+    <message>
+        <source>多出的列：{cell!r}</source>
+        <translation>Extra column: {cell!r}</translation>
+    </message>
+    <message>
+        <source>区划代码：未知的区划代码 {code}</source>
+        <translation>Division code: unknown division code {code}</translation>
+    </message>
+</context>
+<context>
+    <name>ResourcesDialog</name>
+    <message>
+        <source>基础信息库</source>
+        <translation>Basic information</translation>
+    </message>
+    <message>
+        <source>救援队伍、物资储备库、避难场所、医疗机构、危险源和防护目标的位置、容量与联系人；坐标为 WGS-84。可从 CSV 或 GeoJSON 导入，错误的行会逐行列出。</source>
+        <translation>Rescue teams, supply depots, shelters, hospitals, hazard sources and protection targets with their place, capacity and contacts; coordinates are WGS-84. Import from CSV or GeoJSON lists every refused row.</translation>
+    </message>
+    <message>
+        <source>全部类别</source>
+        <translation>All kinds</translation>
+    </message>
+    <message>
+        <source>按名称或地址查找</source>
+        <translation>Find by name or address</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>容量</source>
+        <translation>Capacity</translation>
+    </message>
+    <message>
+        <source>联系人</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>所在区划</source>
+        <translation>Division</translation>
+    </message>
+    <message>
+        <source>经度</source>
+        <translation>Longitude</translation>
+    </message>
+    <message>
+        <source>纬度</source>
+        <translation>Latitude</translation>
+    </message>
+    <message>
+        <source>没有资源。点“添加…”新建，或“导入…”从 CSV/GeoJSON 文件导入。</source>
+        <translation>No resources. Click “Add…” to create one, or “Import…” to read a CSV/GeoJSON file.</translation>
+    </message>
+    <message>
+        <source>上一页</source>
+        <translation>Previous</translation>
+    </message>
+    <message>
+        <source>下一页</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <source>添加…</source>
+        <translation>Add…</translation>
+    </message>
+    <message>
+        <source>编辑…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>再按一次确认删除</source>
+        <translation>Press again to delete</translation>
+    </message>
+    <message>
+        <source>导入文件中坐标所用的坐标系</source>
+        <translation>The coordinate system of the coordinates in the imported file</translation>
+    </message>
+    <message>
+        <source>导入…</source>
+        <translation>Import…</translation>
+    </message>
+    <message>
+        <source>CSV 或 GeoJSON；未写类别的行按上方选定的类别导入</source>
+        <translation>CSV or GeoJSON; rows without a kind take the kind chosen above</translation>
+    </message>
+    <message>
+        <source>导出…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <source>导入坐标系</source>
+        <translation>Import CRS</translation>
+    </message>
+    <message>
+        <source>共 {n} 条</source>
+        <translation>{n} in all</translation>
+    </message>
+    <message>
+        <source>第 {page} 页（{a}–{b}）</source>
+        <translation>Page {page} ({a}–{b})</translation>
+    </message>
+    <message>
+        <source>操作失败：{reason}</source>
+        <translation>Failed: {reason}</translation>
+    </message>
+    <message>
+        <source>已保存 {name}</source>
+        <translation>Saved {name}</translation>
+    </message>
+    <message>
+        <source>已删除 {name}</source>
+        <translation>Deleted {name}</translation>
+    </message>
+    <message>
+        <source>导入基础信息</source>
+        <translation>Import basic information</translation>
+    </message>
+    <message>
+        <source>CSV 或 GeoJSON (*.csv *.geojson *.json);;所有文件 (*)</source>
+        <translation>CSV or GeoJSON (*.csv *.geojson *.json);;All files (*)</translation>
+    </message>
+    <message>
+        <source>正在导入 {file}…</source>
+        <translation>Importing {file}…</translation>
+    </message>
+    <message>
+        <source>已导入 {file}：{n} 条</source>
+        <translation>Imported {file}: {n} rows</translation>
+    </message>
+    <message>
+        <source>{file}：已导入 {ok} 条，{n} 条未导入，原因见下</source>
+        <translation>{file}: {ok} rows imported, {n} refused; reasons below</translation>
+    </message>
+    <message>
+        <source>导出基础信息</source>
+        <translation>Export basic information</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv);;GeoJSON (*.geojson)</source>
+        <translation>CSV (*.csv);;GeoJSON (*.geojson)</translation>
+    </message>
+    <message>
+        <source>已导出 {n} 条到 {path}</source>
+        <translation>Exported {n} to {path}</translation>
+    </message>
+    <message>
+        <source>WGS-84（GPS、天地图）</source>
+        <translation>WGS-84 (GPS, Tianditu)</translation>
+    </message>
+    <message>
+        <source>CGCS2000（国家 2000）</source>
+        <translation>CGCS2000 (China Geodetic 2000)</translation>
+    </message>
+    <message>
+        <source>GCJ-02（高德、腾讯，自动转换）</source>
+        <translation>GCJ-02 (AMap, Tencent; converted)</translation>
+    </message>
+    <message>
+        <source>导入 {file}：新增 {added}，更新 {updated}，未变 {unchanged}，未导入 {bad}。</source>
+        <translation>Import of {file}: {added} added, {updated} updated, {unchanged} unchanged, {bad} refused.</translation>
+    </message>
+    <message>
+        <source>无法读取文件：{error}</source>
+        <translation>Cannot read the file: {error}</translation>
+    </message>
+    <message>
+        <source>无法写入文件：{error}</source>
+        <translation>Cannot write the file: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>SendFaxDialog</name>
+    <message>
+        <source>发送传真</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>（直接输入号码）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>如 0431-88881234</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF、PNG、JPEG 或 TIFF 文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>选择文件…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>关联当前事件 #{id}</source>
+        <translation type="unfinished">Link to current incident #{id}</translation>
+    </message>
+    <message>
+        <source>未选中事件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>联系人</source>
+        <translation type="unfinished">Contact</translation>
+    </message>
+    <message>
+        <source>传真号码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>事件</source>
+        <translation type="unfinished">Incident</translation>
+    </message>
+    <message>
+        <source>发送</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>选择要传真的文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在转换文件…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请填写传真号码或选择联系人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请选择要发送的文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>发送失败：{e}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UserLayersDialog</name>
+    <message>
+        <source>地图图层设置</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>添加 GeoJSON 图层…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>添加 MBTiles/PMTiles 底图…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation type="unfinished">Delete</translation>
+    </message>
+    <message>
+        <source>图层文件留在原处，每次显示时读取。GeoJSON 中指向外部网络的地址（图标、样式）一律拦截并记入日志。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation type="unfinished">Name</translation>
+    </message>
+    <message>
+        <source>坐标系</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>选择 GeoJSON 文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GeoJSON (*.geojson *.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>选择底图文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>瓦片底图 (*.mbtiles *.pmtiles)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2598,6 +4936,239 @@ Database: {url}</translation>
     <message>
         <source>纬度 {v} 不在中国境内 (3.8–53.6)</source>
         <translation>Latitude {v} is outside China (3.8–53.6)</translation>
+    </message>
+</context>
+<context>
+    <name>VideoPane</name>
+    <message>
+        <source>拖入摄像机</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>静音</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>声音开关（默认静音）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>抓图</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>把当前画面存为事件附件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>云台</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>转动、变焦、预置位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>上墙</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>通过矩阵送到大屏</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>关闭此窗格的画面</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在连接…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>空闲</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已暂停</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>信号中断，{s} 秒后重连（第 {n} 次）
+{reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>此摄像机未接入显示矩阵（未配置矩阵输入）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>播放中</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>不是视频：此源没有视频画面（可能是音频文件）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>有声</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>（子码流）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>（主码流）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>视频流已结束（摄像机或服务器断开）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>访问被拒绝（用户名或密码错误？）：{url}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>无法播放：文件不是视频或格式不受支持
+{url}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>无法解码视频流：{url}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>无法连接视频源（地址错误、网络不通或摄像机离线）：{url}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>文件不存在：{path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>视频地址无效：{url}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{s} 秒没有收到画面</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>VideoWall</name>
+    <message>
+        <source>视频（全屏）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未配置摄像机。
+在“文件 → 设备设置”中添加，或用命令 duty-console device add --kind camera。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>在大屏显示</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>把当前画面布局显示在指挥大厅的大屏窗口上</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>大屏恢复地图</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>大屏不再显示视频，恢复事件分布地图</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>画面：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>摄像机（拖到画面中）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>还没有画面，无法抓图</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>抓图存入哪个事件？</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未选中事件。请选择抓图所属的事件：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>抓图：{camera} {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>无法上墙：未配置显示矩阵或此摄像机的矩阵输入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>无法上墙：未配置显示矩阵</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>子码流</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>主码流</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>云台</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>没有处置中的事件，抓图未保存</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>云台：{camera}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在上墙：{camera} → {out}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} 画面</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>抓图未保存：{error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n}  {label}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已上墙：{out}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>上墙失败（{out}）：{reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>矩阵输入 {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已抓图，存入事件 #{id}（SHA-256 {sha}…）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>播放中（{s}）</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
