@@ -142,3 +142,40 @@ def test_long_ranges_use_the_hourly_rollups(
     assert pane.resolution.text().endswith("汇总（阴影为最小–最大）")
     assert any(isinstance(i, pg.FillBetweenItem) for i in pane.plot.plotItem.items)
     _ = timedelta
+
+
+def test_an_alarm_in_the_list_becomes_an_intake_with_one_key(
+    qtbot: QtBot, ctx: AppContext, ingest: IngestServer
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from console.domain import SourceChannel
+    from console.monitoring.model import AlarmKind
+
+    mon = ctx.services.monitoring
+    station = mon.find("DCSIM0000000000000000001", "hj212")
+    assert station is not None
+    assert station.id is not None
+    alarm = mon.raise_alarm(
+        station.id, AlarmKind.THRESHOLD, parameter_code="w01018", level=2, value=120.5, limit=80.0
+    )
+    pane = MonitoringPane(ctx)
+    qtbot.addWidget(pane)
+    pane.show()
+    qtbot.waitUntil(lambda: pane.alarm_list.count() == 1, timeout=WAIT_MS)
+    item = pane.alarm_list.item(0)
+    assert item is not None
+    assert "1号排口 w01018 达到二级阈值：120.5mg/L（阈值 80mg/L）" in item.text()
+    qtbot.waitUntil(pane.intake_button.isEnabled, timeout=WAIT_MS)
+    qtbot.keyClick(pane, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: pane.alarm_status.text().startswith("已转为接报"), timeout=WAIT_MS)
+    intake_id = mon.alarm(alarm.id).intake_id
+    assert intake_id is not None
+    intake = ctx.services.intake.get(intake_id)
+    assert intake.channel is SourceChannel.MONITORING
+    assert intake.title == alarm.message
+    assert intake.recorder == ctx.actor
+    qtbot.waitUntil(
+        lambda: f"[已转接报 #{intake_id}]" in (pane.alarm_list.item(0) or item).text(),
+        timeout=WAIT_MS,
+    )

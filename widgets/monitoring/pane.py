@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -42,7 +44,7 @@ from PySide6.QtWidgets import (
 
 from console.app import AppContext
 from console.monitoring.alarms import SilenceRule, StationState
-from console.monitoring.model import LEVEL_COLOURS, LEVEL_NAMES, Series, Station
+from console.monitoring.model import LEVEL_COLOURS, LEVEL_NAMES, Alarm, Series, Station
 from console.timeutil import format_beijing
 from widgets.devices.health import dot_icon
 from widgets.forms import run_guarded
@@ -161,7 +163,26 @@ class MonitoringPane(QWidget):
         right_layout.addLayout(bar)
         right_layout.addWidget(self.plot, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.table)
+        self.alarm_list = QListWidget(self)
+        self.alarm_list.setToolTip(_tr("选中报警后按 Ctrl+I 转为接报"))
+        self.alarm_list.itemSelectionChanged.connect(self._update_alarm_buttons)
+        self.intake_button = QPushButton(_tr("转为接报"), self)
+        self.intake_button.setShortcut(QKeySequence("Ctrl+I"))
+        self.intake_button.setEnabled(False)
+        self.intake_button.clicked.connect(self.alarm_to_intake)
+        self.alarm_status = QLabel("", self)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 3)
+        alarm_bar = QHBoxLayout()
+        alarm_bar.addWidget(QLabel(_tr("报警"), self))
+        alarm_bar.addStretch(1)
+        alarm_bar.addWidget(self.alarm_status)
+        alarm_bar.addWidget(self.intake_button)
+        left_layout.addLayout(alarm_bar)
+        left_layout.addWidget(self.alarm_list, 1)
+        splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([460, 1040])
@@ -182,6 +203,7 @@ class MonitoringPane(QWidget):
         self._poll.start()
         ctx.bus.changed.connect(self._on_changed)
         self.reload_stations()
+        self.reload_alarms()
 
     # -- data -----------------------------------------------------------------------------------
 
@@ -400,8 +422,83 @@ class MonitoringPane(QWidget):
             self.reload_series()
         if self._ticks % 3 == 0:
             self.reload_stations()
+            self.reload_alarms()
+
+    # -- alarms ---------------------------------------------------------------------------------
+
+    def reload_alarms(self) -> None:
+        """Read the active alarms (off the GUI thread)."""
+        run_guarded(
+            self,
+            self.ctx.runner,
+            False,
+            lambda: self.ctx.services.monitoring.alarms(active_only=True, limit=200),
+            on_result=self._show_alarms,
+            on_error=lambda _e: None,
+            before=lambda: None,
+            after=self._update_alarm_buttons,
+        )
+
+    def _show_alarms(self, alarms: list[Alarm]) -> None:
+        chosen = self.selected_alarm_id()
+        self.alarm_list.clear()
+        for alarm in alarms:
+            when = format_beijing(alarm.raised_at, seconds=True)
+            text = f"{when}  {alarm.message}"
+            if alarm.intake_id is not None:
+                text += _tr("  [已转接报 #{id}]").format(id=alarm.intake_id)
+            item = QListWidgetItem(text)
+            colour = LEVEL_COLOURS.get(alarm.level, STATE_COLOURS[StationState.OFFLINE])
+            if alarm.kind == "stale":
+                colour = STATE_COLOURS[StationState.STALE]
+            item.setIcon(dot_icon(colour))
+            item.setData(Qt.ItemDataRole.UserRole, alarm.id)
+            self.alarm_list.addItem(item)
+            if alarm.id == chosen:
+                item.setSelected(True)
+        if chosen is None and alarms:
+            self.alarm_list.setCurrentRow(0)
+
+    def selected_alarm_id(self) -> int | None:
+        """The alarm chosen in the list, or None."""
+        items = self.alarm_list.selectedItems()
+        return int(items[0].data(Qt.ItemDataRole.UserRole)) if items else None
+
+    def _update_alarm_buttons(self) -> None:
+        self.intake_button.setEnabled(
+            self.selected_alarm_id() is not None and not self.ctx.read_only
+        )
+
+    def alarm_to_intake(self) -> None:
+        """Record the chosen alarm as an intake (source channel: monitoring alarm)."""
+        alarm_id = self.selected_alarm_id()
+        if alarm_id is None or self.ctx.read_only:
+            return
+        self.intake_button.setEnabled(False)
+
+        def recorded(intake_id: int) -> None:
+            self.alarm_status.setText(_tr("已转为接报 #{id}").format(id=intake_id))
+            self.reload_alarms()
+
+        def failed(error: BaseException) -> None:
+            self.alarm_status.setText(_tr("转接报失败：{error}").format(error=error))
+
+        run_guarded(
+            self,
+            self.ctx.runner,
+            True,
+            self.ctx.services.monitoring.to_intake,
+            self.ctx.actor,
+            alarm_id,
+            on_result=recorded,
+            on_error=failed,
+            before=lambda: None,
+            after=self._update_alarm_buttons,
+        )
 
     def _on_changed(self, topic: str) -> None:
+        if topic == "monitoring_alarms":
+            self.reload_alarms()
         if topic in ("stations", "monitoring_alarms"):
             self.reload_stations()
         elif (
