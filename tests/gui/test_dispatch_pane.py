@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+import console.devices.phone  # noqa: F401 - the manager imports it on first use; at start-up, in the app
 from console.app import AppContext
 from console.devices import DeviceConfig, DeviceKind, HealthState
 from console.domain import (
@@ -440,3 +441,30 @@ def test_a_phone_line_in_the_devices_pane_points_to_the_dispatch_pane(
     assert kind_label(DeviceKind.PBX) == "交换机"
     assert kind_label(DeviceKind.MODEM) == "电话线"
     ctx.devices.configure([])
+
+
+def test_killing_the_modem_line_shows_it_offline_and_it_reconnects(
+    qtbot: QtBot,
+    ctx: AppContext,
+    pane: DispatchPane,
+    sims: SimFactory,
+    tmp_path: Path,
+    heartbeat: Heartbeat,
+) -> None:
+    assert ctx.devices is not None
+    link = str(tmp_path / "ttyModem")  # a stable path across restarts (the simulator's --link)
+    with heartbeat.paused():
+        sim = sims.start("modem", link=link)
+    # Straight to the manager: a stored device must be under /dev (the settings check says so).
+    ctx.devices.configure([DeviceConfig("市话1", DeviceKind.MODEM, "at-caller-id", link)])
+    qtbot.waitUntil(lambda: pane.line_status_text() == "市话1：已连接", timeout=15_000)
+    with heartbeat.paused():
+        sim.control("call 13800138000 WANG")
+        sim.kill()
+    qtbot.waitUntil(lambda: "离线" in pane.line_status_text(), timeout=10_000)
+    assert "正在重连" in pane.line_status_text()
+    with heartbeat.paused():
+        sims.restart(sim)
+    qtbot.waitUntil(lambda: pane.line_status_text() == "市话1：已连接", timeout=20_000)
+    with heartbeat.paused():
+        ctx.devices.configure([])  # stopping the worker joins its thread (test teardown)
