@@ -455,6 +455,21 @@
 
   function addControls() {
     L.control.scale({imperial: false, position: "bottomleft"}).addTo(map);
+    const credit = L.control({position: "bottomleft"});
+    credit.onAdd = () => {
+      const box = L.DomUtil.create("div", "map-credit");
+      box.textContent = texts.boundaries || "";
+      return box;
+    };
+    credit.addTo(map);
+    if (texts.readOnly) {
+      // The hall: the grade counts are next to the map, so no legend; the province stays
+      // fitted to whatever size the panel gets.
+      note = document.createElement("div");
+      const whole = vectorBase.getBounds();
+      map.on("resize", () => map.fitBounds(whole, {padding: [8, 8], animate: false}));
+      return;
+    }
     legend = L.control({position: "bottomright"});
     legend.onAdd = () => {
       const box = L.DomUtil.create("div", "map-box legend");
@@ -469,13 +484,6 @@
       return box;
     };
     legend.addTo(map);
-    const credit = L.control({position: "bottomleft"});
-    credit.onAdd = () => {
-      const box = L.DomUtil.create("div", "map-credit");
-      box.textContent = texts.boundaries || "";
-      return box;
-    };
-    credit.addTo(map);
     banner = L.control({position: "topleft"});
     banner.onAdd = () => {
       const box = L.DomUtil.create("div", "map-banner");
@@ -483,7 +491,6 @@
       return box;
     };
     banner.addTo(map);
-    if (texts.readOnly) return;
     // The layer switcher doubles as the legend of the point layers.
     const base = {};
     base[texts.basemap || "basemap"] = vectorBase;
