@@ -247,6 +247,10 @@ class IncidentDetail(QWidget):
         timeline_box = QGroupBox(self.tr("时间线（北京时间）"), self)
         timeline_layout = QVBoxLayout(timeline_box)
         timeline_layout.addWidget(self.timeline_list)
+        self.recordings_button = QPushButton(self.tr("通话录音…"), self)
+        self.recordings_button.setObjectName("incidentRecordingsButton")
+        self.recordings_button.clicked.connect(self._on_recordings_button_clicked)
+        timeline_layout.addWidget(self.recordings_button, 0, Qt.AlignmentFlag.AlignRight)
 
         self.body = QWidget(self)
         body_layout = QVBoxLayout(self.body)
@@ -535,6 +539,14 @@ class IncidentDetail(QWidget):
             on_result=done,
             on_error=failed,
         )
+
+    @Slot()
+    def _on_recordings_button_clicked(self) -> None:
+        if self._incident_id is None:
+            return
+        from widgets.recordings import RecordingsDialog
+
+        RecordingsDialog(self._ctx, self, incident_id=self._incident_id).show()
 
     @Slot()
     def _on_record_button_clicked(self) -> None:

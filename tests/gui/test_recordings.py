@@ -16,7 +16,7 @@ from console.devices.config import DeviceConfig, DeviceKind
 from console.devices.recorder import Segment
 from console.services.recordings import Recording
 from console.timeutil import utcnow
-from tests.gui.conftest import OPERATOR, settle
+from tests.gui.conftest import OPERATOR, Seeded, settle
 from widgets.recordings import RecorderHealthView, RecordingsDialog, RecordingsView
 
 pytestmark = [
@@ -30,7 +30,11 @@ RATE = 8000
 
 
 def make_recording(
-    ctx: AppContext, tmp_path: Path, seconds: float = 3.0, tone: float = 1000.0
+    ctx: AppContext,
+    tmp_path: Path,
+    seconds: float = 3.0,
+    tone: float = 1000.0,
+    call_uniqueid: str = "",
 ) -> Recording:
     """A closed 1 kHz segment written through the service, as the recorder would hand it over."""
     path = tmp_path / f"{uuid.uuid4().hex}.flac"
@@ -45,6 +49,8 @@ def make_recording(
         sample_rate=RATE,
         started_at=ended - timedelta(seconds=seconds),
         path=path,
+        call_device="pbx" if call_uniqueid else "",
+        call_uniqueid=call_uniqueid,
         number="13800138000",
         finished=True,
         ended_at=ended,
@@ -159,5 +165,32 @@ def test_view_menu_opens_the_recordings_window(
     dialog = window.findChild(RecordingsDialog)
     assert isinstance(dialog, RecordingsDialog)
     qtbot.waitUntil(lambda: dialog.recordings.table.rowCount() == 1, timeout=5000)
+    dialog.close()
+    settle(qtbot, ctx)
+
+
+def test_incident_detail_opens_the_incident_recordings(
+    qtbot: QtBot, ctx: AppContext, seeded: Seeded, tmp_path: Path
+) -> None:
+    from widgets.incident_detail import IncidentDetail
+
+    call = ctx.services.calls.record_incoming(
+        OPERATOR, "13800138000", device="pbx", pbx_uniqueid="1700000000.7"
+    )
+    mine = make_recording(ctx, tmp_path, seconds=2, call_uniqueid="1700000000.7")
+    assert mine.call_record_id == call.id
+    make_recording(ctx, tmp_path, seconds=1)  # not a call's
+    # The call becomes an incident's after it was recorded (an intake filed from the pop-up).
+    ctx.services.calls.attach_incident(OPERATOR, call.id, seeded.blast)
+    detail = IncidentDetail(ctx)
+    qtbot.addWidget(detail)
+    detail.show()
+    with qtbot.waitSignal(detail.incident_loaded, timeout=5000):
+        detail.show_incident(seeded.blast)
+    detail.recordings_button.click()
+    dialog = detail.findChild(RecordingsDialog)
+    assert isinstance(dialog, RecordingsDialog)
+    qtbot.waitUntil(lambda: dialog.recordings.table.rowCount() == 1, timeout=5000)
+    assert dialog.recordings.recordings[0].id == mine.id
     dialog.close()
     settle(qtbot, ctx)
