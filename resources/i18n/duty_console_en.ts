@@ -123,166 +123,166 @@
     <name>ConferenceTab</name>
     <message>
         <source>号码，多个用逗号分开</source>
-        <translation type="unfinished"></translation>
+        <translation>Numbers, separated by commas</translation>
     </message>
     <message>
         <source>邀请入会</source>
-        <translation type="unfinished"></translation>
+        <translation>Invite</translation>
     </message>
     <message>
         <source>邀请所选组</source>
-        <translation type="unfinished"></translation>
+        <translation>Invite selected group</translation>
     </message>
     <message>
         <source>邀请“群呼/点名”中所选呼叫组的全体成员</source>
-        <translation type="unfinished"></translation>
+        <translation>Invite every member of the call group selected under “Group call/Roll-call”</translation>
     </message>
     <message>
         <source>号码</source>
-        <translation type="unfinished"></translation>
+        <translation>Number</translation>
     </message>
     <message>
         <source>通道</source>
-        <translation type="unfinished"></translation>
+        <translation>Channel</translation>
     </message>
     <message>
         <source>状态</source>
-        <translation type="unfinished"></translation>
+        <translation>State</translation>
     </message>
     <message>
         <source>静音</source>
-        <translation type="unfinished"></translation>
+        <translation>Mute</translation>
     </message>
     <message>
         <source>取消静音</source>
-        <translation type="unfinished"></translation>
+        <translation>Unmute</translation>
     </message>
     <message>
         <source>请出会议</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove</translation>
     </message>
     <message>
         <source>刷新</source>
-        <translation type="unfinished">Refresh</translation>
+        <translation>Refresh</translation>
     </message>
     <message>
         <source>会议室：</source>
-        <translation type="unfinished"></translation>
+        <translation>Conference:</translation>
     </message>
     <message>
         <source>没有可用的交换机</source>
-        <translation type="unfinished"></translation>
+        <translation>No PBX available</translation>
     </message>
     <message>
         <source>已静音</source>
-        <translation type="unfinished"></translation>
+        <translation>Muted</translation>
     </message>
     <message>
         <source>通话中</source>
-        <translation type="unfinished"></translation>
+        <translation>Talking</translation>
     </message>
     <message>
         <source>会议室 {name}：{n} 人</source>
-        <translation type="unfinished"></translation>
+        <translation>Conference {name}: {n} in it</translation>
     </message>
     <message>
         <source>正在邀请 {number} 入会…</source>
-        <translation type="unfinished"></translation>
+        <translation>Inviting {number}…</translation>
     </message>
     <message>
         <source>{number} 已入会</source>
-        <translation type="unfinished"></translation>
+        <translation>{number} joined</translation>
     </message>
     <message>
         <source>{number} 未能入会：{why}</source>
-        <translation type="unfinished"></translation>
+        <translation>{number} did not join: {why}</translation>
     </message>
     <message>
         <source>已静音 {ch}</source>
-        <translation type="unfinished"></translation>
+        <translation>Muted {ch}</translation>
     </message>
     <message>
         <source>已取消静音 {ch}</source>
-        <translation type="unfinished"></translation>
+        <translation>Unmuted {ch}</translation>
     </message>
     <message>
         <source>已请出会议 {ch}</source>
-        <translation type="unfinished"></translation>
+        <translation>Removed {ch}</translation>
     </message>
     <message>
         <source>请先在“群呼/点名”中选择呼叫组</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a call group under “Group call/Roll-call” first</translation>
     </message>
 </context>
 <context>
     <name>ContactDialog</name>
     <message>
         <source>编辑联系人</source>
-        <translation type="unfinished"></translation>
+        <translation>Edit contact</translation>
     </message>
     <message>
         <source>新增联系人</source>
-        <translation type="unfinished"></translation>
+        <translation>New contact</translation>
     </message>
     <message>
         <source>说明</source>
-        <translation type="unfinished"></translation>
+        <translation>Label</translation>
     </message>
     <message>
         <source>号码</source>
-        <translation type="unfinished"></translation>
+        <translation>Number</translation>
     </message>
     <message>
         <source>添加号码</source>
-        <translation type="unfinished"></translation>
+        <translation>Add number</translation>
     </message>
     <message>
         <source>删除号码</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove number</translation>
     </message>
     <message>
         <source>单位</source>
-        <translation type="unfinished"></translation>
+        <translation>Unit</translation>
     </message>
     <message>
         <source>职务</source>
-        <translation type="unfinished">Post</translation>
+        <translation>Post</translation>
     </message>
     <message>
         <source>姓名 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Name *</translation>
     </message>
     <message>
         <source>电话 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Phones *</translation>
     </message>
     <message>
         <source>备注</source>
-        <translation type="unfinished">Notes</translation>
+        <translation>Notes</translation>
     </message>
     <message>
         <source>保存</source>
-        <translation type="unfinished">Save</translation>
+        <translation>Save</translation>
     </message>
     <message>
         <source>取消</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
     <message>
         <source>办公</source>
-        <translation type="unfinished"></translation>
+        <translation>Office</translation>
     </message>
     <message>
         <source>手机</source>
-        <translation type="unfinished"></translation>
+        <translation>Mobile</translation>
     </message>
     <message>
         <source>正在保存…</source>
-        <translation type="unfinished">Saving…</translation>
+        <translation>Saving…</translation>
     </message>
     <message>
         <source>请改正标出的项</source>
-        <translation type="unfinished">Please correct the marked fields</translation>
+        <translation>Please correct the marked fields</translation>
     </message>
 </context>
 <context>
@@ -368,107 +368,107 @@
     <name>ContactsTab</name>
     <message>
         <source>搜索单位、职务、姓名或号码</source>
-        <translation type="unfinished"></translation>
+        <translation>Search unit, post, name or number</translation>
     </message>
     <message>
         <source>单位</source>
-        <translation type="unfinished"></translation>
+        <translation>Unit</translation>
     </message>
     <message>
         <source>职务</source>
-        <translation type="unfinished">Post</translation>
+        <translation>Post</translation>
     </message>
     <message>
         <source>姓名</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>电话</source>
-        <translation type="unfinished">Phone</translation>
+        <translation>Phones</translation>
     </message>
     <message>
         <source>更多…</source>
-        <translation type="unfinished"></translation>
+        <translation>More…</translation>
     </message>
     <message>
         <source>新增</source>
-        <translation type="unfinished">Added</translation>
+        <translation>Add</translation>
     </message>
     <message>
         <source>编辑</source>
-        <translation type="unfinished"></translation>
+        <translation>Edit</translation>
     </message>
     <message>
         <source>删除</source>
-        <translation type="unfinished">Delete</translation>
+        <translation>Delete</translation>
     </message>
     <message>
         <source>拨打</source>
-        <translation type="unfinished"></translation>
+        <translation>Call</translation>
     </message>
     <message>
         <source>导入CSV…</source>
-        <translation type="unfinished"></translation>
+        <translation>Import CSV…</translation>
     </message>
     <message>
         <source>导出CSV…</source>
-        <translation type="unfinished"></translation>
+        <translation>Export CSV…</translation>
     </message>
     <message>
         <source>再按一次删除</source>
-        <translation type="unfinished"></translation>
+        <translation>Press again to delete</translation>
     </message>
     <message>
         <source>已保存：{who}</source>
-        <translation type="unfinished"></translation>
+        <translation>Saved: {who}</translation>
     </message>
     <message>
         <source>已删除：{who}</source>
-        <translation type="unfinished"></translation>
+        <translation>Deleted: {who}</translation>
     </message>
     <message>
         <source>已停用（有通话记录）：{who}</source>
-        <translation type="unfinished"></translation>
+        <translation>Deactivated (has calls on record): {who}</translation>
     </message>
     <message>
         <source>无法读取文件：{e}</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot read the file: {e}</translation>
     </message>
     <message>
         <source>正在导入 {name}…</source>
-        <translation type="unfinished"></translation>
+        <translation>Importing {name}…</translation>
     </message>
     <message>
         <source>导入完成：新增 {a}，更新 {u}，未变 {n}，有问题 {p} 行</source>
-        <translation type="unfinished"></translation>
+        <translation>Import done: {a} added, {u} updated, {n} unchanged, {p} rows with problems</translation>
     </message>
     <message>
         <source>第 {line} 行：{message}</source>
-        <translation type="unfinished"></translation>
+        <translation>Line {line}: {message}</translation>
     </message>
     <message>
         <source>导出失败：{e}</source>
-        <translation type="unfinished"></translation>
+        <translation>Export failed: {e}</translation>
     </message>
     <message>
         <source>已导出 {n} 位联系人到 {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Exported {n} contacts to {path}</translation>
     </message>
     <message>
         <source>导入通讯录</source>
-        <translation type="unfinished"></translation>
+        <translation>Import directory</translation>
     </message>
     <message>
         <source>CSV 文件 (*.csv);;所有文件 (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV files (*.csv);;All files (*)</translation>
     </message>
     <message>
         <source>导出通讯录</source>
-        <translation type="unfinished"></translation>
+        <translation>Export directory</translation>
     </message>
     <message>
         <source>CSV 文件 (*.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV files (*.csv)</translation>
     </message>
 </context>
 <context>
@@ -981,7 +981,7 @@
     </message>
     <message>
         <source>电话线路：在“调度”窗格中拨打、群呼和接听</source>
-        <translation type="unfinished"></translation>
+        <translation>Phone line: calls, group calls and incoming calls are in the Dispatch pane</translation>
     </message>
     <message>
         <source>传真线路：在“传真”窗格中发送和查看传真</source>
@@ -1013,11 +1013,11 @@
     </message>
     <message>
         <source>交换机</source>
-        <translation type="unfinished"></translation>
+        <translation>PBX</translation>
     </message>
     <message>
         <source>电话线</source>
-        <translation type="unfinished"></translation>
+        <translation>Phone line</translation>
     </message>
     <message>
         <source>传真</source>
@@ -1479,106 +1479,106 @@
     <name>DialPad</name>
     <message>
         <source>输入号码后按 Enter 呼叫</source>
-        <translation type="unfinished"></translation>
+        <translation>Type a number, Enter calls</translation>
     </message>
     <message>
         <source>呼叫</source>
-        <translation type="unfinished"></translation>
+        <translation>Call</translation>
     </message>
     <message>
         <source>挂断</source>
-        <translation type="unfinished"></translation>
+        <translation>Hang up</translation>
     </message>
     <message>
         <source>电话线（调制解调器）挂机</source>
-        <translation type="unfinished"></translation>
+        <translation>Put the phone line (modem) on hook</translation>
     </message>
     <message>
         <source>号码格式不对：{n}</source>
-        <translation type="unfinished"></translation>
+        <translation>Not a phone number: {n}</translation>
     </message>
     <message>
         <source>正在呼叫 {n}…</source>
-        <translation type="unfinished"></translation>
+        <translation>Calling {n}…</translation>
     </message>
     <message>
         <source>{n}：{outcome}</source>
-        <translation type="unfinished"></translation>
+        <translation>{n}: {outcome}</translation>
     </message>
     <message>
         <source>，已记入事件 #{id}</source>
-        <translation type="unfinished"></translation>
+        <translation>, recorded for incident #{id}</translation>
     </message>
     <message>
         <source>，已记入值班日志</source>
-        <translation type="unfinished"></translation>
+        <translation>, on the duty log</translation>
     </message>
     <message>
         <source>已挂机</source>
-        <translation type="unfinished"></translation>
+        <translation>On hook</translation>
     </message>
 </context>
 <context>
     <name>DispatchPane</name>
     <message>
         <source>记入所选事件</source>
-        <translation type="unfinished"></translation>
+        <translation>Record for selected incident</translation>
     </message>
     <message>
         <source>勾选后，从这里拨出的电话记入看板上所选事件的时间线</source>
-        <translation type="unfinished"></translation>
+        <translation>When ticked, calls placed here go on the timeline of the incident selected on the board</translation>
     </message>
     <message>
         <source>线路：</source>
-        <translation type="unfinished"></translation>
+        <translation>Line:</translation>
     </message>
     <message>
         <source>通讯录</source>
-        <translation type="unfinished"></translation>
+        <translation>Directory</translation>
     </message>
     <message>
         <source>群呼/点名</source>
-        <translation type="unfinished"></translation>
+        <translation>Group call/Roll-call</translation>
     </message>
     <message>
         <source>会议</source>
-        <translation type="unfinished"></translation>
+        <translation>Conference</translation>
     </message>
     <message>
         <source>拨号</source>
-        <translation type="unfinished"></translation>
+        <translation>Dial</translation>
     </message>
     <message>
         <source>通话记录</source>
-        <translation type="unfinished"></translation>
+        <translation>Call history</translation>
     </message>
     <message>
         <source>交换机</source>
-        <translation type="unfinished"></translation>
+        <translation>PBX</translation>
     </message>
     <message>
         <source>电话线</source>
-        <translation type="unfinished"></translation>
+        <translation>phone line</translation>
     </message>
     <message>
         <source>未配置电话线路：请管理员在 文件 → 设备设置 中添加交换机或电话线。</source>
-        <translation type="unfinished"></translation>
+        <translation>No phone line configured: an administrator adds a PBX or a phone line under File → Device settings.</translation>
     </message>
     <message>
         <source>{name}：{state}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}: {state}</translation>
     </message>
     <message>
         <source>，正在重连</source>
-        <translation type="unfinished"></translation>
+        <translation>, reconnecting</translation>
     </message>
     <message>
         <source>记入所选事件（未选）</source>
-        <translation type="unfinished"></translation>
+        <translation>Record for selected incident (none)</translation>
     </message>
     <message>
         <source>记入事件 #{id}</source>
-        <translation type="unfinished"></translation>
+        <translation>Record for incident #{id}</translation>
     </message>
 </context>
 <context>
@@ -2057,166 +2057,166 @@
     <name>GroupDialog</name>
     <message>
         <source>编辑呼叫组</source>
-        <translation type="unfinished"></translation>
+        <translation>Edit call group</translation>
     </message>
     <message>
         <source>新建呼叫组</source>
-        <translation type="unfinished"></translation>
+        <translation>New call group</translation>
     </message>
     <message>
         <source>搜索联系人</source>
-        <translation type="unfinished"></translation>
+        <translation>Search contacts</translation>
     </message>
     <message>
         <source>加入 →</source>
-        <translation type="unfinished"></translation>
+        <translation>Add →</translation>
     </message>
     <message>
         <source>← 移出</source>
-        <translation type="unfinished"></translation>
+        <translation>← Remove</translation>
     </message>
     <message>
         <source>上移</source>
-        <translation type="unfinished"></translation>
+        <translation>Up</translation>
     </message>
     <message>
         <source>下移</source>
-        <translation type="unfinished"></translation>
+        <translation>Down</translation>
     </message>
     <message>
         <source>组名 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Group name *</translation>
     </message>
     <message>
         <source>备注</source>
-        <translation type="unfinished">Notes</translation>
+        <translation>Notes</translation>
     </message>
     <message>
         <source>通讯录</source>
-        <translation type="unfinished"></translation>
+        <translation>Directory</translation>
     </message>
     <message>
         <source>成员（按呼叫顺序）</source>
-        <translation type="unfinished"></translation>
+        <translation>Members (in calling order)</translation>
     </message>
     <message>
         <source>保存</source>
-        <translation type="unfinished">Save</translation>
+        <translation>Save</translation>
     </message>
     <message>
         <source>取消</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
     <name>GroupsTab</name>
     <message>
         <source>姓名</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>单位</source>
-        <translation type="unfinished"></translation>
+        <translation>Unit</translation>
     </message>
     <message>
         <source>号码</source>
-        <translation type="unfinished"></translation>
+        <translation>Number</translation>
     </message>
     <message>
         <source>结果</source>
-        <translation type="unfinished"></translation>
+        <translation>Outcome</translation>
     </message>
     <message>
         <source>新建组</source>
-        <translation type="unfinished"></translation>
+        <translation>New group</translation>
     </message>
     <message>
         <source>编辑组</source>
-        <translation type="unfinished"></translation>
+        <translation>Edit group</translation>
     </message>
     <message>
         <source>删除组</source>
-        <translation type="unfinished"></translation>
+        <translation>Delete group</translation>
     </message>
     <message>
         <source>再按一次删除</source>
-        <translation type="unfinished"></translation>
+        <translation>Press again to delete</translation>
     </message>
     <message>
         <source>群呼</source>
-        <translation type="unfinished"></translation>
+        <translation>Group call</translation>
     </message>
     <message>
         <source>同时呼叫全组成员</source>
-        <translation type="unfinished"></translation>
+        <translation>Call every member at once</translation>
     </message>
     <message>
         <source>点名</source>
-        <translation type="unfinished"></translation>
+        <translation>Roll-call</translation>
     </message>
     <message>
         <source>逐一呼叫成员，记录谁应答</source>
-        <translation type="unfinished"></translation>
+        <translation>Call the members one by one and record who answered</translation>
     </message>
     <message>
         <source>停止点名</source>
-        <translation type="unfinished"></translation>
+        <translation>Stop roll-call</translation>
     </message>
     <message>
         <source>{name}（{n} 人）</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} ({n})</translation>
     </message>
     <message>
         <source>没有可用的交换机：群呼和点名需要交换机 (PBX)</source>
-        <translation type="unfinished"></translation>
+        <translation>No PBX available: group calls and roll-calls need a PBX</translation>
     </message>
     <message>
         <source>该组没有可拨打的成员</source>
-        <translation type="unfinished"></translation>
+        <translation>This group has no member to call</translation>
     </message>
     <message>
         <source>，结果记入事件 #{id}</source>
-        <translation type="unfinished"></translation>
+        <translation>, outcomes recorded for incident #{id}</translation>
     </message>
     <message>
         <source>{word}「{name}」：正在呼叫 {n} 人{where}…</source>
-        <translation type="unfinished"></translation>
+        <translation>{word} “{name}”: calling {n}{where}…</translation>
     </message>
     <message>
         <source>振铃中…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ringing…</translation>
     </message>
     <message>
         <source>等待</source>
-        <translation type="unfinished"></translation>
+        <translation>Waiting</translation>
     </message>
     <message>
         <source>未拨打</source>
-        <translation type="unfinished"></translation>
+        <translation>Not dialled</translation>
     </message>
     <message>
         <source>，已记入事件 #{id} 时间线</source>
-        <translation type="unfinished"></translation>
+        <translation>, on the timeline of incident #{id}</translation>
     </message>
     <message>
         <source>，已记入值班日志</source>
-        <translation type="unfinished"></translation>
+        <translation>, on the duty log</translation>
     </message>
     <message>
         <source>完成：{n}/{total} 人接通{where}</source>
-        <translation type="unfinished"></translation>
+        <translation>Done: {n}/{total} answered{where}</translation>
     </message>
     <message>
         <source>已保存呼叫组：{name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Call group saved: {name}</translation>
     </message>
     <message>
         <source>已删除呼叫组：{name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Call group deleted: {name}</translation>
     </message>
     <message>
         <source>点名将在当前呼叫结束后停止</source>
-        <translation type="unfinished"></translation>
+        <translation>The roll-call stops after the current call</translation>
     </message>
 </context>
 <context>
@@ -2507,70 +2507,70 @@ Beijing time</translation>
     <name>HistoryTab</name>
     <message>
         <source>全部通话</source>
-        <translation type="unfinished"></translation>
+        <translation>All calls</translation>
     </message>
     <message>
         <source>未接来电</source>
-        <translation type="unfinished"></translation>
+        <translation>Missed calls</translation>
     </message>
     <message>
         <source>已接通</source>
-        <translation type="unfinished"></translation>
+        <translation>Answered</translation>
     </message>
     <message>
         <source>刷新</source>
-        <translation type="unfinished">Refresh</translation>
+        <translation>Refresh</translation>
     </message>
     <message>
         <source>时间</source>
-        <translation type="unfinished">Time</translation>
+        <translation>Time</translation>
     </message>
     <message>
         <source>方向</source>
-        <translation type="unfinished"></translation>
+        <translation>Direction</translation>
     </message>
     <message>
         <source>号码</source>
-        <translation type="unfinished"></translation>
+        <translation>Number</translation>
     </message>
     <message>
         <source>对方</source>
-        <translation type="unfinished"></translation>
+        <translation>Party</translation>
     </message>
     <message>
         <source>结果</source>
-        <translation type="unfinished"></translation>
+        <translation>Outcome</translation>
     </message>
     <message>
         <source>事件</source>
-        <translation type="unfinished">Incident</translation>
+        <translation>Incident</translation>
     </message>
     <message>
         <source>更早的通话…</source>
-        <translation type="unfinished"></translation>
+        <translation>Earlier calls…</translation>
     </message>
     <message>
         <source>显示 {n} 条</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} shown</translation>
     </message>
     <message>
         <source>来电</source>
-        <translation type="unfinished">Incoming call</translation>
+        <translation>Incoming</translation>
     </message>
     <message>
         <source>呼出</source>
-        <translation type="unfinished">Outgoing call</translation>
+        <translation>Outgoing</translation>
     </message>
     <message>
         <source>进行中</source>
-        <translation type="unfinished"></translation>
+        <translation>In progress</translation>
     </message>
 </context>
 <context>
     <name>InboxTab</name>
     <message>
         <source>更多…</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">More…</translation>
     </message>
     <message>
         <source>选择一份传真查看</source>
@@ -2994,74 +2994,74 @@ Beijing time</translation>
     <name>IncomingCallPopup</name>
     <message>
         <source>来电</source>
-        <translation type="unfinished">Incoming call</translation>
+        <translation>Incoming call</translation>
     </message>
     <message>
         <source>正在查询来电历史…</source>
-        <translation type="unfinished"></translation>
+        <translation>Looking up the caller&apos;s history…</translation>
     </message>
     <message>
         <source>接报 (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>Take report (Enter)</translation>
     </message>
     <message>
         <source>忽略 (Esc)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ignore (Esc)</translation>
     </message>
     <message>
         <source>未显示号码（{why}）</source>
-        <translation type="unfinished"></translation>
+        <translation>Number withheld ({why})</translation>
     </message>
     <message>
         <source>未显示号码</source>
-        <translation type="unfinished">number withheld</translation>
+        <translation>Number withheld</translation>
     </message>
     <message>
         <source>已接听</source>
-        <translation type="unfinished"></translation>
+        <translation>answered</translation>
     </message>
     <message>
         <source>振铃中</source>
-        <translation type="unfinished"></translation>
+        <translation>ringing</translation>
     </message>
     <message>
         <source>来电 · {state} · {where} · {at}</source>
-        <translation type="unfinished"></translation>
+        <translation>Incoming call · {state} · {where} · {at}</translation>
     </message>
     <message>
         <source>呼出</source>
-        <translation type="unfinished">Outgoing call</translation>
+        <translation>Outgoing</translation>
     </message>
     <message>
         <source>事件 #{id} {title}（{at}）</source>
-        <translation type="unfinished"></translation>
+        <translation>Incident #{id} {title} ({at})</translation>
     </message>
     <message>
         <source>无来电历史</source>
-        <translation type="unfinished"></translation>
+        <translation>No earlier calls</translation>
     </message>
     <message>
         <source>来电历史：通话 {calls} 次，相关事件 {incidents} 起</source>
-        <translation type="unfinished"></translation>
+        <translation>History: {calls} calls, {incidents} incidents</translation>
     </message>
     <message>
         <source>{name}（线路提供，不在通讯录）</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} (from the line; not in the directory)</translation>
     </message>
     <message>
         <source>不在通讯录</source>
-        <translation type="unfinished"></translation>
+        <translation>Not in the directory</translation>
     </message>
 </context>
 <context>
     <name>IncomingCalls</name>
     <message>
         <source>未显示号码，无法查询历史</source>
-        <translation type="unfinished"></translation>
+        <translation>Number withheld: no history to look up</translation>
     </message>
     <message>
         <source>来电历史查询失败：{e}</source>
-        <translation type="unfinished"></translation>
+        <translation>Could not read the caller&apos;s history: {e}</translation>
     </message>
 </context>
 <context>
@@ -3449,12 +3449,16 @@ Beijing time</translation>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>监测</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>设备</source>
         <translation>Devices</translation>
     </message>
     <message>
         <source>调度</source>
-        <translation type="unfinished"></translation>
+        <translation>Dispatch</translation>
     </message>
     <message>
         <source>文件(&amp;F)</source>
@@ -3591,7 +3595,7 @@ Database: {url}</translation>
     </message>
     <message>
         <source>呼叫</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Call</translation>
     </message>
     <message>
         <source>查看画面</source>
@@ -3748,6 +3752,14 @@ Database: {url}</translation>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>事件附近资源</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>列出详情中事件附近的资源、避难场所、危险源和摄像机，按距离排序</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>图层设置…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3777,6 +3789,10 @@ Database: {url}</translation>
     </message>
     <message>
         <source>附近资源 · {title}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请先在事件列表中选择一个事件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3958,6 +3974,14 @@ Database: {url}</translation>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>选中报警后按 Ctrl+I 转为接报</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>转为接报</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>每 {n} 分钟汇总（阴影为最小–最大）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3983,6 +4007,22 @@ Database: {url}</translation>
     </message>
     <message>
         <source>参数</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>报警</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  [已转接报 #{id}]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已转为接报 #{id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>转接报失败：{error}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4051,7 +4091,7 @@ Database: {url}</translation>
     </message>
     <message>
         <source>呼叫</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Call</translation>
     </message>
     <message>
         <source>呼叫 {number}</source>
@@ -4088,7 +4128,7 @@ Database: {url}</translation>
     </message>
     <message>
         <source>通道</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Channel</translation>
     </message>
     <message>
         <source>线路</source>
@@ -4189,7 +4229,7 @@ Database: {url}</translation>
     </message>
     <message>
         <source>号码</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Number</translation>
     </message>
     <message>
         <source>状态</source>
@@ -4946,7 +4986,7 @@ Database: {url}</translation>
     </message>
     <message>
         <source>静音</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Mute</translation>
     </message>
     <message>
         <source>声音开关（默认静音）</source>
