@@ -263,6 +263,7 @@ class MainWindow(QMainWindow):
         self.video_wall.hall_requested.connect(self._on_video_wall_hall_requested)
         self.intake_form.pick_on_map_requested.connect(self._on_intake_form_pick_on_map_requested)
         self.map_pane.location_picked.connect(self._on_map_pane_location_picked)
+        self.map_pane.incident_provider = lambda: self.detail.incident_id
         self.map_pane.call_requested.connect(self._on_map_pane_call_requested)
         self.map_pane.camera_requested.connect(self._on_map_pane_camera_requested)
         self.detail.merged.connect(self._on_detail_merged)

@@ -17,8 +17,8 @@ import hashlib
 from importlib import metadata, resources
 from pathlib import Path
 
-from fontTools import subset
-from fontTools.ttLib import TTCollection
+from fontTools import subset  # type: ignore[import-untyped]
+from fontTools.ttLib import TTCollection  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT_DIR = ROOT / "resources" / "map" / "fonts"

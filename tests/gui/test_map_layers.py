@@ -20,6 +20,7 @@ from PIL import Image
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from console.app import AppContext, build_context
@@ -34,6 +35,7 @@ from tests.gui.conftest import OPERATOR, settle
 from tests.gui.test_map import close_pane, run_js
 from widgets.hall_display import HallDisplay
 from widgets.main_window import MainWindow
+from widgets.map.layers_dialog import UserLayersDialog
 from widgets.map.view import MapPane
 
 pytestmark = [pytest.mark.gui]
@@ -293,6 +295,13 @@ def test_picking_a_location_from_the_intake_form(qtbot: QtBot, ctx: AppContext) 
         click_map(qtbot, pane, lon, lat)
     assert selected.args == [target.id]
     qtbot.waitUntil(lambda: window.detail.incident_id == target.id, timeout=5_000)
+
+    # "Near this incident" for the incident open in the detail pane.
+    with qtbot.waitSignal(pane.near_shown, timeout=10_000) as near:
+        pane.near_button.click()
+    assert near.args[0].lon == pytest.approx(lon)
+    assert near.args[0].lat == pytest.approx(lat)
+    assert target.title in pane.near_panel.title_label.text()
 
     # 呼叫 and 查看画面 on the map reach the dispatch pane's dial pad and the video wall.
     pane.call_requested.emit("0431-80670000")
@@ -558,3 +567,39 @@ def test_hall_display_shows_the_active_incidents_on_a_read_only_map(
     settle(qtbot, ctx)
     hall.deleteLater()
     qtbot.wait(50)
+
+
+def test_user_layers_dialog_edits_and_checks_the_list(qtbot: QtBot, tmp_path: Path) -> None:
+    good = tmp_path / "河流.geojson"
+    good.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    tiles = tmp_path / "影像.mbtiles"
+    make_mbtiles(tiles, jilin_tiles(5))
+    missing = UserLayer(name="旧图层", kind="geojson", path=str(tmp_path / "gone.geojson"))
+    dialog = UserLayersDialog([missing])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    layer = dialog.add_layer(str(good), "geojson")
+    assert (layer.name, layer.crs) == ("河流", "wgs84")
+    # The coordinate system of the selected GeoJSON layer, and its name.
+    dialog.crs_combo.setCurrentIndex(dialog.crs_combo.findData("gcj02"))
+    dialog.crs_combo.activated.emit(dialog.crs_combo.currentIndex())
+    dialog.name_edit.end(False)
+    QTest.keyClicks(dialog.name_edit, " gcj")
+    dialog.add_layer(str(tiles), "mbtiles")
+    assert not dialog.crs_combo.isEnabled()  # a tile basemap has no coordinate choice
+    dialog.list.item(2).setCheckState(Qt.CheckState.Unchecked)
+    # OK is refused while a file is missing, and says which.
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    ok = box.button(QDialogButtonBox.StandardButton.Ok)
+    ok.click()
+    assert dialog.isVisible()
+    assert "gone.geojson" in dialog.error_label.text()
+    assert dialog.list.currentRow() == 0
+    dialog.remove_button.click()
+    with qtbot.waitSignal(dialog.accepted, timeout=2_000):
+        ok.click()
+    assert [(x.name, x.kind, x.crs, x.visible) for x in dialog.layers] == [
+        ("河流 gcj", "geojson", "gcj02", True),
+        ("影像", "mbtiles", "wgs84", False),
+    ]

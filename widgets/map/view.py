@@ -212,6 +212,8 @@ class MapPane(QWidget):
         self.last_resources: MapResources | None = None
         self.last_near: NearResult | None = None
         self.measured_m = 0.0
+        # The incident the window has open (its detail pane), for "near this incident".
+        self.incident_provider: Callable[[], int | None] = lambda: None
         self.bridge = MapBridge(i18n.current_language(), self, read_only=read_only)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
@@ -229,6 +231,11 @@ class MapPane(QWidget):
         self.export_button = QToolButton(self)
         self.export_button.setText(self.tr("导出图片"))
         self.export_button.setToolTip(self.tr("把当前地图视图保存为 PNG 图片"))
+        self.near_button = QToolButton(self)
+        self.near_button.setText(self.tr("事件附近资源"))
+        self.near_button.setToolTip(
+            self.tr("列出详情中事件附近的资源、避难场所、危险源和摄像机，按距离排序")
+        )
         self.layers_button = QToolButton(self)
         self.layers_button.setText(self.tr("图层设置…"))
         self.layers_button.setToolTip(self.tr("添加自己的 GeoJSON 图层和 MBTiles/PMTiles 底图"))
@@ -239,6 +246,7 @@ class MapPane(QWidget):
         bar = QHBoxLayout(self.toolbar)
         bar.setContentsMargins(4, 2, 4, 2)
         bar.addWidget(self.search_edit, 2)
+        bar.addWidget(self.near_button)
         bar.addWidget(self.measure_button)
         bar.addWidget(self.export_button)
         bar.addWidget(self.layers_button)
@@ -285,6 +293,7 @@ class MapPane(QWidget):
         self.measure_button.toggled.connect(self._on_measure_button_toggled)
         self.export_button.clicked.connect(self._on_export_button_clicked)
         self.layers_button.clicked.connect(self._on_layers_button_clicked)
+        self.near_button.clicked.connect(self._on_near_button_clicked)
         ctx.bus.changed.connect(self._on_bus_changed)
 
     # -- loading -------------------------------------------------------------------------------
@@ -557,6 +566,14 @@ class MapPane(QWidget):
         del data["op"]
         self._command("near", **data)
         self.near_shown.emit(result)
+
+    @Slot()
+    def _on_near_button_clicked(self) -> None:
+        incident_id = self.incident_provider()
+        if incident_id is None:
+            self.status_label.setText(self.tr("请先在事件列表中选择一个事件"))
+            return
+        self.show_near_incident(incident_id)
 
     @Slot(int)
     def _on_bridge_near_requested(self, incident_id: int) -> None:
