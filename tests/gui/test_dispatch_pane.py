@@ -417,6 +417,10 @@ def test_history_is_paged_newest_first(qtbot: QtBot, ctx: AppContext, pane: Disp
     qtbot.waitUntil(lambda: len(tab.rows()) == 7, timeout=5000)
     assert not tab.more_button.isVisibleTo(tab)
     assert [r.call.number for r in tab.rows()][-1] == "8000"
+    # A double-click calls the number back (from the dial pad).
+    tab.table.cellDoubleClicked.emit(1, 0)
+    assert pane.dial_pad.number_edit.text() == "8005"
+    assert pane.tabs.currentWidget() is pane.dial_pad
 
 
 def test_a_phone_line_in_the_devices_pane_points_to_the_dispatch_pane(

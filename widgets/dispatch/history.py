@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,7 +26,9 @@ REFRESH_DELAY_MS = 300
 
 
 class HistoryTab(QWidget):
-    """Calls as a table: time, in/out, number, who, outcome, incident."""
+    """Calls as a table: time, in/out, number, who, outcome, incident; a double-click calls back."""
+
+    call_requested = Signal(str)  # a number to dial
 
     def __init__(self, host: DispatchHost, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +81,7 @@ class HistoryTab(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.more_button.clicked.connect(self._on_more_button_clicked)
         self.filter_combo.currentIndexChanged.connect(self._on_filter_combo_changed)
+        self.table.cellDoubleClicked.connect(self._on_table_cell_double_clicked)
         host.ctx.bus.changed.connect(self._on_bus_changed)
         self.refresh()
 
@@ -143,6 +146,11 @@ class HistoryTab(QWidget):
     def _on_more_button_clicked(self) -> None:
         if self._next is not None:
             self._load(self._next, self._generation)
+
+    @Slot(int, int)
+    def _on_table_cell_double_clicked(self, row: int, _column: int) -> None:
+        if 0 <= row < len(self._rows):
+            self.call_requested.emit(self._rows[row].call.number)
 
     @Slot(int)
     def _on_filter_combo_changed(self, _index: int) -> None:

@@ -86,6 +86,7 @@ class DispatchPane(QWidget):
         self.tabs.addTab(self.dial_pad, self.tr("拨号"))
         self.tabs.addTab(self.history_tab, self.tr("通话记录"))
         self.contacts_tab.call_requested.connect(self._on_contacts_tab_call_requested)
+        self.history_tab.call_requested.connect(self._on_contacts_tab_call_requested)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
