@@ -10,6 +10,8 @@ is "lost" and reopened with backoff; a file that is not a video is an error that
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import time
 import weakref
 from collections import deque
@@ -87,6 +89,34 @@ class PaneState(StrEnum):
     PLAYING = "playing"
     LOST = "lost"  # retrying with backoff
     ERROR = "error"  # will not play (not a video, bad address); no retry
+
+
+#: Nice value for Qt Multimedia's and FFmpeg's threads: on a busy machine the decoders yield to
+#: the GUI thread (a late video frame is better than a frozen window).
+MEDIA_NICE = 10
+_MEDIA_THREADS = ("av:", "QFFmpeg")
+_niced: set[int] = set()
+
+
+def lower_media_threads() -> int:
+    """Lower the priority of the decoding threads of this process (Linux); how many changed."""
+    tasks = Path("/proc/self/task")
+    if not sys.platform.startswith("linux") or not tasks.is_dir():
+        return 0
+    changed = 0
+    for task in tasks.iterdir():
+        tid = int(task.name)
+        if tid in _niced:
+            continue
+        try:
+            name = (task / "comm").read_text().strip()
+            if name.startswith(_MEDIA_THREADS):
+                os.setpriority(os.PRIO_PROCESS, tid, MEDIA_NICE)
+                _niced.add(tid)
+                changed += 1
+        except (OSError, ValueError):  # the thread ended meanwhile
+            continue
+    return changed
 
 
 def camera_from_mime(mime: QMimeData) -> str | None:
@@ -394,6 +424,7 @@ class VideoPane(QFrame):
         self._last_frame_at = time.monotonic()
         if self.state is not PaneState.PLAYING:
             self._attempt = 0
+            lower_media_threads()  # this player's threads exist now
             self._set_state(PaneState.PLAYING, _tr("播放中"))
         self.surface.update()
 
