@@ -2,7 +2,8 @@
 
 Every action is a device command (``confbridge_add``, ``confbridge_list``, ``confbridge_mute``,
 ``confbridge_unmute``, ``confbridge_kick``) through the manager; the member list is read again
-after each change and every few seconds while the tab is on show.
+when the tab comes into view, after each change and with 刷新. It is not polled: every device
+command goes to the audit trail, and a poll would fill it.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,7 +31,6 @@ from widgets.dispatch.base import Commands, DispatchHost, fit_columns, run, show
 
 DEFAULT_CONFERENCE = "dispatch"
 CHANNEL_RE = re.compile(r"^[A-Za-z0-9]+/([^-@/]+)")
-REFRESH_MS = 3000
 
 
 def party_of(channel: str) -> str:
@@ -49,6 +49,7 @@ class ConferenceTab(QWidget):
         self._commands = Commands(host.ctx.devices, self)
         self._members: list[dict[str, Any]] = []
         self._listing = False
+        self._again = False
         self._invites: list[str] = []
 
         self.conference_edit = QLineEdit(DEFAULT_CONFERENCE, self)
@@ -97,9 +98,6 @@ class ConferenceTab(QWidget):
         layout.addLayout(member_row)
         layout.addWidget(self.status_label)
 
-        self._timer = QTimer(self)
-        self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
         self.invite_button.clicked.connect(self._on_invite_button_clicked)
         self.invite_edit.returnPressed.connect(self._on_invite_button_clicked)
         self.invite_group_button.clicked.connect(self._on_invite_group_button_clicked)
@@ -139,9 +137,11 @@ class ConferenceTab(QWidget):
     def refresh(self) -> None:
         """List the conference's members again."""
         device = self._host.pbx()
-        if device is None or self._listing:
-            if device is None:
-                show_status(self.status_label, self.tr("没有可用的交换机"), ok=False)
+        if device is None:
+            show_status(self.status_label, self.tr("没有可用的交换机"), ok=False)
+            return
+        if self._listing:
+            self._again = True  # a change came while a list was on its way: list once more
             return
         self._listing = True
         self._commands.submit(
@@ -154,6 +154,10 @@ class ConferenceTab(QWidget):
 
     def _on_listed(self, result: CommandResult) -> None:
         self._listing = False
+        if self._again:
+            self._again = False
+            self.refresh()
+            return
         if result.ok:
             self._show_members(list(result.value))
         elif "No Conference" in result.reason:
@@ -273,15 +277,9 @@ class ConferenceTab(QWidget):
             button.setEnabled(chosen)
 
     def showEvent(self, event: QShowEvent) -> None:
-        """List the members now and every few seconds while on show."""
-        self._timer.start()
+        """List the members when the tab comes into view."""
         self.refresh()
         super().showEvent(event)
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        """Stop listing while hidden."""
-        self._timer.stop()
-        super().hideEvent(event)
 
     @Slot()
     def _on_invite_button_clicked(self) -> None:
