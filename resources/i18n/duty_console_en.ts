@@ -650,43 +650,43 @@
     </message>
     <message>
         <source>视频</source>
-        <translation type="unfinished"></translation>
+        <translation>Video</translation>
     </message>
     <message>
         <source>子码流地址</source>
-        <translation type="unfinished"></translation>
+        <translation>Sub-stream URL</translation>
     </message>
     <message>
         <source>控制此摄像机的云台设备名称（可空）</source>
-        <translation type="unfinished"></translation>
+        <translation>Name of the PTZ device that steers this camera (optional)</translation>
     </message>
     <message>
         <source>云台设备</source>
-        <translation type="unfinished"></translation>
+        <translation>PTZ device</translation>
     </message>
     <message>
         <source>接入的显示矩阵（空：唯一的矩阵）</source>
-        <translation type="unfinished"></translation>
+        <translation>Display matrix it feeds (empty: the only one)</translation>
     </message>
     <message>
         <source>显示矩阵</source>
-        <translation type="unfinished"></translation>
+        <translation>Display matrix</translation>
     </message>
     <message>
         <source>未接入</source>
-        <translation type="unfinished"></translation>
+        <translation>Not connected</translation>
     </message>
     <message>
         <source>矩阵输入</source>
-        <translation type="unfinished"></translation>
+        <translation>Matrix input</translation>
     </message>
     <message>
         <source>经度</source>
-        <translation type="unfinished">Longitude</translation>
+        <translation>Longitude</translation>
     </message>
     <message>
         <source>纬度</source>
-        <translation type="unfinished">Latitude</translation>
+        <translation>Latitude</translation>
     </message>
     <message>
         <source>保存</source>
@@ -763,7 +763,7 @@
     </message>
     <message>
         <source>应为数字（度）：{text}</source>
-        <translation type="unfinished"></translation>
+        <translation>A number (degrees): {text}</translation>
     </message>
 </context>
 <context>
@@ -977,7 +977,7 @@
     </message>
     <message>
         <source>画面在“视频”窗格中播放；状态由视频窗格检测</source>
-        <translation type="unfinished"></translation>
+        <translation>The picture plays in the Video pane; its state is what the video panes detect</translation>
     </message>
     <message>
         <source>电话线路：在“调度”窗格中拨打、群呼和接听</source>
@@ -1009,7 +1009,7 @@
     </message>
     <message>
         <source>视频</source>
-        <translation type="unfinished"></translation>
+        <translation>Video</translation>
     </message>
     <message>
         <source>交换机</source>
@@ -2365,7 +2365,7 @@ Beijing time</translation>
     </message>
     <message>
         <source>现场视频</source>
-        <translation type="unfinished"></translation>
+        <translation>Live video</translation>
     </message>
 </context>
 <context>
@@ -3446,7 +3446,7 @@ Beijing time</translation>
     </message>
     <message>
         <source>视频</source>
-        <translation type="unfinished"></translation>
+        <translation>Video</translation>
     </message>
     <message>
         <source>监测</source>
@@ -4172,7 +4172,7 @@ Database: {url}</translation>
     </message>
     <message>
         <source>空闲</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Empty</translation>
     </message>
 </context>
 <context>
@@ -4982,233 +4982,236 @@ Database: {url}</translation>
     <name>VideoPane</name>
     <message>
         <source>拖入摄像机</source>
-        <translation type="unfinished"></translation>
+        <translation>Drag a camera here</translation>
     </message>
     <message>
         <source>静音</source>
-        <translation type="unfinished">Mute</translation>
+        <translation>Muted</translation>
     </message>
     <message>
         <source>声音开关（默认静音）</source>
-        <translation type="unfinished"></translation>
+        <translation>Sound on/off (muted by default)</translation>
     </message>
     <message>
         <source>抓图</source>
-        <translation type="unfinished"></translation>
+        <translation>Snapshot</translation>
     </message>
     <message>
         <source>把当前画面存为事件附件</source>
-        <translation type="unfinished"></translation>
+        <translation>Store the current picture as an attachment of the incident</translation>
     </message>
     <message>
         <source>云台</source>
-        <translation type="unfinished"></translation>
+        <translation>PTZ</translation>
     </message>
     <message>
         <source>转动、变焦、预置位</source>
-        <translation type="unfinished"></translation>
+        <translation>Pan, tilt, zoom, presets</translation>
     </message>
     <message>
         <source>上墙</source>
-        <translation type="unfinished"></translation>
+        <translation>To wall</translation>
     </message>
     <message>
         <source>通过矩阵送到大屏</source>
-        <translation type="unfinished"></translation>
+        <translation>Send to the hall wall through the matrix</translation>
     </message>
     <message>
         <source>关闭此窗格的画面</source>
-        <translation type="unfinished"></translation>
+        <translation>Close this pane&apos;s picture</translation>
     </message>
     <message>
         <source>正在连接…</source>
-        <translation type="unfinished"></translation>
+        <translation>Connecting…</translation>
     </message>
     <message>
         <source>空闲</source>
-        <translation type="unfinished"></translation>
+        <translation>Empty</translation>
     </message>
     <message>
         <source>已暂停</source>
-        <translation type="unfinished"></translation>
+        <translation>Paused</translation>
     </message>
     <message>
         <source>信号中断，{s} 秒后重连（第 {n} 次）
 {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Signal lost, reconnecting in {s} s (attempt {n})
+{reason}</translation>
     </message>
     <message>
         <source>此摄像机未接入显示矩阵（未配置矩阵输入）</source>
-        <translation type="unfinished"></translation>
+        <translation>This camera is not a matrix input (no matrix input configured)</translation>
     </message>
     <message>
         <source>播放中</source>
-        <translation type="unfinished"></translation>
+        <translation>Playing</translation>
     </message>
     <message>
         <source>不是视频：此源没有视频画面（可能是音频文件）</source>
-        <translation type="unfinished"></translation>
+        <translation>Not a video: this source has no picture (an audio file?)</translation>
     </message>
     <message>
         <source>有声</source>
-        <translation type="unfinished"></translation>
+        <translation>Sound</translation>
     </message>
     <message>
         <source>（子码流）</source>
-        <translation type="unfinished"></translation>
+        <translation> (sub-stream)</translation>
     </message>
     <message>
         <source>（主码流）</source>
-        <translation type="unfinished"></translation>
+        <translation> (main stream)</translation>
     </message>
     <message>
         <source>视频流已结束（摄像机或服务器断开）</source>
-        <translation type="unfinished"></translation>
+        <translation>The stream ended (camera or server disconnected)</translation>
     </message>
     <message>
         <source>访问被拒绝（用户名或密码错误？）：{url}</source>
-        <translation type="unfinished"></translation>
+        <translation>Access denied (wrong user name or password?): {url}</translation>
     </message>
     <message>
         <source>无法播放：文件不是视频或格式不受支持
 {url}</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot play: the file is not a video or its format is not supported
+{url}</translation>
     </message>
     <message>
         <source>无法解码视频流：{url}</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot decode the stream: {url}</translation>
     </message>
     <message>
         <source>无法连接视频源（地址错误、网络不通或摄像机离线）：{url}</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot reach the video source (wrong address, network down or camera offline): {url}</translation>
     </message>
     <message>
         <source>文件不存在：{path}</source>
-        <translation type="unfinished"></translation>
+        <translation>File not found: {path}</translation>
     </message>
     <message>
         <source>视频地址无效：{url}</source>
-        <translation type="unfinished"></translation>
+        <translation>Invalid video address: {url}</translation>
     </message>
     <message>
         <source>{s} 秒没有收到画面</source>
-        <translation type="unfinished"></translation>
+        <translation>No picture for {s} s</translation>
     </message>
 </context>
 <context>
     <name>VideoWall</name>
     <message>
         <source>视频（全屏）</source>
-        <translation type="unfinished"></translation>
+        <translation>Video (full screen)</translation>
     </message>
     <message>
         <source>未配置摄像机。
 在“文件 → 设备设置”中添加，或用命令 duty-console device add --kind camera。</source>
-        <translation type="unfinished"></translation>
+        <translation>No cameras configured.
+Add them in File → Device settings, or with duty-console device add --kind camera.</translation>
     </message>
     <message>
         <source>在大屏显示</source>
-        <translation type="unfinished"></translation>
+        <translation>Show on hall display</translation>
     </message>
     <message>
         <source>把当前画面布局显示在指挥大厅的大屏窗口上</source>
-        <translation type="unfinished"></translation>
+        <translation>Show this layout on the command hall&apos;s display</translation>
     </message>
     <message>
         <source>大屏恢复地图</source>
-        <translation type="unfinished"></translation>
+        <translation>Hall display: map again</translation>
     </message>
     <message>
         <source>大屏不再显示视频，恢复事件分布地图</source>
-        <translation type="unfinished"></translation>
+        <translation>Stop showing video on the hall display and show the incident map again</translation>
     </message>
     <message>
         <source>画面：</source>
-        <translation type="unfinished"></translation>
+        <translation>Panes:</translation>
     </message>
     <message>
         <source>摄像机（拖到画面中）</source>
-        <translation type="unfinished"></translation>
+        <translation>Cameras (drag into a pane)</translation>
     </message>
     <message>
         <source>还没有画面，无法抓图</source>
-        <translation type="unfinished"></translation>
+        <translation>No picture yet: nothing to capture</translation>
     </message>
     <message>
         <source>抓图存入哪个事件？</source>
-        <translation type="unfinished"></translation>
+        <translation>Store the snapshot in which incident?</translation>
     </message>
     <message>
         <source>未选中事件。请选择抓图所属的事件：</source>
-        <translation type="unfinished"></translation>
+        <translation>No incident is selected. Choose the incident for the snapshot:</translation>
     </message>
     <message>
         <source>抓图：{camera} {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>Snapshot: {camera} {time}</translation>
     </message>
     <message>
         <source>无法上墙：未配置显示矩阵或此摄像机的矩阵输入</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot send to wall: no display matrix or no matrix input for this camera</translation>
     </message>
     <message>
         <source>无法上墙：未配置显示矩阵</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot send to wall: no display matrix configured</translation>
     </message>
     <message>
         <source>子码流</source>
-        <translation type="unfinished"></translation>
+        <translation>sub-stream</translation>
     </message>
     <message>
         <source>主码流</source>
-        <translation type="unfinished"></translation>
+        <translation>main stream</translation>
     </message>
     <message>
         <source>云台</source>
-        <translation type="unfinished"></translation>
+        <translation>PTZ</translation>
     </message>
     <message>
         <source>没有处置中的事件，抓图未保存</source>
-        <translation type="unfinished"></translation>
+        <translation>No open incidents: the snapshot was not stored</translation>
     </message>
     <message>
         <source>云台：{camera}</source>
-        <translation type="unfinished"></translation>
+        <translation>PTZ: {camera}</translation>
     </message>
     <message>
         <source>正在上墙：{camera} → {out}…</source>
-        <translation type="unfinished"></translation>
+        <translation>Sending to wall: {camera} → {out}…</translation>
     </message>
     <message>
         <source>{n} 画面</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} panes</translation>
     </message>
     <message>
         <source>抓图未保存：{error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Snapshot not stored: {error}</translation>
     </message>
     <message>
         <source>{n}  {label}</source>
-        <translation type="unfinished"></translation>
+        <translation>{n}  {label}</translation>
     </message>
     <message>
         <source>已上墙：{out}</source>
-        <translation type="unfinished"></translation>
+        <translation>On the wall: {out}</translation>
     </message>
     <message>
         <source>上墙失败（{out}）：{reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Sending to wall failed ({out}): {reason}</translation>
     </message>
     <message>
         <source>矩阵输入 {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>matrix input {n}</translation>
     </message>
     <message>
         <source>已抓图，存入事件 #{id}（SHA-256 {sha}…）</source>
-        <translation type="unfinished"></translation>
+        <translation>Snapshot stored in incident #{id} (SHA-256 {sha}…)</translation>
     </message>
     <message>
         <source>播放中（{s}）</source>
-        <translation type="unfinished"></translation>
+        <translation>Playing ({s})</translation>
     </message>
 </context>
 </TS>
