@@ -2291,7 +2291,7 @@
     </message>
     <message>
         <source>事件分布</source>
-        <translation type="unfinished"></translation>
+        <translation>Incident map</translation>
     </message>
     <message>
         <source>处置中</source>
@@ -3191,11 +3191,11 @@ Beijing time</translation>
     </message>
     <message>
         <source>在地图上选点</source>
-        <translation type="unfinished"></translation>
+        <translation>Pick on map</translation>
     </message>
     <message>
         <source>在地图上单击事件位置，自动填写经纬度和行政区划</source>
-        <translation type="unfinished"></translation>
+        <translation>Click the incident&apos;s location on the map to fill in the coordinates and the division</translation>
     </message>
     <message>
         <source>≈ 区划代表点，非精确位置</source>
@@ -3571,11 +3571,11 @@ Database: {url}</translation>
     </message>
     <message>
         <source>事件</source>
-        <translation type="unfinished">Incident</translation>
+        <translation>Incidents</translation>
     </message>
     <message>
         <source>行政区划底图</source>
-        <translation type="unfinished"></translation>
+        <translation>Administrative basemap</translation>
     </message>
     <message>
         <source>仅显示最新 {shown} 起，另有 {omitted} 起未显示</source>
@@ -3591,249 +3591,241 @@ Database: {url}</translation>
     </message>
     <message>
         <source>附近资源</source>
-        <translation type="unfinished"></translation>
+        <translation>Nearby resources</translation>
     </message>
     <message>
         <source>呼叫</source>
-        <translation type="unfinished">Call</translation>
+        <translation>Call</translation>
     </message>
     <message>
         <source>查看画面</source>
-        <translation type="unfinished"></translation>
+        <translation>Show video</translation>
     </message>
     <message>
         <source>容量</source>
-        <translation type="unfinished">Capacity</translation>
+        <translation>Capacity</translation>
     </message>
     <message>
         <source>联系人</source>
-        <translation type="unfinished">Contact</translation>
+        <translation>Contact</translation>
     </message>
     <message>
         <source>类型</source>
-        <translation type="unfinished">Kind</translation>
+        <translation>Type</translation>
     </message>
     <message>
         <source>点击地图选择事件位置（Esc 取消）</source>
-        <translation type="unfinished"></translation>
+        <translation>Click the map to set the incident&apos;s location (Esc cancels)</translation>
     </message>
     <message>
         <source>单击添加测量点，双击或 Esc 结束</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>总长</source>
-        <translation type="unfinished"></translation>
+        <translation>Click to add measuring points; double-click or Esc to finish</translation>
     </message>
     <message>
         <source>公里</source>
-        <translation type="unfinished"></translation>
+        <translation>km</translation>
     </message>
     <message>
         <source>米</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{km} 公里范围</source>
-        <translation type="unfinished"></translation>
+        <translation>m</translation>
     </message>
 </context>
 <context>
     <name>MapData</name>
     <message>
         <source>救援队伍</source>
-        <translation type="unfinished">Rescue team</translation>
+        <translation>Rescue teams</translation>
     </message>
     <message>
         <source>物资仓库</source>
-        <translation type="unfinished"></translation>
+        <translation>Supply depots</translation>
     </message>
     <message>
         <source>避难场所</source>
-        <translation type="unfinished">Shelter</translation>
+        <translation>Shelters</translation>
     </message>
     <message>
         <source>医院</source>
-        <translation type="unfinished"></translation>
+        <translation>Hospitals</translation>
     </message>
     <message>
         <source>危险源</source>
-        <translation type="unfinished">Hazard source</translation>
+        <translation>Hazard sources</translation>
     </message>
     <message>
         <source>防护目标</source>
-        <translation type="unfinished">Protection target</translation>
+        <translation>Protection targets</translation>
     </message>
     <message>
         <source>摄像机</source>
-        <translation type="unfinished">camera</translation>
+        <translation>Cameras</translation>
     </message>
     <message>
         <source>监测站</source>
-        <translation type="unfinished"></translation>
+        <translation>Monitoring stations</translation>
     </message>
     <message>
         <source>WGS-84（原样使用）</source>
-        <translation type="unfinished"></translation>
+        <translation>WGS-84 (used as is)</translation>
     </message>
     <message>
         <source>CGCS2000（原样使用）</source>
-        <translation type="unfinished"></translation>
+        <translation>CGCS2000 (used as is)</translation>
     </message>
     <message>
         <source>GCJ-02（转换为 WGS-84）</source>
-        <translation type="unfinished"></translation>
+        <translation>GCJ-02 (converted to WGS-84)</translation>
     </message>
     <message>
         <source>请填写图层名称</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter a layer name</translation>
     </message>
     <message>
         <source>图层类型应为 GeoJSON、MBTiles 或 PMTiles</source>
-        <translation type="unfinished"></translation>
+        <translation>The layer must be GeoJSON, MBTiles or PMTiles</translation>
     </message>
     <message>
         <source>坐标系应为 WGS-84、CGCS2000 或 GCJ-02</source>
-        <translation type="unfinished"></translation>
+        <translation>The coordinate system must be WGS-84, CGCS2000 or GCJ-02</translation>
     </message>
     <message>
         <source>图层标识无效</source>
-        <translation type="unfinished"></translation>
+        <translation>Invalid layer id</translation>
     </message>
     <message>
         <source>找不到文件：{path}</source>
-        <translation type="unfinished"></translation>
+        <translation>File not found: {path}</translation>
     </message>
     <message>
         <source>不是有效的 GeoJSON：顶层应为对象</source>
-        <translation type="unfinished"></translation>
+        <translation>Not valid GeoJSON: the top level must be an object</translation>
     </message>
     <message>
         <source>不是有效的 GeoJSON：缺少要素</source>
-        <translation type="unfinished"></translation>
+        <translation>Not valid GeoJSON: no features</translation>
     </message>
     <message>
         <source>文件过大（超过 50 MB）：{path}</source>
-        <translation type="unfinished"></translation>
+        <translation>File too large (over 50 MB): {path}</translation>
     </message>
     <message>
         <source>无法读取文件：{error}</source>
-        <translation type="unfinished">Cannot read the file: {error}</translation>
+        <translation>Cannot read the file: {error}</translation>
     </message>
     <message>
         <source>不是有效的 GeoJSON：{error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Not valid GeoJSON: {error}</translation>
     </message>
 </context>
 <context>
     <name>MapPane</name>
     <message>
         <source>搜索地名、行政区划代码或资源名称</source>
-        <translation type="unfinished"></translation>
+        <translation>Search a place, division code or resource name</translation>
     </message>
     <message>
         <source>地图搜索</source>
-        <translation type="unfinished"></translation>
+        <translation>Map search</translation>
     </message>
     <message>
         <source>测距</source>
-        <translation type="unfinished"></translation>
+        <translation>Measure</translation>
     </message>
     <message>
         <source>在地图上单击添加测量点，双击或 Esc 结束</source>
-        <translation type="unfinished"></translation>
+        <translation>Click points on the map to measure; double-click or Esc to finish</translation>
     </message>
     <message>
         <source>导出图片</source>
-        <translation type="unfinished"></translation>
+        <translation>Export image</translation>
     </message>
     <message>
         <source>把当前地图视图保存为 PNG 图片</source>
-        <translation type="unfinished"></translation>
+        <translation>Save the current map view as a PNG image</translation>
     </message>
     <message>
         <source>事件附近资源</source>
-        <translation type="unfinished"></translation>
+        <translation>Near incident</translation>
     </message>
     <message>
         <source>列出详情中事件附近的资源、避难场所、危险源和摄像机，按距离排序</source>
-        <translation type="unfinished"></translation>
+        <translation>List the resources, shelters, hazard sources and cameras near the incident shown in the details, nearest first</translation>
     </message>
     <message>
         <source>图层设置…</source>
-        <translation type="unfinished"></translation>
+        <translation>Layers…</translation>
     </message>
     <message>
         <source>添加自己的 GeoJSON 图层和 MBTiles/PMTiles 底图</source>
-        <translation type="unfinished"></translation>
+        <translation>Add your own GeoJSON layers and MBTiles/PMTiles basemaps</translation>
     </message>
     <message>
         <source>图层无法显示：{names}</source>
-        <translation type="unfinished"></translation>
+        <translation>Layers not shown: {names}</translation>
     </message>
     <message>
         <source>点击地图选择事件位置（Esc 取消）</source>
-        <translation type="unfinished"></translation>
+        <translation>Click the map to set the incident&apos;s location (Esc cancels)</translation>
     </message>
     <message>
         <source>所选位置不在吉林省内</source>
-        <translation type="unfinished"></translation>
+        <translation>The chosen point is outside Jilin province</translation>
     </message>
     <message>
         <source>附近资源</source>
-        <translation type="unfinished"></translation>
+        <translation>Nearby resources</translation>
     </message>
     <message>
         <source>该事件没有位置，无法查找附近资源</source>
-        <translation type="unfinished"></translation>
+        <translation>This incident has no location; nearby resources cannot be found</translation>
     </message>
     <message>
         <source>附近资源 · {title}</source>
-        <translation type="unfinished"></translation>
+        <translation>Nearby resources · {title}</translation>
     </message>
     <message>
         <source>请先在事件列表中选择一个事件</source>
-        <translation type="unfinished"></translation>
+        <translation>Select an incident on the board first</translation>
     </message>
     <message>
         <source>没有找到“{text}”</source>
-        <translation type="unfinished"></translation>
+        <translation>Nothing found for “{text}”</translation>
     </message>
     <message>
         <source>单击添加测量点，双击或 Esc 结束</source>
-        <translation type="unfinished"></translation>
+        <translation>Click to add measuring points; double-click or Esc to finish</translation>
     </message>
     <message>
         <source>测量距离：{d}</source>
-        <translation type="unfinished"></translation>
+        <translation>Measured distance: {d}</translation>
     </message>
     <message>
         <source>米</source>
-        <translation type="unfinished"></translation>
+        <translation>m</translation>
     </message>
     <message>
         <source>公里</source>
-        <translation type="unfinished"></translation>
+        <translation>km</translation>
     </message>
     <message>
         <source>导出地图图片</source>
-        <translation type="unfinished"></translation>
+        <translation>Export map image</translation>
     </message>
     <message>
         <source>地图-{stamp}.png</source>
-        <translation type="unfinished"></translation>
+        <translation>map-{stamp}.png</translation>
     </message>
     <message>
         <source>PNG 图片 (*.png)</source>
-        <translation type="unfinished"></translation>
+        <translation>PNG images (*.png)</translation>
     </message>
     <message>
         <source>无法保存图片：{path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot save the image: {path}</translation>
     </message>
     <message>
         <source>已导出：{path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Exported: {path}</translation>
     </message>
 </context>
 <context>
@@ -4031,71 +4023,71 @@ Database: {url}</translation>
     <message>
         <source>附近资源</source>
         <extracomment>The marker colours of the page (resources/map/map.css), for the list&apos;s icons.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Nearby resources</translation>
     </message>
     <message>
         <source>关闭附近资源列表</source>
-        <translation type="unfinished"></translation>
+        <translation>Close the nearby list</translation>
     </message>
     <message>
         <source> 公里</source>
-        <translation type="unfinished"></translation>
+        <translation> km</translation>
     </message>
     <message>
         <source>搜索半径</source>
-        <translation type="unfinished"></translation>
+        <translation>Search radius</translation>
     </message>
     <message>
         <source>名称</source>
-        <translation type="unfinished">Name</translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>距离</source>
-        <translation type="unfinished"></translation>
+        <translation>Distance</translation>
     </message>
     <message>
         <source>联系电话</source>
-        <translation type="unfinished">Phone</translation>
+        <translation>Phone</translation>
     </message>
     <message>
         <source>操作</source>
-        <translation type="unfinished"></translation>
+        <translation>Action</translation>
     </message>
     <message>
         <source>范围</source>
-        <translation type="unfinished"></translation>
+        <translation>Radius</translation>
     </message>
     <message>
         <source>共 {n} 项</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} found</translation>
     </message>
     <message>
         <source>米</source>
-        <translation type="unfinished"></translation>
+        <translation>m</translation>
     </message>
     <message>
         <source>公里</source>
-        <translation type="unfinished"></translation>
+        <translation>km</translation>
     </message>
     <message>
         <source>容量 {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>capacity {n}</translation>
     </message>
     <message>
         <source>查看</source>
-        <translation type="unfinished">View</translation>
+        <translation>Show</translation>
     </message>
     <message>
         <source>显示摄像机画面：{name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Show the camera&apos;s video: {name}</translation>
     </message>
     <message>
         <source>呼叫</source>
-        <translation type="unfinished">Call</translation>
+        <translation>Call</translation>
     </message>
     <message>
         <source>呼叫 {number}</source>
-        <translation type="unfinished"></translation>
+        <translation>Call {number}</translation>
     </message>
 </context>
 <context>
@@ -4237,7 +4229,7 @@ Database: {url}</translation>
     </message>
     <message>
         <source>文件</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">File</translation>
     </message>
     <message>
         <source>更多</source>
@@ -4841,7 +4833,7 @@ Database: {url}</translation>
     </message>
     <message>
         <source>文件</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">File</translation>
     </message>
     <message>
         <source>事件</source>
@@ -4876,51 +4868,51 @@ Database: {url}</translation>
     <name>UserLayersDialog</name>
     <message>
         <source>地图图层设置</source>
-        <translation type="unfinished"></translation>
+        <translation>Map layers</translation>
     </message>
     <message>
         <source>添加 GeoJSON 图层…</source>
-        <translation type="unfinished"></translation>
+        <translation>Add GeoJSON layer…</translation>
     </message>
     <message>
         <source>添加 MBTiles/PMTiles 底图…</source>
-        <translation type="unfinished"></translation>
+        <translation>Add MBTiles/PMTiles basemap…</translation>
     </message>
     <message>
         <source>删除</source>
-        <translation type="unfinished">Delete</translation>
+        <translation>Remove</translation>
     </message>
     <message>
         <source>图层文件留在原处，每次显示时读取。GeoJSON 中指向外部网络的地址（图标、样式）一律拦截并记入日志。</source>
-        <translation type="unfinished"></translation>
+        <translation>Layer files stay where they are and are read each time they are shown. Addresses on the network inside a GeoJSON file (icons, styles) are always blocked and logged.</translation>
     </message>
     <message>
         <source>名称</source>
-        <translation type="unfinished">Name</translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>坐标系</source>
-        <translation type="unfinished"></translation>
+        <translation>Coordinate system</translation>
     </message>
     <message>
         <source>文件</source>
-        <translation type="unfinished"></translation>
+        <translation>File</translation>
     </message>
     <message>
         <source>选择 GeoJSON 文件</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a GeoJSON file</translation>
     </message>
     <message>
         <source>GeoJSON (*.geojson *.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>GeoJSON (*.geojson *.json)</translation>
     </message>
     <message>
         <source>选择底图文件</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a basemap file</translation>
     </message>
     <message>
         <source>瓦片底图 (*.mbtiles *.pmtiles)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tile basemaps (*.mbtiles *.pmtiles)</translation>
     </message>
 </context>
 <context>

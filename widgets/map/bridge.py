@@ -77,10 +77,8 @@ class MapBridge(QObject):
                 "type": self.tr("类型"),
                 "pick": self.tr("点击地图选择事件位置（Esc 取消）"),
                 "measure": self.tr("单击添加测量点，双击或 Esc 结束"),
-                "total": self.tr("总长"),
                 "km": self.tr("公里"),
                 "m": self.tr("米"),
-                "within": self.tr("{km} 公里范围"),
             },
             ensure_ascii=False,
         )
