@@ -38,6 +38,7 @@ from widgets.incident_board import IncidentBoard
 from widgets.incident_detail import IncidentDetail
 from widgets.intake_form import IntakeForm
 from widgets.map.view import MapPane
+from widgets.monitoring.pane import MonitoringPane
 from widgets.status_bar import DutyStatusBar
 from widgets.video import VideoWall, WallView
 
@@ -206,6 +207,14 @@ class MainWindow(QMainWindow):
         # Live cameras, tabbed with the map; streams play only while the tab is shown.
         self.video_wall = VideoWall(ctx, self, incident_provider=lambda: self.detail.incident_id)
         self.video_dock = self._dock("videoDock", self.tr("视频"), self.video_wall)
+        # Monitoring stations and their charts, tabbed with the map and the cameras (in a
+        # scroll area: the chart's toolbar must not set the bottom docks' minimum size).
+        self.monitoring_pane = MonitoringPane(ctx, self)
+        monitoring_scroller = QScrollArea(self)
+        monitoring_scroller.setWidgetResizable(True)
+        monitoring_scroller.setFrameShape(QFrame.Shape.NoFrame)
+        monitoring_scroller.setWidget(self.monitoring_pane)
+        self.monitoring_dock = self._dock("monitoringDock", self.tr("监测"), monitoring_scroller)
         # The duty room's hardware, tabbed behind the detail pane (not on the hall display).
         self.devices_pane: DevicesPane | None = None
         self.devices_dock: QDockWidget | None = None
@@ -242,6 +251,8 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.log_dock, self.fax_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.video_dock)
         self.tabifyDockWidget(self.map_dock, self.video_dock)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.monitoring_dock)
+        self.tabifyDockWidget(self.video_dock, self.monitoring_dock)
         self.log_dock.raise_()
         if self.devices_dock is not None:
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.devices_dock)

@@ -76,6 +76,7 @@ def test_title_docks_and_menus(window: MainWindow) -> None:
         "faxDock": "传真",
         "mapDock": "地图",
         "videoDock": "视频",
+        "monitoringDock": "监测",
         "devicesDock": "设备",
         "dispatchDock": "调度",
     }
@@ -578,6 +579,7 @@ def test_english_window_shows_english_categories_and_areas(
             "faxDock": "Fax",
             "mapDock": "Map",
             "videoDock": "Video",
+            "monitoringDock": "Monitoring",
             "devicesDock": "Devices",
             "dispatchDock": "Dispatch",
         }
