@@ -28,7 +28,7 @@ from console.demo import seed_demo
 from console.devices.config import DeviceConfig, DeviceKind
 from console.domain import IncidentFilter
 from console.geo import wgs84_to_gcj02
-from console.map_data import UserLayer, near_items
+from console.map_data import Station, UserLayer, near_items
 from console.services import Services
 from console.services.incidents import OPEN_STATUSES
 from tests.gui.conftest import OPERATOR, settle
@@ -210,6 +210,21 @@ def test_demo_layers_popups_near_list_and_search(qtbot: QtBot, demo_ctx: AppCont
     with qtbot.waitSignal(pane.camera_requested, timeout=5_000) as shown:
         cam_button.click()
     assert shown.args == [result.items[cam_row].name]
+
+    # Resources are read for the area in view: zoomed in on 长春, fewer are sent.
+    with qtbot.waitSignal(pane.resources_shown, timeout=10_000) as sent:
+        run_js(qtbot, pane, "dutyMap.setView(125.32, 43.88, 12)")
+    assert pane.last_resources is not None
+    w, s, e, n = pane.last_resources.bbox
+    assert w < 125.32 < e
+    assert s < 43.88 < n
+    assert 0 < sent.args[0] == services.resources.count(bbox=pane.last_resources.bbox) < in_view
+
+    # Monitoring stations, as the monitoring feature will feed them.
+    pane.set_stations([Station("S1", "伊通河南湖站", 125.30, 43.86, "水位", "2.31 m")])
+    qtbot.waitUntil(
+        lambda: js_json(qtbot, pane, "dutyMap.kindCounts()").get("station") == 1, timeout=5_000
+    )
 
     # Search: a county by name zooms to its outline; a resource by name.
     with qtbot.waitSignal(pane.search_done, timeout=5_000) as found:

@@ -716,6 +716,9 @@ class MapPane(QWidget):
             and self.last_resources is not None
             and not self.last_resources.truncated
         )
+        # Zoomed far in: read the (smaller) surroundings again rather than keep the province.
+        if inside and loaded is not None and _area(loaded) > ZOOMED_IN_FACTOR * _area(widen(bbox)):
+            inside = False
         if not inside:
             self._view_timer.start()
 
@@ -732,6 +735,13 @@ class MapPane(QWidget):
             self.refresh_resources()
         elif topic == "devices":
             self.refresh_cameras()
+
+
+ZOOMED_IN_FACTOR = 16  # reload resources when the loaded area is this many times the view's
+
+
+def _area(bbox: tuple[float, float, float, float]) -> float:
+    return (bbox[2] - bbox[0]) * (bbox[3] - bbox[1])
 
 
 # -- worker-thread helpers --------------------------------------------------------------------
