@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/monitoring.py                     # 300 stations × 30 days
     .venv/bin/python benchmarks/monitoring.py --days 3 --stations 50  # quicker
     .venv/bin/python benchmarks/monitoring.py --live 60             # + 200 simulated stations, 60 s
+    .venv/bin/python benchmarks/monitoring.py --no-storage --chart  # 64 curves redrawn
     .venv/bin/python benchmarks/monitoring.py --db postgresql://…    # on PostgreSQL
 
 *Storage* writes 1-minute readings through ``MonitoringService.store`` (the ingest server's own
@@ -216,6 +217,49 @@ def live(url: str, stations: int, seconds: float) -> None:
     services.close()
 
 
+def chart(curves: int, frames: int) -> None:
+    """64 live curves of 24 h of 10-second data: repaints per second (offscreen, 1600×900)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import numpy as np
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    n = 24 * 360  # 24 h of 10-second readings
+    t = np.arange(n, dtype=float) * 10.0 + START.timestamp()
+    rng = np.random.default_rng(5)
+    base = [
+        np.sin(t / 3600 / 24 * 2 * np.pi + k) + rng.normal(0, 0.05, n) + k for k in range(curves)
+    ]
+    for label, points, options in (
+        ("raw 8640 points/curve, clipToView + autoDownsample (peak)", n, True),
+        ("raw 8640 points/curve, no downsampling", n, False),
+        ("as the pane draws them: 1-minute buckets, 1440 points/curve", n // 6, False),
+    ):
+        widget = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        widget.resize(1600, 900)
+        widget.show()
+        step = n // points
+        items = []
+        for k in range(curves):
+            item = widget.plot(t[::step], base[k][::step], pen=pg.mkPen(width=1))
+            if options:
+                item.setClipToView(True)
+                item.setDownsampling(auto=True, method="peak")
+            items.append(item)
+        app.processEvents()
+        began = time.perf_counter()
+        for frame in range(frames):
+            shift = frame % 50
+            for k, item in enumerate(items):  # a new value arrives on every curve each frame
+                item.setData(t[::step], np.roll(base[k][::step], shift))
+            widget.repaint()
+            app.processEvents()
+        elapsed = time.perf_counter() - began
+        print(f"chart {curves} curves, {label}: {frames / elapsed:5.1f} frames/s")
+        widget.close()
+
+
 def main() -> int:
     """Run the chosen parts and print their figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -226,6 +270,9 @@ def main() -> int:
     parser.add_argument("--no-storage", action="store_true")
     parser.add_argument("--live", type=float, default=0.0, metavar="SECONDS")
     parser.add_argument("--live-stations", type=int, default=200)
+    parser.add_argument("--chart", action="store_true", help="time redrawing 64 curves")
+    parser.add_argument("--chart-curves", type=int, default=64)
+    parser.add_argument("--chart-frames", type=int, default=60)
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="monitoring-bench-")
     url = args.db or f"sqlite:///{tmp}/bench.sqlite"
@@ -236,6 +283,8 @@ def main() -> int:
             storage(services, url, args.stations, args.days, args.params)
         finally:
             services.close()
+    if args.chart:
+        chart(args.chart_curves, args.chart_frames)
     if args.live > 0:
         live_url = args.db or f"sqlite:///{tmp}/live.sqlite"
         live(live_url, args.live_stations, args.live)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from PySide6.QtWidgets import QApplication
 
 from console.app import build_context
-from console.monitoring.model import IngestBatch, Parameter, Station, Threshold
+from console.monitoring.model import AlarmKind, IngestBatch, Parameter, Station, Threshold
 from console.services import Services
 from widgets import i18n
 from widgets.fonts import load_cjk_font
@@ -66,6 +66,13 @@ def fill(services: Services) -> None:
             )
         batch.accepted[("sl651", code)] = 1
     mon.store(batch)
+    first = mon.find(STATIONS[0][0], "sl651")
+    assert first is not None
+    assert first.id is not None
+    crest = datetime.fromtimestamp(end - 26 * 3600, UTC)
+    mon.raise_alarm(
+        first.id, AlarmKind.THRESHOLD, parameter_code="Z", level=3, value=3.21, limit=3.1, at=crest
+    )
 
 
 def main(argv: list[str]) -> int:

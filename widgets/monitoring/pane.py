@@ -66,6 +66,7 @@ CURVE_COLOURS = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf
 BEIJING_OFFSET = -8 * 3600  # pyqtgraph's utcOffset follows time.timezone (east is negative)
 LIVE_REDRAW_S = 1.0
 POLL_MS = 2000
+SMOOTH_CURVES = 8
 
 
 def _tr(text: str) -> str:
@@ -149,12 +150,17 @@ class MonitoringPane(QWidget):
         self.resolution = QLabel("", self)
         bar.addWidget(self.resolution)
 
-        pg.setConfigOptions(antialias=True, background="w", foreground="#333")
+        # Options per widget and per item: pyqtgraph's global options belong to every view.
         self.plot = pg.PlotWidget(
-            self, axisItems={"bottom": pg.DateAxisItem(utcOffset=BEIJING_OFFSET)}
+            self,
+            background="w",
+            axisItems={"bottom": pg.DateAxisItem(utcOffset=BEIJING_OFFSET)},
         )
+        for axis in ("left", "bottom"):
+            self.plot.getAxis(axis).setTextPen("#333")
+            self.plot.getAxis(axis).setPen("#666")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.plot.addLegend(offset=(10, 10))
+        self.plot.addLegend(offset=(10, 10), labelTextColor="#333")
         self.plot.getViewBox().sigRangeChangedManually.connect(self._on_manual_range)
 
         right = QWidget(self)
@@ -355,7 +361,13 @@ class MonitoringPane(QWidget):
                 band = QColor(colour)
                 band.setAlpha(50)
                 plot.addItem(pg.FillBetweenItem(low, high, brush=pg.mkBrush(band)))
-            plot.plot(series.t, series.mean, pen=pg.mkPen(colour, width=2), name=station.name)
+            plot.plot(
+                series.t,
+                series.mean,
+                pen=pg.mkPen(colour, width=2),
+                name=station.name,
+                antialias=len(result) <= SMOOTH_CURVES,  # many curves: speed over smoothness
+            )
             param = station.parameter(code)
             if param is not None and param.thresholds:
                 self._mark_breaches(series, param.thresholds)
