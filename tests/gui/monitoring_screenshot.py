@@ -69,9 +69,15 @@ def fill(services: Services) -> None:
     first = mon.find(STATIONS[0][0], "sl651")
     assert first is not None
     assert first.id is not None
-    crest = datetime.fromtimestamp(end - 26 * 3600, UTC)
+    crest_at = datetime.fromtimestamp(end - 26 * 3600, UTC)
     mon.raise_alarm(
-        first.id, AlarmKind.THRESHOLD, parameter_code="Z", level=3, value=3.21, limit=3.1, at=crest
+        first.id,
+        AlarmKind.THRESHOLD,
+        parameter_code="Z",
+        level=3,
+        value=3.21,
+        limit=3.1,
+        at=crest_at,
     )
 
 
