@@ -425,6 +425,7 @@ class DeviceManager(QObject):
     health_changed = Signal(object)  # DeviceHealth
     command_finished = Signal(object)  # CommandResult
     call_event_received = Signal(object)  # console.domain.CallEvent (PBX and modem lines)
+    call_progress = Signal(object)  # console.devices.phone.CallProgress: a group call's party
     fax_received = Signal(object)  # console.devices.fax.ReceivedFax (fax lines)
     recording_segment = Signal(object)  # console.devices.recorder.Segment (started / finished)
 

@@ -23,7 +23,7 @@ import queue
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -55,6 +55,7 @@ from devices.transport import SerialSettings, SerialTransport, open_transport
 log = logging.getLogger(__name__)
 
 RING_SECONDS = 30.0  # how long a called party's phone rings before "no answer"
+PROGRESS_POLL = 0.1  # a group call: seconds to wait on one party before looking at the next
 KEEPALIVE = 20.0  # AMI ping interval; an unanswered ping drops and re-opens the session
 PUMP_WAIT = 0.2
 MAX_TRACKED = 500  # incoming calls remembered until they hang up
@@ -74,6 +75,15 @@ MODEM_OUTCOMES: dict[DialOutcome, CallOutcome] = {
     DialOutcome.NO_CARRIER: CallOutcome.FAILED,
     DialOutcome.NO_DIALTONE: CallOutcome.FAILED,
 }
+
+
+@dataclass(frozen=True, slots=True)
+class CallProgress:
+    """One party of a group call has an outcome (the manager's ``call_progress`` signal)."""
+
+    command_id: int  # the group_call command
+    index: int  # the party's place in the command's numbers
+    result: DialResult
 
 
 # --------------------------------------------------------------------------- AMI events
@@ -263,7 +273,12 @@ class PbxWorker(BaseWorker):
             return self._group(session, [str(a[0])], a[1] if len(a) > 1 else None, ring)[0]
         if cmd.action == "group_call":
             ring = float(a[1]) if len(a) > 1 and a[1] is not None else RING_SECONDS
-            return self._group(session, [str(n) for n in a[0]], None, ring)
+
+            def progress(index: int, result: DialResult) -> None:
+                self._manager.call_progress.emit(CallProgress(cmd.id, index, result))
+
+            numbers = [str(n) for n in a[0]]
+            return call_numbers(session, self.cfg, numbers, ring=ring, on_result=progress)
         if cmd.action == "confbridge_add":
             return self._group(session, [str(a[1])], None, RING_SECONDS, conference=str(a[0]))[0]
         if cmd.action == "redirect":
@@ -314,11 +329,13 @@ def call_numbers(
     caller_id: str | None = None,
     ring: float = RING_SECONDS,
     conference: str | None = None,
+    on_result: Callable[[int, DialResult], None] | None = None,
 ) -> tuple[DialResult, ...]:
     """Originate a call to each number together and collect every outcome (also for the CLI).
 
     An answered party is connected to the operator's extension (or joins ``conference``). A
     number the PBX refuses or never reports on is ``failed`` with the reason; the others go on.
+    ``on_result(index, result)`` is called for each number as soon as its outcome is known.
 
     Raises:
         ConnectionLost: the session is down, nothing was dialled.
@@ -354,31 +371,57 @@ def call_numbers(
             pending.append((number, "", describe_error(exc)))
         else:
             pending.append((number, aid, ""))
-    results: list[DialResult] = []
-    for number, aid, error in pending:
-        if not aid:
-            results.append(DialResult(number, CallOutcome.FAILED, error, started_at=started))
-            continue
-        try:
-            response = session.originate_result(aid, timeout=ring + session.client.timeout + 2)
-        except DeviceError as exc:
-            results.append(
-                DialResult(number, CallOutcome.FAILED, describe_error(exc), started_at=started)
+    # Outcomes are collected as they come (a party that answers at once is reported while
+    # another still rings), and returned in the order given.
+    results: list[DialResult | None] = [None] * len(pending)
+    deadline = time.monotonic() + ring + session.client.timeout + 2
+    poll = PROGRESS_POLL if on_result is not None and len(pending) > 1 else None
+
+    def done(index: int, result: DialResult) -> None:
+        results[index] = result
+        if on_result is not None:
+            on_result(index, result)
+
+    while any(r is None for r in results):
+        for index, (number, aid, error) in enumerate(pending):
+            if results[index] is not None:
+                continue
+            if not aid:
+                done(index, DialResult(number, CallOutcome.FAILED, error, started_at=started))
+                continue
+            left = max(0.0, deadline - time.monotonic())
+            try:
+                response = session.originate_result(
+                    aid, timeout=min(poll, left) if poll is not None else left
+                )
+            except DeviceTimeout as exc:
+                if poll is not None and time.monotonic() < deadline:
+                    continue  # still ringing: look at the next party
+                done(
+                    index,
+                    DialResult(number, CallOutcome.FAILED, describe_error(exc), started_at=started),
+                )
+                continue
+            except DeviceError as exc:
+                done(
+                    index,
+                    DialResult(number, CallOutcome.FAILED, describe_error(exc), started_at=started),
+                )
+                continue
+            outcome = OUTCOMES.get(response.outcome, CallOutcome.FAILED)
+            done(
+                index,
+                DialResult(
+                    number,
+                    outcome,
+                    "" if outcome is CallOutcome.ANSWERED else f"Reason {response.reason}",
+                    uniqueid="" if response.uniqueid == "<null>" else response.uniqueid,
+                    channel=response.channel,
+                    started_at=started,
+                    finished_at=utcnow(),
+                ),
             )
-            continue
-        outcome = OUTCOMES.get(response.outcome, CallOutcome.FAILED)
-        results.append(
-            DialResult(
-                number,
-                outcome,
-                "" if outcome is CallOutcome.ANSWERED else f"Reason {response.reason}",
-                uniqueid="" if response.uniqueid == "<null>" else response.uniqueid,
-                channel=response.channel,
-                started_at=started,
-                finished_at=utcnow(),
-            )
-        )
-    return tuple(results)
+    return tuple(r for r in results if r is not None)
 
 
 # --------------------------------------------------------------------------- the modem worker

@@ -152,6 +152,21 @@ def test_group_call_of_five_from_the_pane_shows_and_records_each_outcome(
 
     assert tab.calling
     assert {o for _, o in tab.outcomes()} == {"振铃中…"}
+    # Live: who answered shows while 钱某's phone still rings.
+    qtbot.waitUntil(
+        lambda: (
+            dict(tab.outcomes())
+            == {
+                "王某": "已接通",
+                "李某": "已接通",
+                "赵某": "忙",
+                "钱某": "振铃中…",
+                "孙某": "已接通",
+            }
+        ),
+        timeout=5000,
+    )
+    assert tab.calling
     qtbot.waitUntil(lambda: not tab.calling, timeout=20_000)
     assert tab.outcomes() == [
         ("王某", "已接通"),

@@ -11,6 +11,7 @@ from shiboken6 import isValid
 
 from console.app import AppContext
 from console.devices import CommandResult, DeviceManager
+from console.devices.phone import CallProgress
 from widgets.forms import ERROR_COLOUR, OK_COLOUR, error_text
 
 
@@ -82,8 +83,10 @@ class Commands(QObject):
         self._manager = manager
         self._owner = owner
         self._waiting: dict[int, Callable[[CommandResult], None]] = {}
+        self._progress: dict[int, Callable[[CallProgress], None]] = {}
         if manager is not None:
             manager.command_finished.connect(self._on_manager_command_finished)
+            manager.call_progress.connect(self._on_manager_call_progress)
 
     @property
     def pending(self) -> int:
@@ -98,15 +101,28 @@ class Commands(QObject):
         actor: str,
         done: Callable[[CommandResult], None],
         timeout: float = 10.0,
+        progress: Callable[[CallProgress], None] | None = None,
     ) -> int:
-        """Queue ``action`` on ``device``; ``done(result)`` runs on the GUI thread."""
+        """Queue ``action`` on ``device``; ``done(result)`` runs on the GUI thread.
+
+        ``progress`` gets each party's outcome of a group call as the PBX reports it.
+        """
         assert self._manager is not None
         command_id = self._manager.submit(device, action, *args, actor=actor, timeout=timeout)
         self._waiting[command_id] = done
+        if progress is not None:
+            self._progress[command_id] = progress
         return command_id
 
     @Slot(object)
+    def _on_manager_call_progress(self, progress: CallProgress) -> None:
+        callback = self._progress.get(progress.command_id)
+        if callback is not None and isValid(self._owner):
+            callback(progress)
+
+    @Slot(object)
     def _on_manager_command_finished(self, result: CommandResult) -> None:
+        self._progress.pop(result.id, None)
         done = self._waiting.pop(result.id, None)
         if done is not None and isValid(self._owner):
             done(result)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.devices import CommandResult
+from console.devices.phone import CallProgress
 from console.dispatch_data import ContactPage, contact_page
 from console.domain import (
     CallGroup,
@@ -488,6 +489,7 @@ class GroupsTab(QWidget):
                 self.ring_seconds,
                 actor=self._host.ctx.actor,
                 done=self._on_group_call_done,
+                progress=self._on_group_call_progress,
             )
         else:
             for row in range(len(self._targets)):
@@ -495,6 +497,11 @@ class GroupsTab(QWidget):
             self._next_rollcall()
         self._update_buttons()
         return True
+
+    def _on_group_call_progress(self, progress: CallProgress) -> None:
+        """One member's outcome, as soon as the PBX reports it."""
+        if self._run is not None and 0 <= progress.index < len(self._run.targets):
+            self._show_result(progress.index, progress.result)
 
     def _on_group_call_done(self, result: CommandResult) -> None:
         run_ = self._run
