@@ -161,6 +161,8 @@ def demo_camera_configs(folder: Path) -> list[DeviceConfig]:
 
 def start_demo_videos(folder: Path) -> tuple[list[DeviceConfig], threading.Thread | None]:
     """The demo cameras' configurations, and the thread generating missing clips (or None)."""
+    for stale in folder.glob(".*.part"):  # left by a console that ended while generating
+        stale.unlink(missing_ok=True)
     missing = [cam for cam in DEMO_CAMERAS if not (folder / cam.file_name).is_file()]
     thread = None
     if missing:

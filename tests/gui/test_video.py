@@ -155,6 +155,7 @@ def open_wall(
     with qtbot.waitSignal(wall.cameras_loaded, timeout=10_000):
         wall.show()
     settle(qtbot, ctx)
+    qtbot.waitUntil(lambda: wall.active)  # on screen for a moment: the panes play
     return wall
 
 

@@ -310,6 +310,15 @@ class VideoPane(QFrame):
             return
         self._open()
 
+    def hold(self, cfg: DeviceConfig | None, *, sub: bool = False) -> None:
+        """Keep ``cfg`` assigned without playing it (the wall is not on screen)."""
+        if self.state is not PaneState.IDLE or self.cfg is None:
+            self.set_camera(None)
+        self.cfg = cfg
+        self.sub_stream = sub
+        self.message = _tr("拖入摄像机") if cfg is None else _tr("已暂停")
+        self._update_buttons()
+
     def stop(self) -> None:
         """Stop playing (the camera stays assigned; :meth:`resume` opens it again)."""
         self._retry.stop()

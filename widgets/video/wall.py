@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QDialog,
+    QDockWidget,
     QGridLayout,
     QHBoxLayout,
     QInputDialog,
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 LAYOUTS = (1, 4, 9, 16)
 SETTING = "video_wall"
 SUB_STREAM_FROM = 4  # panes: from this many on, small panes play the sub-stream
+VISIBILITY_MS = 150  # shown or hidden for this long before streams start or stop
 IncidentProvider = Callable[[], int | None]
 
 
@@ -173,6 +175,11 @@ class VideoWall(QWidget):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(500)
         self._save_timer.timeout.connect(self.save_view)
+        self._visibility = QTimer(self)
+        self._visibility.setSingleShot(True)
+        self._visibility.setInterval(VISIBILITY_MS)
+        self._visibility.timeout.connect(self._on_visibility_timeout)
+        self._dock_watched = False
 
         self.grid_host = QWidget(self)
         self.grid_host.setObjectName("videoGrid")
@@ -303,6 +310,11 @@ class VideoWall(QWidget):
 
     # -- layout ---------------------------------------------------------------------------------
 
+    @property
+    def active(self) -> bool:
+        """True while the wall is on screen and its panes play."""
+        return self._active
+
     def view(self) -> WallView:
         """The layout and the camera in each of its panes."""
         return WallView(self.layout_size, tuple(self.assigned[: self.layout_size]))
@@ -370,9 +382,7 @@ class VideoWall(QWidget):
         cfg = self.cameras.get(name) if name else None
         if not self._active:
             # Hidden: remember the camera, play nothing (the pane opens it when shown).
-            if pane.cfg != cfg:
-                pane.set_camera(None)
-                pane.cfg = cfg
+            pane.hold(cfg, sub=self.layout_size >= SUB_STREAM_FROM)
             return
         pane.set_camera(cfg, sub=self.layout_size >= SUB_STREAM_FROM)
 
@@ -399,28 +409,53 @@ class VideoWall(QWidget):
     # -- showing and hiding ---------------------------------------------------------------------
 
     def showEvent(self, event: QShowEvent) -> None:
-        """Shown: the panes play."""
+        """Shown: the panes play (once it stays shown: docks flicker while a window is built)."""
         super().showEvent(event)
-        if not self._active:
-            self._active = True
-            for index in range(self.layout_size):
-                self.panes[index].cfg = None  # set_camera opens it afresh
-                self._apply_pane(index)
+        self._watch_dock()
+        self._visibility.start()
+
+    def _watch_dock(self) -> None:
+        """A dock tabbed away stays "visible" (with nothing on screen): follow its signal."""
+        if self._dock_watched:
+            return
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QDockWidget):
+            parent = parent.parentWidget()
+        if isinstance(parent, QDockWidget):
+            parent.visibilityChanged.connect(self._on_dock_visibility_changed)
+            self._dock_watched = True
+
+    @Slot(bool)
+    def _on_dock_visibility_changed(self, _visible: bool) -> None:
+        self._visibility.start()
+
+    def on_screen(self) -> bool:
+        """True when some of the wall can be seen (not hidden, not behind another dock's tab)."""
+        return self.isVisible() and not self.visibleRegion().isEmpty()
 
     def hideEvent(self, event: QHideEvent) -> None:
         """Hidden (dock closed or tabbed away): nothing is decoded for nobody."""
         super().hideEvent(event)
-        if self._active and not event.spontaneous():
+        if not event.spontaneous():  # a minimised window keeps playing
+            self._visibility.start()
+
+    @Slot()
+    def _on_visibility_timeout(self) -> None:
+        visible = self.on_screen()
+        if visible and not self._active:
+            self._active = True
+            for index in range(self.layout_size):
+                self.panes[index].cfg = None  # set_camera opens it afresh
+                self._apply_pane(index)
+        elif not visible and self._active:
             self._active = False
             for pane in self.panes:
-                if pane.cfg is not None:
-                    cfg = pane.cfg
-                    pane.set_camera(None)
-                    pane.cfg = cfg
+                pane.hold(pane.cfg, sub=pane.sub_stream)
 
     def shutdown(self) -> None:
         """Stop every stream (the window is closing)."""
         self._active = False
+        self._visibility.stop()
         if self._save_timer.isActive():
             self._save_timer.stop()
             self.save_view()
