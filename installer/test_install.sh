@@ -58,6 +58,8 @@ cleanup() {
     rm -rf --one-file-system "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 # --- bundles ----------------------------------------------------------------------------------
 TEST_DEBS="xvfb xauth strace"

@@ -8,7 +8,8 @@ kept every record and left the schema current.
 
 Opt-in, because of its length: ``bash installer/dev.sh test-install`` (sets
 DUTY_TEST_INSTALL=1). DUTY_INSTALL_RESULTS=DIR checks the output of an earlier
-``installer/test_install.sh DIR`` run instead of running it again.
+``installer/test_install.sh DIR`` run instead of running it again; DUTY_INSTALL_OUT=DIR keeps
+this run's output (screenshot, connect trace, logs, timings) in DIR.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from tests.test_no_network import connect_calls, outside_connections
 
 REPO = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.slow
+# The module fixture builds two bundles and installs them twice: minutes, more under load.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,8 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip("takes minutes and needs root: run `bash installer/dev.sh test-install`")
     if os.geteuid() != 0:
         pytest.skip("needs root (debootstrap, chroot, network namespaces)")
-    out = tmp_path_factory.mktemp("install")
+    kept = os.environ.get("DUTY_INSTALL_OUT")  # keep the screenshot, logs and timings there
+    out = Path(kept) if kept else tmp_path_factory.mktemp("install")
     result = run_with_timeout(
         ["bash", REPO / "installer" / "test_install.sh", out], 3600, check=False
     )
