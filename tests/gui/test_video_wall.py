@@ -222,3 +222,27 @@ def test_a_camera_is_edited_in_the_device_settings(qtbot: QtBot, ctx: AppContext
     editor.lat_edit.setText("")
     _, errors = editor.config()
     assert "经纬度须同时填写" in errors["lon"]
+
+
+def test_the_video_dock_plays_only_while_its_tab_is_shown(
+    qtbot: QtBot, ctx: AppContext, clips: tuple[Path, Path]
+) -> None:
+    from tests.gui.test_main_window import close_window, open_window
+
+    add_cameras(ctx, [camera("楼顶", str(clips[0]), "file", sub_url=str(clips[1]))])
+    window = open_window(qtbot, ctx)
+    wall = window.video_wall
+    try:
+        qtbot.waitUntil(lambda: bool(wall.cameras), timeout=10_000)
+        qtbot.wait(400)
+        assert not wall.active  # tabbed behind the duty log: nothing decoded
+        assert wall.panes[0].camera_name == "楼顶"
+        assert wall.panes[0].frames == 0
+        window.video_dock.raise_()
+        qtbot.waitUntil(lambda: wall.active and wall.panes[0].frames > 2, timeout=10_000)
+        window.log_dock.raise_()
+        qtbot.waitUntil(lambda: not wall.active, timeout=5_000)
+        assert wall.panes[0].state is PaneState.IDLE
+        assert wall.panes[0].camera_name == "楼顶"  # kept for when the tab comes back
+    finally:
+        close_window(qtbot, ctx, window)
