@@ -351,3 +351,34 @@ def test_sl651_ack_bytes(sqlite_services: Services, sqlite_ingest: IngestServer)
     assert latest["Z"][1] == 0.55
     assert latest["PJ"][1] == 13.0
     assert latest["Z"][0].isoformat() == "2020-07-24T09:23:00+00:00"
+
+
+def test_hj212_2005_packets_are_stored_without_replies(
+    sqlite_services: Services, sqlite_ingest: IngestServer, sims: SimFactory
+) -> None:
+    (station,) = _hj212_stations(sqlite_services, 1)
+    sim = _start_hj212(sims, sqlite_ingest.ports["hj212"], "--stations", "1", "--legacy")
+    mon = sqlite_services.monitoring
+    wait_for("2005-form frames", lambda: mon.station(_id(station)).frames_ok >= 3)
+    assert len(mon.readings(_id(station), "w01018", _epoch0())) >= 3
+    assert mon.quarantine() == []
+    assert _state(sim)["replies"] == {}  # no Flag, so nothing is asked and nothing answered
+    assert sqlite_ingest.stats.replies == 0
+
+
+def test_a_wrong_length_field_is_quarantined_and_the_stream_carries_on(
+    sqlite_services: Services, sqlite_ingest: IngestServer, sims: SimFactory
+) -> None:
+    (station,) = _hj212_stations(sqlite_services, 1)
+    sim = _start_hj212(sims, sqlite_ingest.ports["hj212"], "--stations", "1")
+    mon = sqlite_services.monitoring
+    wait_for("first frames", lambda: mon.station(_id(station)).frames_ok >= 1)
+    sim.control("badlen 1")
+    sim.control("garbage 1")
+    entries = wait_for("two quarantined", lambda: len(q := mon.quarantine()) >= 2 and q)
+    assert {e.reason for e in entries} == {"bad_length", "garbage"}
+    bad = next(e for e in entries if e.reason == "bad_length")
+    assert "长度" in bad.message
+    assert bad.station_id == station.id
+    before = mon.station(_id(station)).frames_ok
+    wait_for("frames after the bad ones", lambda: mon.station(_id(station)).frames_ok > before + 2)

@@ -118,9 +118,9 @@ class MonitoringPane(QWidget):
         self._last_redraw = 0.0
         self._setting_range = False
 
-        self.table = QTableWidget(0, 5, self)
+        self.table = QTableWidget(0, 6, self)
         self.table.setHorizontalHeaderLabels(
-            [_tr("状态"), _tr("站名"), _tr("编号"), _tr("最新值"), _tr("最后上报")]
+            [_tr("状态"), _tr("站名"), _tr("编号"), _tr("最新值"), _tr("最后上报"), _tr("拒收")]
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -257,13 +257,15 @@ class MonitoringPane(QWidget):
                 QTableWidgetItem(station.code),
                 QTableWidgetItem(values),
                 QTableWidgetItem(format_beijing(station.last_seen_at, seconds=True) or "—"),
+                QTableWidgetItem(str(station.frames_rejected)),
             ]
+            cells[5].setToolTip(_tr("被拒收的帧数（原因见 station quarantine）"))
             for col, item in enumerate(cells):
                 self.table.setItem(row, col, item)
         keep = QItemSelection()
         for row, (station, _latest) in enumerate(overview):
             if station.id in selected:
-                keep.select(self.table.model().index(row, 0), self.table.model().index(row, 4))
+                keep.select(self.table.model().index(row, 0), self.table.model().index(row, 5))
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
         self.table.selectionModel().select(keep, flags)
         self.table.blockSignals(False)
