@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -270,6 +271,9 @@ def render_document(
     """
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     command = [sys.executable, "-m", "widgets.fax_render", str(source), str(workdir)]
+    nice = shutil.which("nice")
+    if nice:  # rendering is background work: the window's own thread goes first
+        command = [nice, "-n", "10", *command]
     try:
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=timeout, env=env, check=False

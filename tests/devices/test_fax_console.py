@@ -574,3 +574,24 @@ def test_cli_fax_send_wait_jobs_and_inbox(
     [listed] = json.loads(out)
     assert (listed["id"], listed["remote_id"], listed["pages"]) == (received.id, REMOTE, 1)
     assert listed["read_at"] is None
+
+
+def test_demo_line_receives_the_sample_notice_once_after_start(
+    qtbot: QtBot,
+    tmp_path: Path,
+    sims: SimFactory,
+    services: Services,
+    runner: TaskRunner,
+    manager: DeviceManager,
+    dispatcher: FaxDispatcher,
+) -> None:
+    """As ``--demo`` runs it: the simulator rings once with a sample notice after start."""
+    start_modem(sims, tmp_path, "--incoming", "sample", "--incoming-after", "0.5", "--rings", "20")
+    manager.configure([line_config(tmp_path)])
+    faxes = wait_read(qtbot, runner, services.fax.inbox, lambda found: len(found) == 1)
+    assert faxes[0].pages == 1
+    qtbot.wait(1500)  # nothing more arrives
+    assert len(services.fax.inbox()) == 1
+    [page] = frames(services.files.path(faxes[0].tiff_sha256))
+    assert page.size == (1728, 2292)
+    assert page.histogram()[0] > 50_000  # the notice's text

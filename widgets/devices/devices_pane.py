@@ -129,6 +129,11 @@ class DevicesPane(QWidget):
                 view = DeviceView(self.manager, name, self.actor)
                 view.show_message(_tr("电话线路：在“调度”窗格中拨打、群呼和接听"))
                 view.refresh()
+            elif cfg is not None and cfg.kind is DeviceKind.FAX:
+                # Faxes are sent and read in the 传真 dock; here only its health.
+                view = DeviceView(self.manager, name, self.actor)
+                view.show_message(_tr("传真线路：在“传真”窗格中发送和查看传真"))
+                view.refresh()
             else:
                 view = PtzPad(
                     self.manager, name, self.actor, incident_provider=self._incident_provider

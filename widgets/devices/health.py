@@ -59,6 +59,8 @@ def kind_label(kind: DeviceKind) -> str:
         return _tr("交换机")
     if kind is DeviceKind.MODEM:
         return _tr("电话线")
+    if kind is DeviceKind.FAX:
+        return _tr("传真")
     if kind is DeviceKind.RECORDER:
         return _tr("录音机")
     return _tr("矩阵") if kind is DeviceKind.MATRIX else _tr("摄像机")
