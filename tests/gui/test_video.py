@@ -14,6 +14,7 @@ import select
 import signal
 import socket
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,13 +114,35 @@ def rtsp() -> Iterator[RtspServer]:
     server.stop()
 
 
+class CpuHeartbeat(Heartbeat):
+    """The heartbeat of tests/devices/test_manager.py, also noting how much CPU the GUI thread
+    itself used in its longest gap (the failure message tells a busy thread from a thread that
+    waited for a core on a loaded machine; the assertion is on the gap all the same)."""
+
+    def __init__(self) -> None:
+        self.worst_cpu_ms = 0.0
+        self._cpu = time.thread_time()
+        super().__init__()
+
+    def _beat(self) -> None:
+        before = self.worst
+        cpu = time.thread_time()
+        super()._beat()
+        if self.worst > before:
+            self.worst_cpu_ms = round((cpu - self._cpu) * 1000, 1)
+        self._cpu = cpu
+
+
 @pytest.fixture
 def heartbeat(qtbot: QtBot) -> Iterator[Heartbeat]:
     """The GUI thread must never stall more than 50 ms (see tests/devices/test_manager.py)."""
-    beat = Heartbeat()
+    beat = CpuHeartbeat()
     yield beat
     beat.stop()
-    assert beat.worst <= 50, f"GUI thread stalled {beat.worst} ms"
+    assert beat.worst <= 50, (
+        f"GUI thread stalled {beat.worst} ms "
+        f"(it used {beat.worst_cpu_ms} ms of CPU itself in that gap; load {os.getloadavg()[0]:.1f})"
+    )
 
 
 @pytest.fixture
