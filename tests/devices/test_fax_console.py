@@ -394,7 +394,7 @@ def test_modem_killed_mid_send_goes_offline_and_the_job_goes_out_after_reconnect
     assert done.attempts == 2
 
 
-def test_garbage_and_empty_files_are_refused_with_a_clear_message(
+def test_garbage_locked_and_empty_files_are_refused_with_a_clear_message(
     tmp_path: Path, services: Services
 ) -> None:
     garbage = tmp_path / "notes.docx"
@@ -408,6 +408,14 @@ def test_garbage_and_empty_files_are_refused_with_a_clear_message(
     with pytest.raises(ValidationError) as err:
         services.fax.queue(OFFICER, "04318888", broken)
     assert "PDF" in err.value.errors["file"]
+    locked = canvas.Canvas(str(tmp_path / "locked.pdf"), pagesize=A4, encrypt="secret")
+    locked.drawString(72, 720, "classified")
+    locked.showPage()
+    locked.save()
+    with pytest.raises(ValidationError) as err:
+        services.fax.queue(OFFICER, "04318888", tmp_path / "locked.pdf")
+    assert "密码保护" in err.value.errors["file"]
+    assert "password-protected" in err.value.errors["file"]
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
     with pytest.raises(ValidationError) as err:

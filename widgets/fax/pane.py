@@ -82,8 +82,6 @@ class InboxTab(QWidget):
 
     intake_created = Signal(object)  # Intake
 
-    COLUMNS = ("时间", "发送方", "页数", "线路", "状态")
-
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -95,9 +93,11 @@ class InboxTab(QWidget):
         self._preview: PagePreview | None = None
         self._automatic = False
 
-        self.table = QTableWidget(0, len(self.COLUMNS), self)
+        columns = [self.tr("时间"), self.tr("发送方"), self.tr("页数"), self.tr("线路")]
+        columns.append(self.tr("状态"))
+        self.table = QTableWidget(0, len(columns), self)
         self.table.setObjectName("faxInboxTable")
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setHorizontalHeaderLabels(columns)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -384,8 +384,6 @@ class InboxTab(QWidget):
 class QueueTab(QWidget):
     """Outgoing faxes with status, attempts, hangup code and reason; send and resend."""
 
-    COLUMNS = ("时间", "号码", "文件", "页数", "状态", "尝试", "挂机码", "原因")
-
     def __init__(
         self,
         ctx: AppContext,
@@ -399,9 +397,11 @@ class QueueTab(QWidget):
         self._loading = False
         self._pending = False
         self._incident_provider = incident_provider
-        self.table = QTableWidget(0, len(self.COLUMNS), self)
+        columns = [self.tr("时间"), self.tr("号码"), self.tr("文件"), self.tr("页数")]
+        columns += [self.tr("状态"), self.tr("尝试"), self.tr("挂机码"), self.tr("原因")]
+        self.table = QTableWidget(0, len(columns), self)
         self.table.setObjectName("faxQueueTable")
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setHorizontalHeaderLabels(columns)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -37,7 +37,6 @@ from widgets.forms import run_guarded
 if TYPE_CHECKING:
     from console.app import AppContext
 
-FILE_FILTER = "PDF / 图像 (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;所有文件 (*)"
 MAX_CONTACTS = 500
 
 
@@ -150,7 +149,9 @@ class SendFaxDialog(QDialog):
 
     @Slot()
     def _on_browse_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择要传真的文件"), "", FILE_FILTER)
+        kinds = self.tr("PDF 或图像")
+        filters = f"{kinds} (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;{self.tr('所有文件')} (*)"
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择要传真的文件"), "", filters)
         if path:
             self.file_edit.setText(path)
 
