@@ -205,6 +205,7 @@ class MapPane(QWidget):
         self._resources_dirty = False
         self._near_center: tuple[float, float, str] | None = None  # lon, lat, title
         self._pending: list[str] = []  # commands for the page once it is ready
+        self._pending_incidents: str | None = None  # read before the page was ready
         self._stations = station_features([])
         self.user_layers: list[UserLayer] = []
         self.user_layer_errors: dict[str, str] = {}
@@ -316,6 +317,7 @@ class MapPane(QWidget):
             self._web = _Web(self._map_holder, self.bridge)
             self._map_layout.addWidget(self._web.view)
             self._web.page.load(QUrl(PAGE_URL))
+            self.refresh()  # read the incidents while the page loads
 
     def showEvent(self, event: QShowEvent) -> None:
         """Load the page the first time the pane is seen."""
@@ -385,27 +387,35 @@ class MapPane(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Read the incidents again (in a reader thread) and send them to the page."""
-        if not self.bridge.ready or self._ctx.runner.closed:
-            return  # the page asks for data when it is ready
+        """Read the incidents again (in a reader thread) and send them to the page.
+
+        The first read starts with the page load, so the data are usually there when the page
+        is ready; until then the result is kept.
+        """
+        if not self.started or self._ctx.runner.closed:
+            return
         if self._loading:
             self._dirty = True
             return
         self._loading = True
         self._read(
-            incident_features,
+            _incidents_with_json,
             self._ctx.services,
             self._filter,
             then=self._on_features_loaded,
             failed=self._on_features_failed,
         )
 
-    def _on_features_loaded(self, data: MapIncidents) -> None:
+    def _on_features_loaded(self, result: tuple[MapIncidents, str]) -> None:
+        data, text = result
         self._loading = False
         self.last_data = data
         if data.omitted:
             log.info("map: %d incidents shown, %d more not shown", data.shown, data.omitted)
-        self.bridge.incidents_changed.emit(data.to_json())
+        if self.bridge.ready:
+            self.bridge.incidents_changed.emit(text)
+        else:
+            self._pending_incidents = text
         if self._dirty:
             self._dirty = False
             self.refresh()
@@ -687,7 +697,11 @@ class MapPane(QWidget):
         for text in pending:
             self.bridge.command.emit(text)
         self.page_ready.emit()
-        self.refresh()
+        if self._pending_incidents is not None:
+            text, self._pending_incidents = self._pending_incidents, None
+            self.bridge.incidents_changed.emit(text)
+        elif not self._loading:
+            self.refresh()
         if not self.read_only:
             self.refresh_cameras()
             self.reload_user_layers()
@@ -795,6 +809,12 @@ def _load_user_layers(services: Any) -> LoadedLayers:
                 loaded.errors[layer.name],
             )
     return loaded
+
+
+def _incidents_with_json(services: Any, f: IncidentFilter) -> tuple[MapIncidents, str]:
+    """The incidents and their JSON for the page, both made in the reader thread."""
+    data = incident_features(services, f)
+    return data, data.to_json()
 
 
 def _locate(lon: float, lat: float) -> str:
