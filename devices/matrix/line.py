@@ -35,6 +35,13 @@ def drop_stale_input(transport: Transport) -> None:
 Routing = dict[int, int]
 
 
+def _reply_number(text: str, line: str) -> int:
+    """A port or size number from a reply; ProtocolError for a run of digits no device sends."""
+    if len(text) > 9:
+        raise ProtocolError(f"number too long in reply {line[:80]!r}", reply=line.encode("latin-1"))
+    return int(text)
+
+
 @dataclass(frozen=True)
 class MatrixInfo:
     """What a matrix says about itself (fields the protocol does not give are None)."""
@@ -149,7 +156,10 @@ class LineMatrix:
 
     def _parse_ties(self, line: str) -> Routing:
         for pattern in self._ties:
-            found = {int(m["out"]): int(m["inp"]) for m in pattern.finditer(line)}
+            found = {
+                _reply_number(m["out"], line): _reply_number(m["inp"], line)
+                for m in pattern.finditer(line)
+            }
             if found:
                 return found
         return {}
@@ -249,7 +259,8 @@ class LineMatrix:
         ties = self._parse_ties(line) if match is None else {}
         if match is not None:
             said = match.groupdict().get("out")
-            ties = {out if said is None else int(said): int(match["inp"])}
+            said_out = out if said is None else _reply_number(said, line)
+            ties = {said_out: _reply_number(match["inp"], line)}
         if out not in ties:
             raise ProtocolError(
                 f"{self.profile.name}: unexpected status reply {line!r} for output {out}",
@@ -328,8 +339,9 @@ class LineMatrix:
                     reply=line.encode("latin-1"),
                 )
             values.update({k: v for k, v in match.groupdict().items() if v is not None})
-        inputs = int(values["inputs"]) if "inputs" in values else None
-        outputs = int(values["outputs"]) if "outputs" in values else None
+        said = " ".join(raw)
+        inputs = _reply_number(values["inputs"], said) if "inputs" in values else None
+        outputs = _reply_number(values["outputs"], said) if "outputs" in values else None
         self.inputs = self.inputs or inputs
         self.outputs = self.outputs or outputs
         return MatrixInfo(
