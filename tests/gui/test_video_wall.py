@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtMultimedia import QAudioOutput
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QInputDialog
 from pytestqt.qtbot import QtBot
@@ -24,7 +25,7 @@ from tests.gui.conftest import Seeded, settle
 from tests.gui.test_video import add_cameras, camera, open_wall, wait_frames
 from widgets.devices import DevicesPane
 from widgets.devices.settings_dialog import DeviceEditorDialog
-from widgets.video.pane import PaneState
+from widgets.video.pane import PaneState, VideoPane
 from widgets.video.wall import FullScreenVideo, VideoWall, WallView
 
 pytestmark = [
@@ -68,6 +69,11 @@ def wall(qtbot: QtBot, ctx: AppContext, clips: tuple[Path, Path]) -> Iterator[Vi
     widget.shutdown()
 
 
+def audio_of(pane: VideoPane) -> QAudioOutput | None:
+    """The pane's audio output (read afresh: clicks create it)."""
+    return pane.audio
+
+
 def test_small_panes_play_the_sub_stream_and_full_screen_the_main_one(
     qtbot: QtBot, wall: VideoWall
 ) -> None:
@@ -77,15 +83,16 @@ def test_small_panes_play_the_sub_stream_and_full_screen_the_main_one(
     image = pane.current_image()
     assert image is not None
     assert (image.width(), image.height()) == (320, 180)  # 4 panes: the sub-stream
-    assert pane.muted  # panes start muted: no audio is decoded
-    assert pane.audio is None
+    assert pane.muted  # panes start muted: no audio output, no audio decoded
+    assert audio_of(pane) is None
     pane.mute_button.click()
     assert not pane.muted
-    assert pane.audio is not None
-    assert not pane.audio.isMuted()
+    audio = audio_of(pane)
+    assert audio is not None
+    assert not audio.isMuted()
     assert pane.mute_button.text() == "有声"
     pane.mute_button.click()
-    assert pane.audio.isMuted()
+    assert audio.isMuted()
     QTest.mouseDClick(pane, Qt.MouseButton.LeftButton)
     window = wall.full_screen
     assert isinstance(window, FullScreenVideo)
