@@ -5,29 +5,30 @@ The input is a user-space PulseAudio server's null-sink monitor, reached through
 as a pulled USB interface or a crashed sound server does — and the recorder must notice the
 silence, close the open segment as incomplete, report offline, and record the rest of the
 call once a server is back.
+
+The blocked read stays blocked in its process, and PortAudio cannot be re-initialised around
+it, so the scenario runs in a child process (``python -m tests.test_recorder_vanish DIR``)
+that reports what it saw as JSON; the test checks that report.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-import soundfile
-from pytestqt.qtbot import QtBot
-
-from console.devices.config import DeviceConfig, DeviceKind
-from console.devices.manager import HealthState
-from console.domain import CallEventKind
-from console.services import Services
-from tests.test_recorder import Harness, call_event, rescan_portaudio
 
 PULSE_PLUGIN = Path("/usr/lib/x86_64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so")
+REPO = Path(__file__).resolve().parents[1]
 
 pytestmark = [
     pytest.mark.skipif(
@@ -45,6 +46,7 @@ class Pulse:
         self.root = root
         self.socket = root / "native"
         self.proc: subprocess.Popen[bytes] | None = None
+        self.pids: list[int] = []
 
     def start(self) -> None:
         self.socket.unlink(missing_ok=True)
@@ -60,7 +62,6 @@ class Pulse:
                 "--daemonize=no",
                 "--exit-idle-time=-1",
                 "--use-pid-file=false",
-                "--disallow-exit",
                 "-F",
                 str(self.root / "default.pa"),
             ],
@@ -68,6 +69,8 @@ class Pulse:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        self.pids.append(self.proc.pid)
+        (self.root / "pids").write_text(" ".join(map(str, self.pids)))
         deadline = time.monotonic() + 10
         while not self.socket.exists():
             if time.monotonic() > deadline or self.proc.poll() is not None:
@@ -81,31 +84,81 @@ class Pulse:
         self.proc = None
 
 
-@pytest.fixture
-def pulse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pulse]:
-    root = tmp_path / "pulse"
-    root.mkdir()
-    server = Pulse(root)
-    server.start()
-    home = tmp_path / "home"
+def test_input_lost_mid_call_keeps_the_audio_goes_offline_and_resumes(tmp_path: Path) -> None:
+    try:
+        child = subprocess.run(
+            [sys.executable, "-m", "tests.test_recorder_vanish", str(tmp_path)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=100,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        )
+    finally:
+        pids = tmp_path / "pulse" / "pids"
+        for pid in pids.read_text().split() if pids.exists() else ():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid), signal.SIGKILL)
+    assert child.returncode == 0, child.stderr[-3000:]
+    seen = json.loads(child.stdout.strip().splitlines()[-1])
+
+    # Mid-call the input died: the open segment was closed incomplete with what it had.
+    lost = seen["lost"]
+    assert lost["complete"] is False
+    assert "lost" in lost["reason"]
+    assert seen["state_after_loss"] == "offline"
+    assert seen["lost_recording"]["status"] == "incomplete"
+    assert seen["lost_recording"]["duration"] >= 1.0
+    assert seen["lost_file"] == {"rate": 8000, "frames": lost["frames"]}
+    # A server came back while the call went on: the rest of the call was recorded.
+    assert seen["state_after_restart"] == "connected"
+    assert seen["resumed_recording"]["status"] == "complete"
+    assert "resumed" in seen["resumed_recording"]["note"]
+    assert seen["resumed_recording"]["duration"] > 0
+
+
+# --------------------------------------------------------------------------- the child process
+
+
+def _child(root: Path) -> dict[str, Any]:
+    pulse_root = root / "pulse"
+    pulse_root.mkdir()
+    pulse = Pulse(pulse_root)
+    pulse.start()
+    home = root / "home"
     home.mkdir()
     (home / ".asoundrc").write_text(
-        f'pcm.pulsetap {{\n  type pulse\n  server "unix:{server.socket}"\n'
+        f'pcm.pulsetap {{\n  type pulse\n  server "unix:{pulse.socket}"\n'
         '  device "line.monitor"\n}\n'
     )
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("DUTY_CONSOLE_FILES", str(tmp_path / "files"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    rescan_portaudio()
-    yield server
-    server.kill()
-    monkeypatch.undo()
+    os.environ["HOME"] = str(home)
+    os.environ["DUTY_CONSOLE_FILES"] = str(root / "files")
+    os.environ["XDG_DATA_HOME"] = str(root / "data")
 
+    import soundfile
+    from PySide6.QtCore import QCoreApplication
 
-def test_input_lost_mid_call_keeps_the_audio_goes_offline_and_resumes(
-    pulse: Pulse, sqlite_url: str, qtbot: QtBot
-) -> None:
-    services = Services.open(sqlite_url)
+    from console.devices.config import DeviceConfig, DeviceKind
+    from console.devices.manager import HealthState
+    from console.domain import CallEventKind
+    from console.services import Services
+    from tests.test_recorder import Harness, call_event
+
+    app = QCoreApplication([])
+
+    def wait_until(condition: Callable[[], bool], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError("condition not met in time")
+            app.processEvents()
+            time.sleep(0.02)
+
+    def pump(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        wait_until(lambda: time.monotonic() >= end, seconds + 1)
+
+    services = Services.open(f"sqlite:///{root / 'duty.sqlite'}")
     cfg = DeviceConfig(
         "rec1",
         DeviceKind.RECORDER,
@@ -116,38 +169,46 @@ def test_input_lost_mid_call_keeps_the_audio_goes_offline_and_resumes(
         input_names={1: "pbx"},
     )
     h = Harness(services, cfg)
+    seen: dict[str, Any] = {}
     try:
-        qtbot.waitUntil(lambda: h.state() is HealthState.CONNECTED, timeout=15000)
+        wait_until(lambda: h.state() is HealthState.CONNECTED, 15)
         h.manager.call_event_received.emit(
             call_event(CallEventKind.ANSWERED, "42.1", answered=True)
         )
-        qtbot.waitUntil(lambda: len(h.segments) == 1, timeout=10000)
-        qtbot.wait(1500)
-
+        wait_until(lambda: len(h.segments) == 1, 10)
+        pump(1.5)
         pulse.kill()
-        qtbot.waitUntil(lambda: len(h.segments) == 2, timeout=15000)
+        wait_until(lambda: len(h.segments) == 2, 15)
         lost = h.segments[1]
-        assert lost.finished
-        assert not lost.complete
-        assert "lost" in lost.reason
-        qtbot.waitUntil(lambda: h.state() is HealthState.OFFLINE, timeout=5000)
+        seen["lost"] = {"complete": lost.complete, "reason": lost.reason, "frames": lost.frames}
+        wait_until(lambda: h.state() is HealthState.OFFLINE, 5)
+        seen["state_after_loss"] = "offline"
         [recording] = services.recordings.recent()
-        assert recording.status == "incomplete"
-        assert recording.duration >= 1.0
+        seen["lost_recording"] = {"status": recording.status, "duration": recording.duration}
         audio, rate = soundfile.read(services.recordings.path(recording.id), dtype="int16")
-        assert rate == 8000
-        assert len(audio) == lost.frames
+        seen["lost_file"] = {"rate": rate, "frames": len(audio)}
 
-        # The server comes back while the call goes on: the rest of the call is recorded.
         pulse.start()
-        qtbot.waitUntil(lambda: h.state() is HealthState.CONNECTED, timeout=30000)
-        qtbot.waitUntil(lambda: len(h.segments) == 3, timeout=10000)
-        qtbot.wait(500)
+        wait_until(lambda: h.state() is HealthState.CONNECTED, 30)
+        seen["state_after_restart"] = "connected"
+        wait_until(lambda: len(h.segments) == 3, 10)
+        pump(2.5)  # a new PulseAudio stream starts delivering after about 2 s
         h.manager.call_event_received.emit(call_event(CallEventKind.HUNG_UP, "42.1", answered=True))
-        qtbot.waitUntil(lambda: len(h.segments) == 4, timeout=10000)
+        wait_until(lambda: len(h.segments) == 4, 10)
         resumed = services.recordings.recent()[0]
-        assert resumed.status == "complete"
-        assert "resumed" in resumed.note
+        seen["resumed_recording"] = {
+            "status": resumed.status,
+            "note": resumed.note,
+            "duration": resumed.duration,
+        }
     finally:
         h.stop()
         services.close()
+        pulse.kill()
+    return seen
+
+
+if __name__ == "__main__":
+    result = _child(Path(sys.argv[1]))
+    print(json.dumps(result, ensure_ascii=False), flush=True)
+    os._exit(0)  # a capture thread may still be blocked in the dead server's read

@@ -17,6 +17,7 @@ ALSA ``file`` PCM used in tests) is paced to the clock, so segments last as long
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import math
@@ -180,7 +181,14 @@ class _Capture:
             global _OPEN_STREAMS
             self._thread.join(5.0)
             if self._thread.is_alive():
-                return  # the read hangs for good; leave the stream (and PortAudio) alone
+                # The read hangs for good: leave the stream (and PortAudio) alone, also at
+                # exit, where terminating PortAudio would wait for that read forever.
+                log.warning("an audio input hangs; PortAudio is left open until exit")
+                with contextlib.suppress(Exception):
+                    import sounddevice as sd
+
+                    atexit.unregister(sd._exit_handler)
+                return
             with _PA_LOCK:
                 with contextlib.suppress(Exception):
                     self.stream.abort()
