@@ -985,7 +985,7 @@
     </message>
     <message>
         <source>传真线路：在“传真”窗格中发送和查看传真</source>
-        <translation type="unfinished"></translation>
+        <translation>Fax line: send and read faxes in the Fax pane</translation>
     </message>
     <message>
         <source>已连接</source>
@@ -1021,7 +1021,7 @@
     </message>
     <message>
         <source>传真</source>
-        <translation type="unfinished">Fax</translation>
+        <translation>Fax</translation>
     </message>
     <message>
         <source>录音机</source>
@@ -1704,7 +1704,7 @@
     </message>
     <message>
         <source>传真</source>
-        <translation type="unfinished">Fax</translation>
+        <translation>Fax</translation>
     </message>
     <message>
         <source>时间</source>
@@ -1881,134 +1881,134 @@
     <name>Fax</name>
     <message>
         <source>未知号码</source>
-        <translation type="unfinished"></translation>
+        <translation>unknown number</translation>
     </message>
     <message>
         <source>传真页面文件已被改动或丢失，未发送</source>
-        <translation type="unfinished"></translation>
+        <translation>The fax pages file was changed or is missing; not sent</translation>
     </message>
     <message>
         <source>文档</source>
-        <translation type="unfinished"></translation>
+        <translation>document</translation>
     </message>
     <message>
         <source>排队中</source>
-        <translation type="unfinished"></translation>
+        <translation>Queued</translation>
     </message>
     <message>
         <source>发送中</source>
-        <translation type="unfinished"></translation>
+        <translation>Sending</translation>
     </message>
     <message>
         <source>等待重试</source>
-        <translation type="unfinished"></translation>
+        <translation>Retry pending</translation>
     </message>
     <message>
         <source>已发送</source>
-        <translation type="unfinished"></translation>
+        <translation>Sent</translation>
     </message>
     <message>
         <source>发送失败</source>
-        <translation type="unfinished"></translation>
+        <translation>Failed</translation>
     </message>
     <message>
         <source>传真 #{id}（{sender}，{pages} 页）</source>
-        <translation type="unfinished"></translation>
+        <translation>Fax #{id} ({sender}, {pages} pages)</translation>
     </message>
     <message>
         <source> 原件 TIFF</source>
-        <translation type="unfinished"></translation>
+        <translation> original TIFF</translation>
     </message>
     <message>
         <source>重试间隔应为 0–86400 秒，逗号分隔</source>
-        <translation type="unfinished"></translation>
+        <translation>Retry waits must be 0–86400 seconds, separated by commas</translation>
     </message>
     <message>
         <source>只有发送失败的传真可以重发</source>
-        <translation type="unfinished"></translation>
+        <translation>Only a failed fax can be sent again</translation>
     </message>
     <message>
         <source>传真已发送：{number}，{pages} 页（{doc}）</source>
-        <translation type="unfinished"></translation>
+        <translation>Fax sent: {number}, {pages} pages ({doc})</translation>
     </message>
     <message>
         <source>传真发送失败：{number}（{doc}），已尝试 {n} 次：{error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Fax not sent: {number} ({doc}), {n} attempts: {error}</translation>
     </message>
     <message>
         <source>收到传真 #{id}：来自 {sender}，{pages} 页（{device}）</source>
-        <translation type="unfinished"></translation>
+        <translation>Fax #{id} received: from {sender}, {pages} pages ({device})</translation>
     </message>
     <message>
         <source>传真号码格式不对：{n!r}</source>
-        <translation type="unfinished"></translation>
+        <translation>Not a fax number: {n!r}</translation>
     </message>
     <message>
         <source>无法作为传真发送：{reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot be sent as a fax: {reason}</translation>
     </message>
     <message>
         <source>，对方标识 {remote}</source>
-        <translation type="unfinished"></translation>
+        <translation>, far end {remote}</translation>
     </message>
     <message>
         <source>传真 #{id} 不存在</source>
-        <translation type="unfinished"></translation>
+        <translation>Fax #{id} does not exist</translation>
     </message>
     <message>
         <source>传真 #{id} 已转为接报 #{intake}</source>
-        <translation type="unfinished"></translation>
+        <translation>Fax #{id} already became intake #{intake}</translation>
     </message>
     <message>
         <source>传真来报（{sender}，{pages} 页）</source>
-        <translation type="unfinished"></translation>
+        <translation>Report by fax ({sender}, {pages} pages)</translation>
     </message>
     <message>
         <source>见所附传真 #{id}</source>
-        <translation type="unfinished"></translation>
+        <translation>See the attached fax #{id}</translation>
     </message>
     <message>
         <source>文件渲染超时（{s} 秒）</source>
-        <translation type="unfinished"></translation>
+        <translation>Rendering the file timed out ({s} s)</translation>
     </message>
     <message>
         <source>尝试次数应在 1–{n}：{v}</source>
-        <translation type="unfinished"></translation>
+        <translation>Attempts must be 1–{n}: {v}</translation>
     </message>
     <message>
         <source>事件 #{id} 不存在</source>
-        <translation type="unfinished">Incident #{id} does not exist</translation>
+        <translation>Incident #{id} does not exist</translation>
     </message>
     <message>
         <source>联系人 #{id} 不存在</source>
-        <translation type="unfinished">Contact #{id} does not exist</translation>
+        <translation>Contact #{id} does not exist</translation>
     </message>
     <message>
         <source>传真任务 #{id} 不存在</source>
-        <translation type="unfinished"></translation>
+        <translation>Fax job #{id} does not exist</translation>
     </message>
     <message>
         <source>传真任务 #{id} 不在发送中（{status}）</source>
-        <translation type="unfinished"></translation>
+        <translation>Fax job #{id} is not being sent ({status})</translation>
     </message>
     <message>
         <source>传真：{sender}</source>
-        <translation type="unfinished"></translation>
+        <translation>Fax: {sender}</translation>
     </message>
     <message>
         <source>收到的传真无法解码：{e}</source>
-        <translation type="unfinished"></translation>
+        <translation>The received fax cannot be decoded: {e}</translation>
     </message>
 </context>
 <context>
     <name>FaxPane</name>
     <message>
         <source>收件箱</source>
-        <translation type="unfinished"></translation>
+        <translation>Inbox</translation>
     </message>
     <message>
         <source>发件队列</source>
-        <translation type="unfinished"></translation>
+        <translation>Outgoing</translation>
     </message>
 </context>
 <context>
@@ -2569,48 +2569,68 @@ Beijing time</translation>
 <context>
     <name>InboxTab</name>
     <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>发送方</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>页数</source>
+        <translation>Pages</translation>
+    </message>
+    <message>
+        <source>线路</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
         <source>更多…</source>
-        <translation type="unfinished">More…</translation>
+        <translation>More…</translation>
     </message>
     <message>
         <source>选择一份传真查看</source>
-        <translation type="unfinished"></translation>
+        <translation>Select a fax to view it</translation>
     </message>
     <message>
         <source>上一页</source>
-        <translation type="unfinished">Previous</translation>
+        <translation>Previous page</translation>
     </message>
     <message>
         <source>下一页</source>
-        <translation type="unfinished">Next</translation>
+        <translation>Next page</translation>
     </message>
     <message>
         <source>转为接报</source>
-        <translation type="unfinished"></translation>
+        <translation>Make intake</translation>
     </message>
     <message>
         <source>打开 PDF</source>
-        <translation type="unfinished"></translation>
+        <translation>Open PDF</translation>
     </message>
     <message>
         <source>已转接报 #{id}</source>
-        <translation type="unfinished"></translation>
+        <translation>Intake #{id}</translation>
     </message>
     <message>
         <source>未读</source>
-        <translation type="unfinished"></translation>
+        <translation>Unread</translation>
     </message>
     <message>
         <source>已读</source>
-        <translation type="unfinished"></translation>
+        <translation>Read</translation>
     </message>
     <message>
         <source>第 {n}/{count} 页</source>
-        <translation type="unfinished"></translation>
+        <translation>Page {n}/{count}</translation>
     </message>
     <message>
         <source>已转为接报 #{id}：{title}</source>
-        <translation type="unfinished"></translation>
+        <translation>Made intake #{id}: {title}</translation>
     </message>
 </context>
 <context>
@@ -3438,7 +3458,7 @@ Beijing time</translation>
     </message>
     <message>
         <source>传真</source>
-        <translation type="unfinished">Fax</translation>
+        <translation>Fax</translation>
     </message>
     <message>
         <source>地图</source>
@@ -3971,7 +3991,7 @@ Database: {url}</translation>
     </message>
     <message>
         <source>转为接报</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Make intake</translation>
     </message>
     <message>
         <source>每 {n} 分钟汇总（阴影为最小–最大）</source>
@@ -3998,11 +4018,19 @@ Database: {url}</translation>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>拒收</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>参数</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>报警</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>被拒收的帧数（原因见 station quarantine）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4100,16 +4128,48 @@ Database: {url}</translation>
 <context>
     <name>QueueTab</name>
     <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>号码</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>页数</source>
+        <translation>Pages</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>尝试</source>
+        <translation>Attempts</translation>
+    </message>
+    <message>
+        <source>挂机码</source>
+        <translation>Hangup code</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
         <source>发送传真…</source>
-        <translation type="unfinished"></translation>
+        <translation>Send fax…</translation>
     </message>
     <message>
         <source>重发</source>
-        <translation type="unfinished"></translation>
+        <translation>Send again</translation>
     </message>
     <message>
         <source>传真 #{id} 已排队：{number}，{pages} 页</source>
-        <translation type="unfinished"></translation>
+        <translation>Fax #{id} queued: {number}, {pages} pages</translation>
     </message>
 </context>
 <context>
@@ -4124,7 +4184,7 @@ Database: {url}</translation>
     </message>
     <message>
         <source>线路</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Line</translation>
     </message>
     <message>
         <source>电平</source>
@@ -4217,7 +4277,7 @@ Database: {url}</translation>
     </message>
     <message>
         <source>线路</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Line</translation>
     </message>
     <message>
         <source>号码</source>
@@ -4794,74 +4854,105 @@ Database: {url}</translation>
     </message>
 </context>
 <context>
+    <name>Security</name>
+    <message>
+        <source>自动操作 {actor} 不能执行 {action} (not an automated action)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>密码须含小写字母、大写字母、数字、符号中的至少三类</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>密码不能包含用户名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{actor} 不是有效账号，不能执行 {action} (no such active account)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{actor}（{role}）无权执行 {action} (permission denied)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>密码至少 {n} 个字符</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SendFaxDialog</name>
     <message>
         <source>发送传真</source>
-        <translation type="unfinished"></translation>
+        <translation>Send fax</translation>
     </message>
     <message>
         <source>（直接输入号码）</source>
-        <translation type="unfinished"></translation>
+        <translation>(type a number)</translation>
     </message>
     <message>
         <source>如 0431-88881234</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. 0431-88881234</translation>
     </message>
     <message>
         <source>PDF、PNG、JPEG 或 TIFF 文件</source>
-        <translation type="unfinished"></translation>
+        <translation>A PDF, PNG, JPEG or TIFF file</translation>
     </message>
     <message>
         <source>选择文件…</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose file…</translation>
     </message>
     <message>
         <source>关联当前事件 #{id}</source>
-        <translation type="unfinished">Link to current incident #{id}</translation>
+        <translation>For the selected incident #{id}</translation>
     </message>
     <message>
         <source>未选中事件</source>
-        <translation type="unfinished"></translation>
+        <translation>No incident selected</translation>
     </message>
     <message>
         <source>联系人</source>
-        <translation type="unfinished">Contact</translation>
+        <translation>Contact</translation>
     </message>
     <message>
         <source>传真号码</source>
-        <translation type="unfinished"></translation>
+        <translation>Fax number</translation>
     </message>
     <message>
         <source>文件</source>
-        <translation type="unfinished">File</translation>
+        <translation>File</translation>
     </message>
     <message>
         <source>事件</source>
-        <translation type="unfinished">Incident</translation>
+        <translation>Incident</translation>
     </message>
     <message>
         <source>发送</source>
-        <translation type="unfinished"></translation>
+        <translation>Send</translation>
+    </message>
+    <message>
+        <source>PDF 或图像</source>
+        <translation>PDF or image</translation>
     </message>
     <message>
         <source>选择要传真的文件</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the file to fax</translation>
     </message>
     <message>
         <source>正在转换文件…</source>
-        <translation type="unfinished"></translation>
+        <translation>Converting the file…</translation>
     </message>
     <message>
         <source>请填写传真号码或选择联系人</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter a fax number or choose a contact</translation>
     </message>
     <message>
         <source>请选择要发送的文件</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the file to send</translation>
     </message>
     <message>
         <source>发送失败：{e}</source>
-        <translation type="unfinished"></translation>
+        <translation>Sending failed: {e}</translation>
     </message>
 </context>
 <context>
@@ -4913,6 +5004,73 @@ Database: {url}</translation>
     <message>
         <source>瓦片底图 (*.mbtiles *.pmtiles)</source>
         <translation>Tile basemaps (*.mbtiles *.pmtiles)</translation>
+    </message>
+</context>
+<context>
+    <name>Users</name>
+    <message>
+        <source>用户名或密码错误 (wrong user name or password)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>失败次数上限应在 1–100 之间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>锁定时长应在 1–1440 分钟之间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>锁屏时间应在 0–1440 分钟之间（0 不锁屏）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>该用户名不可用</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>令牌无效或已撤销 (invalid or revoked token)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>不能停用自己的账号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>至少要保留一个有效的系统管理员账号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>账号已停用 (account deactivated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>第一个账号必须是系统管理员 (the first account must be an admin)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>用户 {name} 不存在</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>只能为有效账号签发令牌</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>令牌 #{id} 不存在</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>用户 {name} 已有账号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>账号已锁定，请于 {minutes} 分钟后再试或请管理员解锁</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>密码错误次数过多，账号已锁定 {minutes} 分钟</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
