@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QCoreApplication
 from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from console.db import models_monitoring as mm
@@ -463,17 +462,24 @@ class MonitoringService:
                 rows,
             )
             return int(cursor.rowcount)
-        added = 0
-        table = cast(Table, mm.ReadingRow.__table__)
-        keys = ("parameter_id", "t", "value", "flag")
-        for i in range(0, len(rows), INSERT_CHUNK):
-            stmt = (
-                postgresql.insert(table)
-                .on_conflict_do_nothing(index_elements=["parameter_id", "t"])
-                .returning(table.c.t)  # only the rows inserted: duplicates are not counted
+        # PostgreSQL: COPY into a per-connection staging table, then one INSERT … SELECT that
+        # skips readings already stored; its rowcount is the readings really added.
+        driver: Any = conn.connection.driver_connection
+        with driver.cursor() as cur:
+            cur.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS reading_stage (parameter_id integer, "
+                "t bigint, value double precision, flag varchar(2)) ON COMMIT DELETE ROWS"
             )
-            chunk = [dict(zip(keys, r, strict=True)) for r in rows[i : i + INSERT_CHUNK]]
-            added += len(conn.execute(stmt, chunk).all())
+            with cur.copy("COPY reading_stage (parameter_id, t, value, flag) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cur.execute(
+                "INSERT INTO reading (parameter_id, t, value, flag) "
+                "SELECT parameter_id, t, value, flag FROM reading_stage "
+                "ON CONFLICT (parameter_id, t) DO NOTHING"
+            )
+            added = int(cur.rowcount)
+            cur.execute("TRUNCATE reading_stage")
         return added
 
     def _rollup(self, s: Session, hour: int, pids: set[int]) -> None:
