@@ -1025,7 +1025,7 @@
     </message>
     <message>
         <source>录音机</source>
-        <translation type="unfinished"></translation>
+        <translation>Recorder</translation>
     </message>
     <message>
         <source>矩阵</source>
@@ -2840,7 +2840,7 @@ Beijing time</translation>
     </message>
     <message>
         <source>通话录音…</source>
-        <translation type="unfinished"></translation>
+        <translation>Call recordings…</translation>
     </message>
     <message>
         <source>【演练】</source>
@@ -3534,7 +3534,7 @@ Beijing time</translation>
     </message>
     <message>
         <source>通话录音…</source>
-        <translation type="unfinished"></translation>
+        <translation>Call recordings…</translation>
     </message>
     <message>
         <source>语言(&amp;L)</source>
@@ -3967,7 +3967,7 @@ Database: {url}</translation>
     </message>
     <message>
         <source>在线</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Online</translation>
     </message>
     <message>
         <source>数据延迟</source>
@@ -4122,7 +4122,7 @@ Database: {url}</translation>
     <name>PlaybackBar</name>
     <message>
         <source>播放 / 暂停</source>
-        <translation type="unfinished"></translation>
+        <translation>Play / pause</translation>
     </message>
 </context>
 <context>
@@ -4176,168 +4176,168 @@ Database: {url}</translation>
     <name>RecorderHealthView</name>
     <message>
         <source>录音机</source>
-        <translation type="unfinished"></translation>
+        <translation>Recorder</translation>
     </message>
     <message>
         <source>通道</source>
-        <translation type="unfinished">Channel</translation>
+        <translation>Channel</translation>
     </message>
     <message>
         <source>线路</source>
-        <translation type="unfinished">Line</translation>
+        <translation>Line</translation>
     </message>
     <message>
         <source>电平</source>
-        <translation type="unfinished"></translation>
+        <translation>Level</translation>
     </message>
     <message>
         <source>状态</source>
-        <translation type="unfinished"></translation>
+        <translation>State</translation>
     </message>
     <message>
         <source>未配置录音机（文件 → 设备设置，类型 recorder）</source>
-        <translation type="unfinished"></translation>
+        <translation>No recorder configured (File → Device settings, kind recorder)</translation>
     </message>
     <message>
         <source>在线</source>
-        <translation type="unfinished"></translation>
+        <translation>Online</translation>
     </message>
     <message>
         <source>连接中</source>
-        <translation type="unfinished"></translation>
+        <translation>Connecting</translation>
     </message>
     <message>
         <source>离线</source>
-        <translation type="unfinished">Offline</translation>
+        <translation>Offline</translation>
     </message>
     <message>
         <source>已停用</source>
-        <translation type="unfinished">Disabled</translation>
+        <translation>Disabled</translation>
     </message>
     <message>
         <source>未运行</source>
-        <translation type="unfinished">Not running</translation>
+        <translation>Not running</translation>
     </message>
     <message>
         <source>录音中 {t}</source>
-        <translation type="unfinished"></translation>
+        <translation>Recording {t}</translation>
     </message>
     <message>
         <source>空闲</source>
-        <translation type="unfinished">Empty</translation>
+        <translation>Idle</translation>
     </message>
 </context>
 <context>
     <name>Recordings</name>
     <message>
         <source>通话录音：{who}（{m}分{s:02d}秒）</source>
-        <translation type="unfinished"></translation>
+        <translation>Call recording: {who} ({m} min {s:02d} s)</translation>
     </message>
     <message>
         <source>录音片段尚未结束</source>
-        <translation type="unfinished"></translation>
+        <translation>The recording segment has not ended yet</translation>
     </message>
     <message>
         <source>录音 #{id} 尚未保存</source>
-        <translation type="unfinished"></translation>
+        <translation>Recording #{id} has not been stored yet</translation>
     </message>
     <message>
         <source>录音 #{id} 不存在</source>
-        <translation type="unfinished"></translation>
+        <translation>Recording #{id} does not exist</translation>
     </message>
     <message>
         <source>录音文件不存在：{path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Recording file not found: {path}</translation>
     </message>
 </context>
 <context>
     <name>RecordingsDialog</name>
     <message>
         <source>通话录音</source>
-        <translation type="unfinished"></translation>
+        <translation>Call recordings</translation>
     </message>
     <message>
         <source>录音机状态</source>
-        <translation type="unfinished"></translation>
+        <translation>Recorders</translation>
     </message>
     <message>
         <source>录音</source>
-        <translation type="unfinished"></translation>
+        <translation>Recordings</translation>
     </message>
 </context>
 <context>
     <name>RecordingsView</name>
     <message>
         <source>开始时间</source>
-        <translation type="unfinished"></translation>
+        <translation>Started</translation>
     </message>
     <message>
         <source>时长</source>
-        <translation type="unfinished"></translation>
+        <translation>Length</translation>
     </message>
     <message>
         <source>线路</source>
-        <translation type="unfinished">Line</translation>
+        <translation>Line</translation>
     </message>
     <message>
         <source>号码</source>
-        <translation type="unfinished">Number</translation>
+        <translation>Number</translation>
     </message>
     <message>
         <source>状态</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>文件</source>
-        <translation type="unfinished">File</translation>
+        <translation>File</translation>
     </message>
     <message>
         <source>更多</source>
-        <translation type="unfinished"></translation>
+        <translation>More</translation>
     </message>
     <message>
         <source>读取录音失败：{error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Could not read the recordings: {error}</translation>
     </message>
     <message>
         <source>录音中</source>
-        <translation type="unfinished"></translation>
+        <translation>Recording</translation>
     </message>
     <message>
         <source>完整</source>
-        <translation type="unfinished"></translation>
+        <translation>Complete</translation>
     </message>
     <message>
         <source>不完整</source>
-        <translation type="unfinished"></translation>
+        <translation>Incomplete</translation>
     </message>
     <message>
         <source>完好</source>
-        <translation type="unfinished"></translation>
+        <translation>Intact</translation>
     </message>
     <message>
         <source>已被改动</source>
-        <translation type="unfinished"></translation>
+        <translation>Changed</translation>
     </message>
     <message>
         <source>丢失</source>
-        <translation type="unfinished"></translation>
+        <translation>Missing</translation>
     </message>
     <message>
         <source>警告：录音文件已被改动（SHA-256 与存档不符），已停止播放。文件：{path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Warning: the recording file was changed (its SHA-256 does not match the record); it is not played. File: {path}</translation>
     </message>
     <message>
         <source>警告：录音文件丢失，无法播放。文件：{path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Warning: the recording file is missing and cannot be played. File: {path}</translation>
     </message>
     <message>
         <source>通话 #{id}</source>
-        <translation type="unfinished"></translation>
+        <translation>Call #{id}</translation>
     </message>
     <message>
         <source>事件 #{id}</source>
-        <translation type="unfinished"></translation>
+        <translation>Incident #{id}</translation>
     </message>
 </context>
 <context>
