@@ -260,6 +260,17 @@ def test_the_video_dock_plays_only_while_its_tab_is_shown(
         assert wall.panes[0].frames == 0
         window.video_dock.raise_()
         qtbot.waitUntil(lambda: wall.active and wall.panes[0].frames > 2, timeout=10_000)
+        wall.hall_button.click()  # 在大屏显示: the hall display shows this layout
+        hall = window.hall
+        assert hall is not None
+        assert hall.video_wall is not None
+        assert hall.video_wall.view() == wall.view()
+        qtbot.waitUntil(lambda: hall.video_wall.panes[0].frames > 2, timeout=10_000)  # type: ignore[union-attr]
+        wall.hall_map_button.click()  # 大屏恢复地图
+        map_panel = hall.map_pane.parentWidget()
+        assert map_panel is not None
+        assert map_panel.isVisible()
+        hall.close()
         window.log_dock.raise_()
         qtbot.waitUntil(lambda: not wall.active, timeout=5_000)
         assert wall.panes[0].state is PaneState.IDLE
