@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import sys
 from pathlib import Path
 
@@ -131,7 +132,18 @@ def _render_image(source: Path) -> list[Image.Image]:
                 image.seek(frame)
                 image.load()
                 pages.extend(fit_to_pages(image))
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+    except (  # Pillow reports a damaged image with many kinds of exception
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        TypeError,
+        KeyError,
+        IndexError,
+        EOFError,
+        struct.error,
+        Image.DecompressionBombError,
+    ) as exc:
         raise BadDocument(f"图像文件损坏或无法读取 (the image cannot be read): {exc}") from exc
     return pages
 

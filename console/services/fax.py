@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -291,6 +292,21 @@ def render_document(
         raise ValidationError({"file": _tr("无法作为传真发送：{reason}").format(reason=reason)})
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     return RenderedDocument(summary["media_type"], int(summary["pages"]), Path(summary["tiff"]))
+
+
+#: What Pillow raises for a damaged image: not only OSError and ValueError (a TIFF without
+#: ImageWidth is a TypeError, an unknown mode a SyntaxError, a missing tag a KeyError).
+DAMAGED_IMAGE: tuple[type[Exception], ...] = (
+    OSError,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    SyntaxError,
+    EOFError,
+    struct.error,
+    Image.DecompressionBombError,
+)
 
 
 def tiff_to_pdf(tiff: bytes) -> bytes:
@@ -730,7 +746,7 @@ class FaxService:
             pdf = tiff_to_pdf(tiff)
             with Image.open(io.BytesIO(tiff)) as image:
                 count = getattr(image, "n_frames", 1)
-        except (OSError, ValueError) as exc:
+        except DAMAGED_IMAGE as exc:
             raise ValidationError({"tiff": _tr("收到的传真无法解码：{e}").format(e=exc)}) from exc
         count = pages or count
         now = utcnow()

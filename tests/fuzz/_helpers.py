@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from hypothesis import strategies as st
+from sqlalchemy import func, select
 
+from console.db.models import Base
+from console.domain import ValidationError
+from console.services import Services
 from devices.errors import DeviceTimeout
 
 
@@ -89,3 +93,19 @@ def said_why(exc: BaseException) -> None:
     text = str(exc).strip()
     assert text, f"{type(exc).__name__} without a message"
     assert "Traceback" not in text
+
+
+def row_counts(services: Services) -> dict[str, int]:
+    """Rows in every table: equal before and after means a refused input stored nothing."""
+    with services.db.read() as s:
+        return {
+            table.name: int(s.scalar(select(func.count()).select_from(table)) or 0)
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def refused(exc: ValidationError, field: str) -> None:
+    """A ValidationError names the field and says why in words (no traceback text)."""
+    said_why(exc)
+    assert field in exc.errors, f"{field!r} not in {exc.errors!r}"
+    assert "Traceback" not in exc.errors[field]
