@@ -382,3 +382,23 @@ def test_a_wrong_length_field_is_quarantined_and_the_stream_carries_on(
     assert bad.station_id == station.id
     before = mon.station(_id(station)).frames_ok
     wait_for("frames after the bad ones", lambda: mon.station(_id(station)).frames_ok > before + 2)
+
+
+def test_a_sender_of_nothing_but_refused_frames_is_hung_up_on(sqlite_services: Services) -> None:
+    server = IngestServer(
+        sqlite_services.monitoring,
+        IngestConfig(host="127.0.0.1", hj212_port=0, flush_seconds=0.1, max_refused_in_a_row=5),
+    )
+    server.start()
+    try:
+        frames = [build_frame(f"ST=32;CN=2011;PW=1;MN=NOBODY{i};CP=&&&&") for i in range(8)]
+        junk = b"".join(f[:-6] + b"%04X\r\n" % (int(f[-6:-2], 16) ^ 0x5A5A) for f in frames)
+        with socket.create_connection(("127.0.0.1", server.ports["hj212"]), timeout=WAIT) as conn:
+            conn.sendall(junk)
+            assert conn.recv(4096) == b""  # closed by the platform, nothing answered
+        mon = sqlite_services.monitoring
+        wait_for("the quarantine", lambda: len(mon.quarantine()) == 8)
+        assert {e.reason for e in mon.quarantine()} == {"bad_crc"}
+        assert server.stats.connections_dropped == 1
+    finally:
+        server.stop()

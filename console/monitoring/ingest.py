@@ -64,6 +64,7 @@ class IngestConfig:
     registry_seconds: float = 5.0
     idle_timeout: float = 900.0  # a connection silent this long is closed
     tick_seconds: float = 5.0  # how often ``on_tick`` runs (silence checks)
+    max_refused_in_a_row: int = 200  # then the connection is closed (the quarantine stays sane)
 
 
 @dataclass(slots=True)
@@ -80,6 +81,7 @@ class IngestStats:
     batches: int = 0
     write_errors: int = 0
     lost: int = 0
+    connections_dropped: int = 0  # closed for sending only refused frames
     by_reason: dict[str, int] = field(default_factory=dict)
 
 
@@ -241,6 +243,7 @@ class IngestServer:
             hj212.Hj212Stream() if protocol == "hj212" else sl651.Sl651Stream()
         )
         self._writers.add(writer)
+        refused_in_a_row = 0  # a sender of nothing but junk is hung up on
         self.stats.connections += 1
         self.stats.open_connections += 1
         try:
@@ -249,6 +252,7 @@ class IngestServer:
                 if not data:
                     break
                 for item in stream.feed(data):
+                    refused_before = self.stats.frames_rejected
                     if isinstance(item, Rejection):
                         reply = self._reject(protocol, peer, item)
                     elif isinstance(item, hj212.Hj212Packet):
@@ -258,7 +262,19 @@ class IngestServer:
                     if reply:
                         writer.write(reply)
                         self.stats.replies += 1
+                    refused_in_a_row = (
+                        refused_in_a_row + 1 if self.stats.frames_rejected > refused_before else 0
+                    )
                 await writer.drain()
+                if refused_in_a_row >= self.config.max_refused_in_a_row:
+                    log.warning(
+                        "monitoring: closing %s (%s): %d frames refused in a row",
+                        peer,
+                        protocol,
+                        refused_in_a_row,
+                    )
+                    self.stats.connections_dropped += 1
+                    break
                 if len(self._batch.readings) >= self.config.max_batch and self._flush_now:
                     self._flush_now.set()
         except (TimeoutError, ConnectionError, OSError):

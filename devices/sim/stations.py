@@ -96,6 +96,7 @@ class StationSim(SimDevice):
         self.replies: dict[str, int] = {}
         self.links_up: set[int] = set()
         self.sent = 0
+        self.lost = 0
         self.started = datetime.now(UTC)
         self.t0: float | None = None
         self.serial = 0
@@ -175,6 +176,7 @@ class StationSim(SimDevice):
                 continue
             station.due = max(station.due + self.interval, now)
             if station.link not in self.links_up:
+                self.lost += 1  # a logger would keep it; this one reports only live data
                 continue
             data = self._misbehave(self.frame(station, when), station.link, now, out)
             station.sent += 1
@@ -272,6 +274,7 @@ class StationSim(SimDevice):
             "protocol": self.protocol,
             "stations": len(self.stations),
             "sent": self.sent,
+            "not_sent": self.lost,
             "replies": self.replies,
             "links_up": sorted(self.links_up),
             "links": self.link_count,
