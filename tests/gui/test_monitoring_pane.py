@@ -148,6 +148,7 @@ def test_an_alarm_in_the_list_becomes_an_intake_with_one_key(
     qtbot: QtBot, ctx: AppContext, ingest: IngestServer
 ) -> None:
     from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
 
     from console.domain import SourceChannel
     from console.monitoring.model import AlarmKind
@@ -167,7 +168,7 @@ def test_an_alarm_in_the_list_becomes_an_intake_with_one_key(
     assert item is not None
     assert "1号排口 w01018 达到二级阈值：120.5mg/L（阈值 80mg/L）" in item.text()
     qtbot.waitUntil(pane.intake_button.isEnabled, timeout=WAIT_MS)
-    qtbot.keyClick(pane, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(pane, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: pane.alarm_status.text().startswith("已转为接报"), timeout=WAIT_MS)
     intake_id = mon.alarm(alarm.id).intake_id
     assert intake_id is not None
@@ -179,3 +180,56 @@ def test_an_alarm_in_the_list_becomes_an_intake_with_one_key(
         lambda: f"[已转接报 #{intake_id}]" in (pane.alarm_list.item(0) or item).text(),
         timeout=WAIT_MS,
     )
+
+
+def test_the_refused_frames_of_a_station_open_from_its_row(
+    qtbot: QtBot, ctx: AppContext, ingest: IngestServer
+) -> None:
+    from console.monitoring.model import IngestBatch
+
+    mn = "DCSIM0000000000000000002"
+    batch = IngestBatch()
+    batch.rejected.append(
+        (
+            "hj212",
+            mn,
+            "10.1.1.9:5000",
+            "bad_crc",
+            "CRC 错误 (bad CRC): 包中 0000，计算得 C181",
+            "##0036…0000",
+        )
+    )
+    batch.rejected.append(
+        (
+            "hj212",
+            mn,
+            "10.1.1.9:5000",
+            "bad_length",
+            "长度错误 (bad length): 长度字段 181，数据段实为 183 字节",
+            "##0181…",
+        )
+    )
+    ctx.services.monitoring.store(batch)
+    pane = MonitoringPane(ctx)
+    qtbot.addWidget(pane)
+    pane.show()
+    qtbot.waitUntil(lambda: pane.table.rowCount() == 2, timeout=WAIT_MS)
+    rejected = pane.table.item(1, 5)
+    assert rejected is not None
+    assert rejected.text() == "2"
+    station = ctx.services.monitoring.find(mn, "hj212")
+    assert station is not None
+    assert station.id is not None
+    dialog = pane.show_quarantine(station.id)
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=WAIT_MS)
+    rows = [
+        [dialog.table.item(r, c).text() for c in (1, 2)]  # type: ignore[union-attr]
+        for r in range(2)
+    ]
+    assert rows == [
+        ["长度错误", "长度错误 (bad length): 长度字段 181，数据段实为 183 字节"],
+        ["CRC 错误", "CRC 错误 (bad CRC): 包中 0000，计算得 C181"],
+    ]
+    assert dialog.summary.text() == "共拒收 2 帧；显示最新 2 条"

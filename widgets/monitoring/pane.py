@@ -48,6 +48,7 @@ from console.monitoring.model import LEVEL_COLOURS, LEVEL_NAMES, Alarm, Series, 
 from console.timeutil import format_beijing
 from widgets.devices.health import dot_icon
 from widgets.forms import run_guarded
+from widgets.monitoring.quarantine import QuarantineDialog
 
 RANGES: tuple[tuple[str, timedelta], ...] = (
     ("1小时", timedelta(hours=1)),
@@ -130,6 +131,7 @@ class MonitoringPane(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._on_selection)
+        self.table.cellDoubleClicked.connect(self._on_double_click)
 
         self.parameter = QComboBox(self)
         self.parameter.setMinimumContentsLength(12)
@@ -259,7 +261,7 @@ class MonitoringPane(QWidget):
                 QTableWidgetItem(format_beijing(station.last_seen_at, seconds=True) or "—"),
                 QTableWidgetItem(str(station.frames_rejected)),
             ]
-            cells[5].setToolTip(_tr("被拒收的帧数（原因见 station quarantine）"))
+            cells[5].setToolTip(_tr("被拒收的帧数；双击查看拒收记录"))
             for col, item in enumerate(cells):
                 self.table.setItem(row, col, item)
         keep = QItemSelection()
@@ -408,6 +410,21 @@ class MonitoringPane(QWidget):
             self.plot.addItem(pg.ScatterPlotItem(spots=spots, pen=pg.mkPen("#ffffff")))
 
     # -- interaction ----------------------------------------------------------------------------
+
+    def _on_double_click(self, row: int, _column: int) -> None:
+        item = self.table.item(row, 0)
+        if item is not None:
+            self.show_quarantine(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def show_quarantine(self, station_id: int) -> QuarantineDialog | None:
+        """Open the refused frames of a station (double-click on its row)."""
+        station = next((s for s in self.stations if s.id == station_id), None)
+        if station is None:
+            return None
+        dialog = QuarantineDialog(self.ctx, station, self)
+        dialog.setModal(False)
+        dialog.show()
+        return dialog
 
     def _on_selection(self) -> None:
         self._fill_parameters()
