@@ -101,6 +101,10 @@ class AppContext:
     devices: DeviceManager | None = None  # the duty room's hardware (None for the hall display)
     demo_devices: DemoDevices | None = None  # simulators started by --demo
     extra: dict[str, object] = field(default_factory=dict)
+    # Accounts exist (closed mode, console.security): every write is checked by role.
+    accounts: bool = False
+    # Closed mode without --demo: the window asks who is working before it opens.
+    login_required: bool = False
 
     @property
     def actor(self) -> str:
@@ -141,6 +145,11 @@ def resolve_operator(services: Services, wanted: str | None) -> User:
     return services.people.ensure_user("system", LOCAL_OPERATOR, "本机值班员", Role.OFFICER)
 
 
+def signed_out() -> User:
+    """Who acts before anybody logged in (closed mode): no account, so every write is refused."""
+    return User(0, "", "未登录", Role.OFFICER)
+
+
 def hall_operator() -> User:
     """The account a read-only display shows as: it acts for nobody and writes nothing."""
     return User(0, "hall", "指挥大厅", Role.SUPERVISOR)
@@ -169,12 +178,29 @@ def build_context(
     services = Services.open(url, bus.notify)
     try:
         if demo:
+            from console import security
             from console.demo import seed_demo
+            from console.demo_accounts import DEMO_ACCOUNTS, DEMO_OFFICER, seed_demo_accounts
 
-            seed_demo(services)
+            with security.unchecked():  # the program setting up its own demo data
+                seed_demo(services)
+            seed_demo_accounts(services)
         runner = TaskRunner()
         monitor = DeadlineMonitor(services, runner, monitor_interval_ms, read_only=read_only)
-        user = hall_operator() if read_only else resolve_operator(services, operator)
+        accounts = services.users.closed()
+        if read_only:
+            user = hall_operator()
+        elif demo and accounts:  # the demo logs in by itself: as its duty officer, or
+            # as the demo account --operator names (admin, lijianguo, shenji, …)
+            names = {name for name, _label, _role in DEMO_ACCOUNTS}
+            user = services.users.account(operator if operator in names else DEMO_OFFICER).user
+        elif accounts:
+            user = signed_out()  # until the login dialog names the user
+        else:
+            user = resolve_operator(services, operator)
+        # Hardware events (calls, recordings, faxes) are recorded by the seat itself: in
+        # closed mode as the automated actor, whoever is logged in (or nobody, when locked).
+        seat_actor = "system" if accounts else user.username
     except BaseException:
         services.close()
         raise
@@ -184,12 +210,18 @@ def build_context(
         feed.start()
     manager = demo_devices = None
     if devices and not read_only:
-        manager = DeviceManager(recorder=services.devices.record_command)
+        manager = DeviceManager(
+            recorder=services.devices.record_command, authorize=services.users.guard.refusal
+        )
         if demo:  # cameras playing generated test clips (console.devices.video_demo)
+            from console import security
             from console.devices.video_demo import start_demo_cameras
 
-            start_demo_cameras(services)
-        demo_devices = start_devices(services, manager, demo=demo)
+            with security.unchecked():
+                start_demo_cameras(services)
+                demo_devices = start_devices(services, manager, demo=demo)
+        else:
+            demo_devices = start_devices(services, manager, demo=demo)
         device_manager = manager
 
         def on_changed(topic: str) -> None:
@@ -201,19 +233,19 @@ def build_context(
 
         def on_call_event(event: object) -> None:
             # Every incoming call is recorded (and logged) by the seat that runs the line.
-            runner.write(services.calls.on_call_event, user.username, event)
+            runner.write(services.calls.on_call_event, seat_actor, event)
 
         manager.call_event_received.connect(on_call_event)
         from console.devices.fax import FaxDispatcher
 
         # Queued faxes go out on this seat's fax lines; received ones are filed.
-        fax = FaxDispatcher(services, runner, manager, user.username, parent=manager)
+        fax = FaxDispatcher(services, runner, manager, seat_actor, parent=manager)
         bus.changed.connect(fax.on_topic)
         fax.start()
 
         def on_recording(segment: object) -> None:
             # A recorder opened or closed a segment: on record, the closed file into the store.
-            runner.write(services.recordings.on_segment, user.username, segment)
+            runner.write(services.recordings.on_segment, seat_actor, segment)
 
         manager.recording_segment.connect(on_recording)
     return AppContext(
@@ -227,4 +259,6 @@ def build_context(
         read_only=read_only,
         devices=manager,
         demo_devices=demo_devices,
+        accounts=accounts,
+        login_required=accounts and not demo and not read_only,
     )

@@ -15,6 +15,8 @@ import os
 from pathlib import Path
 from typing import BinaryIO
 
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -160,3 +162,48 @@ def unseal_file(key: bytes, source: Path, target: Path) -> None:
             partial.unlink(missing_ok=True)
             raise
     os.replace(partial, target)
+
+
+# --------------------------------------------------------------------------- passwords and tokens
+#
+# Account passwords are stored as argon2id hashes in the PHC string format
+# (``$argon2id$v=19$m=…,t=…,p=…$salt$hash``): the parameters travel with each hash, so a
+# stronger setting later rehashes old passwords at their next login (:func:`needs_rehash`).
+# CLI tokens are long random secrets; only their digest is stored.
+
+# Memory 64 MiB, 3 passes, 2 lanes (OWASP's argon2id floor is 19 MiB, 2 passes): ~0.2 s here.
+PASSWORD_HASHER = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=2, type=Type.ID)
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of ``password`` (PHC string, salted)."""
+    return PASSWORD_HASHER.hash(password)
+
+
+def verify_password(stored: str, password: str) -> bool:
+    """Whether ``password`` matches the ``stored`` hash (False for a malformed hash)."""
+    try:
+        return PASSWORD_HASHER.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored: str) -> bool:
+    """Whether ``stored`` was made with weaker parameters than today's."""
+    try:
+        return PASSWORD_HASHER.check_needs_rehash(stored)
+    except InvalidHashError:
+        return True
+
+
+TOKEN_PREFIX = "dct_"
+
+
+def new_token() -> str:
+    """A fresh random CLI token (shown once; only :func:`token_digest` of it is stored)."""
+    return TOKEN_PREFIX + os.urandom(32).hex()
+
+
+def token_digest(token: str) -> str:
+    """What is stored for a token: its digest (a token has 256 random bits; no salt needed)."""
+    return digest(b"duty-console token\x00" + token.encode())

@@ -83,6 +83,11 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(16))
     phone: Mapped[str] = mapped_column(String(64), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Accounts (console/services/users.py): an argon2id hash; None = cannot log in.
+    password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(default=None)
+    password_changed_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class CategoryRow(Base):
@@ -621,4 +626,10 @@ def _log_deleted(_mapper: Mapper[Any], conn: Connection, row: LogEntryRow) -> No
 # --------------------------------------------------------------------------- feature tables
 # Each feature keeps its tables in a module of its own; importing them here registers them
 # with Base.metadata (migrations are checked against it).
-from console.db import models_fax, models_monitoring, models_recording, models_resources  # noqa: E402, F401
+from console.db import (  # noqa: E402, F401
+    models_accounts,
+    models_fax,
+    models_monitoring,
+    models_recording,
+    models_resources,
+)

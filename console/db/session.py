@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.db.engine import make_engine, upgrade
-from console.domain.errors import DatabaseError
+from console.domain.errors import DatabaseError, PermissionDeniedError
 
 
 class Database:
@@ -19,6 +19,9 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Called after a transaction was rolled back because its action was refused (the
+        # services audit the refusal in a transaction of its own: console/services/users.py).
+        self.on_denied: Callable[[PermissionDeniedError], None] | None = None
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True) -> Database:
@@ -55,6 +58,12 @@ class Database:
                 yield session
         except OperationalError as exc:
             raise DatabaseError(f"数据库操作失败 (database operation failed): {exc.orig}") from exc
+        except PermissionDeniedError as exc:
+            session.close()  # rolled back: nothing of the refused action remains
+            if not exc.audited and self.on_denied is not None:
+                exc.audited = True
+                self.on_denied(exc)
+            raise
         finally:
             session.close()
 

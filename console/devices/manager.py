@@ -430,10 +430,17 @@ class DeviceManager(QObject):
     recording_segment = Signal(object)  # console.devices.recorder.Segment (started / finished)
 
     def __init__(
-        self, recorder: Callable[[CommandResult], None] | None = None, parent: QObject | None = None
+        self,
+        recorder: Callable[[CommandResult], None] | None = None,
+        parent: QObject | None = None,
+        *,
+        authorize: Callable[[str, str], str | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._recorder = recorder
+        # (actor, "device.command") → None or why the actor may not command devices; asked
+        # before a command reaches the hardware (console.security.Guard.refusal audits it).
+        self._authorize = authorize
         self._workers: dict[str, BaseWorker] = {}
         self._health: dict[str, DeviceHealth] = {}
         self._lock = threading.Lock()
@@ -534,6 +541,14 @@ class DeviceManager(QObject):
             cfg = worker.cfg
             if action not in ACTIONS[DeviceKind(cfg.kind)]:
                 refusal = f"{cfg.kind.value} 不支持操作 (unsupported action) {action!r}"
+        if refusal is None and self._authorize is not None:
+            denied = self._authorize(actor, "device.command")
+            if denied is not None:  # audited as access.denied already; never sent
+                now = time.monotonic()
+                QTimer.singleShot(
+                    0, self, lambda: self._finish(cfg, cmd, False, denied, None, now, record=False)
+                )
+                return command_id
         if refusal is not None or worker is None:
             # Reported like any other outcome: after submit() returned, from the event loop.
             now = time.monotonic()
@@ -574,7 +589,15 @@ class DeviceManager(QObject):
         self.health_changed.emit(new)
 
     def _finish(
-        self, cfg: DeviceConfig, cmd: _Command, ok: bool, reason: str, value: Any, started: float
+        self,
+        cfg: DeviceConfig,
+        cmd: _Command,
+        ok: bool,
+        reason: str,
+        value: Any,
+        started: float,
+        *,
+        record: bool = True,
     ) -> None:
         now = utcnow()
         result = CommandResult(
@@ -590,7 +613,7 @@ class DeviceManager(QObject):
             finished_at=now,
             incident_id=cmd.incident_id,
         )
-        if cmd.action != "keepalive" and self._recorder is not None:
+        if record and cmd.action != "keepalive" and self._recorder is not None:
             try:
                 self._recorder(result)
             except Exception:  # the audit must not kill the device worker; it is logged

@@ -29,3 +29,18 @@ class DatabaseError(DomainError):
 
 class SchemaTooNewError(DatabaseError):
     """The database was written by a newer version of the program."""
+
+
+class PermissionDeniedError(DomainError):
+    """The acting user's role may not do ``action``; nothing was changed, the refusal audited."""
+
+    def __init__(self, actor: str, action: str, role: str | None, message: str) -> None:
+        self.actor = actor
+        self.action = action
+        self.role = role
+        self.audited = False  # set once the refusal has its "access.denied" record
+        super().__init__(message)
+
+
+class AuthenticationError(DomainError):
+    """A login failed: wrong name or password, locked, deactivated, or a bad token."""

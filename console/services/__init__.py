@@ -25,6 +25,7 @@ from console.services.recordings import RecordingsService
 from console.services.reference import ReferenceService
 from console.services.resources import ResourcesService
 from console.services.settings import SettingsService
+from console.services.users import UsersService
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,8 @@ class Services:
         self.monitoring = MonitoringService(db, self.notify, self.intake)
         self.recordings = RecordingsService(db, self.files, self.notify)
         self.resources = ResourcesService(db, self.notify)
+        # Accounts and roles; also audits refused writes (db.on_denied) and guards commands.
+        self.users = UsersService(db, self.notify)
 
     @classmethod
     def open(cls, url: str, notify: Callable[[str], None] | None = None) -> Services:

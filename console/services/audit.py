@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from console import security
 from console.crypto import same
 from console.db import models as m
 from console.db.audit_chain import chain_digest, normalise
@@ -36,10 +37,15 @@ def append(
 ) -> None:
     """Add one audit record to the current transaction, chained to the one before it.
 
+    First the acting user's role is checked against :mod:`console.security`: every write
+    service calls this inside its transaction, so a refused action raises
+    :class:`PermissionDeniedError` and its transaction rolls back.
+
     The first record of a transaction locks the chain's head row (``SELECT … FOR UPDATE`` on
     PostgreSQL; SQLite has one writer anyway), so records from every seat form one chain in
     the order they commit.
     """
+    security.check(session, actor, action)  # refused: PermissionDeniedError, all rolls back
     head = session.info.get(_HEAD_KEY)
     if head is None:
         head = session.scalars(
