@@ -44,18 +44,18 @@ from PySide6.QtWidgets import (
 
 from console.app import AppContext
 from console.monitoring.alarms import SilenceRule, StationState
-from console.monitoring.model import LEVEL_COLOURS, LEVEL_NAMES, Alarm, Series, Station
+from console.monitoring.model import LEVEL_COLOURS, Alarm, Series, Station
 from console.timeutil import format_beijing
 from widgets.devices.health import dot_icon
 from widgets.forms import run_guarded
 from widgets.monitoring.quarantine import QuarantineDialog
 
-RANGES: tuple[tuple[str, timedelta], ...] = (
-    ("1小时", timedelta(hours=1)),
-    ("6小时", timedelta(hours=6)),
-    ("24小时", timedelta(hours=24)),
-    ("7天", timedelta(days=7)),
-    ("30天", timedelta(days=30)),
+RANGES: tuple[timedelta, ...] = (
+    timedelta(hours=1),
+    timedelta(hours=6),
+    timedelta(hours=24),
+    timedelta(days=7),
+    timedelta(days=30),
 )
 STATE_COLOURS = {
     StationState.LIVE: "#2e7d32",
@@ -72,6 +72,17 @@ SMOOTH_CURVES = 8
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("MonitoringPane", text)
+
+
+def range_labels() -> list[str]:
+    """The range buttons' words, in the order of ``RANGES``."""
+    return [_tr("1小时"), _tr("6小时"), _tr("24小时"), _tr("7天"), _tr("30天")]
+
+
+def level_name(level: int) -> str:
+    """一级 … 四级 in the operator's language."""
+    names = {1: _tr("一级"), 2: _tr("二级"), 3: _tr("三级"), 4: _tr("四级")}
+    return names.get(level, str(level))
 
 
 def state_label(state: StationState) -> str:
@@ -110,7 +121,7 @@ class MonitoringPane(QWidget):
         self.silence = silence or SilenceRule()
         self.stations: list[Station] = []
         self.states: dict[int, StationState] = {}
-        self.span = RANGES[0][1]
+        self.span = RANGES[0]
         self.live = True  # the view follows "now"; off once the operator zooms or pans
         self.view_window: tuple[datetime, datetime] | None = None
         self.series: dict[int, Series] = {}
@@ -141,8 +152,8 @@ class MonitoringPane(QWidget):
         bar.addWidget(QLabel(_tr("参数"), self))
         bar.addWidget(self.parameter)
         bar.addSpacing(12)
-        for i, (label, _span) in enumerate(RANGES):
-            button = QPushButton(_tr(label), self)
+        for i, label in enumerate(range_labels()):
+            button = QPushButton(label, self)
             button.setCheckable(True)
             button.setChecked(i == 0)
             self.range_buttons.addButton(button, i)
@@ -383,7 +394,7 @@ class MonitoringPane(QWidget):
                     pos=threshold.value,
                     angle=0,
                     pen=pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine),
-                    label=f"{LEVEL_NAMES.get(threshold.level, '')} {threshold.value:g}",
+                    label=f"{level_name(threshold.level)} {threshold.value:g}",
                     labelOpts={"position": 0.97, "color": colour, "fill": "#ffffffc0"},
                 )
                 plot.addItem(line)
@@ -430,7 +441,7 @@ class MonitoringPane(QWidget):
         self._fill_parameters()
 
     def _on_range(self, index: int) -> None:
-        self.span = RANGES[index][1]
+        self.span = RANGES[index]
         self.live = True
         self.reload_series()
 

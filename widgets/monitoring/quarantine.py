@@ -27,23 +27,21 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("MonitoringPane", text)
 
 
-REASONS = {
-    "garbage": "包外的无效数据",
-    "bad_length": "长度错误",
-    "too_long": "数据过长",
-    "truncated": "数据包不完整",
-    "bad_crc": "CRC 错误",
-    "bad_end": "包尾错误",
-    "malformed": "字段格式错误",
-    "unknown_station": "未登记的站",
-    "bad_password": "密码错误",
-    "disabled_station": "站已停用",
-}
-
-
 def reason_label(code: str) -> str:
     """The operator's words for a rejection reason code."""
-    return _tr(REASONS[code]) if code in REASONS else code
+    reasons = {
+        "garbage": _tr("包外的无效数据"),
+        "bad_length": _tr("长度错误"),
+        "too_long": _tr("数据过长"),
+        "truncated": _tr("数据包不完整"),
+        "bad_crc": _tr("CRC 错误"),
+        "bad_end": _tr("包尾错误"),
+        "malformed": _tr("字段格式错误"),
+        "unknown_station": _tr("未登记的站"),
+        "bad_password": _tr("密码错误"),
+        "disabled_station": _tr("站已停用"),
+    }
+    return reasons.get(code, code)
 
 
 class QuarantineDialog(QDialog):
