@@ -32,9 +32,15 @@ pytestmark = [
     pytest.mark.gui,
     pytest.mark.timeout(120),
     # Qt Multimedia on this machine: no PipeWire, no GPU for frame conversion, no sound server
-    # (unmuting a pane makes an audio output all the same).
+    # (unmuting a pane makes an audio output all the same); the offscreen platform has no
+    # window stacking (showing the PTZ tool window asks for it).
     pytest.mark.qt_log_ignore(
-        "pipewire", "No RHI backend", "No HW decoder", "AVStream duration", "pa_context_connect"
+        "pipewire",
+        "No RHI backend",
+        "No HW decoder",
+        "AVStream duration",
+        "pa_context_connect",
+        "does not support raise",
     ),
 ]
 
@@ -277,3 +283,22 @@ def test_the_video_dock_plays_only_while_its_tab_is_shown(
         assert wall.panes[0].camera_name == "楼顶"  # kept for when the tab comes back
     finally:
         close_window(qtbot, ctx, window)
+
+
+def test_the_ptz_pad_opens_for_a_camera_with_a_ptz_device(
+    qtbot: QtBot, ctx: AppContext, wall: VideoWall
+) -> None:
+    from widgets.devices.ptz_pad import PtzPad
+
+    steered, plain = wall.panes[0], wall.panes[1]
+    assert steered.ptz_button.isVisible()
+    assert not plain.ptz_button.isVisible()
+    assert wall.open_ptz(plain) is None
+    steered.ptz_button.click()
+    dialog = wall.ptz_dialogs["云台1"]
+    pad = dialog.findChild(PtzPad)
+    assert isinstance(pad, PtzPad)
+    assert pad.device_name == "云台1"
+    assert pad.banner.isVisible()  # 云台1 is not a configured device here: it says so
+    assert wall.open_ptz(steered) is dialog  # one pad per PTZ device
+    dialog.close()

@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QMimeData, QPoint, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QHideEvent, QImage, QKeyEvent, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QHideEvent,
+    QImage,
+    QKeyEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -621,7 +629,8 @@ class VideoWall(QWidget):
         existing = self.ptz_dialogs.get(cfg.ptz)
         if existing is not None and isValid(existing):
             existing.show()
-            existing.raise_()
+            if QGuiApplication.platformName() not in ("offscreen", "minimal"):
+                existing.raise_()  # those platforms have no stacking order (and warn)
             return existing
         from widgets.devices.ptz_pad import PtzPad
 
