@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -46,6 +47,7 @@ VALUE_FIELDS = {"2011": "Rtd", "2051": "Avg", "2061": "Avg", "2031": "Avg"}
 #: SL 651 elements that are not quantities.
 SL651_SKIP = frozenset({"DRxnn", "DT"})
 MAX_QUEUED = 1_000_000  # readings held while the database is unreachable
+PARAMETER_CODE_MAX = 32  # station_parameter.code
 
 
 def _tr(text: str) -> str:
@@ -348,16 +350,29 @@ class IngestServer:
         value_field = VALUE_FIELDS.get(packet.cn)
         if value_field:
             when = packet.data_time
-            t = int((beijing_to_utc(when) if when else datetime.now(UTC)).timestamp())
+            try:
+                t = int((beijing_to_utc(when) if when else datetime.now(UTC)).timestamp())
+            except OverflowError:  # DataTime in year 1: before the epoch range of UTC
+                self._quarantine(
+                    "hj212",
+                    packet.mn,
+                    peer,
+                    RejectReason.MALFORMED.value,
+                    _tr("数据时间超出范围 (DataTime out of range): {t}").format(t=when),
+                    text,
+                )
+                return hj212.reply_for(packet, hj212.QN_REJECTED)
             for code, fields in packet.measurements().items():
                 text_value = fields.get(value_field)
-                if text_value is None:
+                if text_value is None or len(code) > PARAMETER_CODE_MAX or "\x00" in code:
                     continue
                 try:
                     value = float(text_value)
                 except ValueError:
                     continue
-                flag = fields.get("Flag", "N") or "N"
+                if not math.isfinite(value):  # "nan", "inf", "1e999": no measurement
+                    continue
+                flag = fields.get("Flag", "N").replace("\x00", "") or "N"
                 unit = hj212.FACTORS.get(code, ("", ""))[1]
                 self._batch.readings.append(("hj212", packet.mn, code, unit, t, value, flag))
                 self.stats.readings_queued += 1

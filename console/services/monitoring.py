@@ -90,6 +90,10 @@ def _station(row: mm.StationRow, params: Iterable[mm.StationParameterRow]) -> St
     )
 
 
+def _no_nul(text: str) -> str:
+    return text.replace("\x00", "\\x00")
+
+
 class MonitoringService:
     """Stations, readings, rejected frames and alarms over one database."""
 
@@ -385,11 +389,12 @@ class MonitoringService:
                         "at": now,
                         "protocol": protocol,
                         "station_id": sid,
-                        "code": code[:64],
-                        "peer": peer[:64],
+                        # PostgreSQL text cannot hold NUL: a junk frame's bytes keep it escaped
+                        "code": _no_nul(code)[:64],
+                        "peer": _no_nul(peer)[:64],
                         "reason": reason[:32],
-                        "message": message,
-                        "raw": raw,
+                        "message": _no_nul(message),
+                        "raw": _no_nul(raw),
                     }
                 )
             if quarantine:

@@ -423,6 +423,8 @@ class Hj212Stream:
         if not buf:
             return None
         start = buf.find(b"##")
+        while start >= 0 and buf[start + 2 : start + 3] == b"#":
+            start += 1  # a stray '#' before a packet is junk, not part of its header
         if start < 0:
             keep = 1 if buf.endswith(b"#") else 0
             if len(buf) - keep <= 0:

@@ -409,11 +409,14 @@ class Sl651Stream:
         return chunk
 
     def _resync(self) -> bytes:
-        """Drop up to the next 7E7E after the current start (or all but a trailing 7E)."""
-        following = self._buf.find(START, 2)
+        """Drop up to the next 7E7E after the current start (or all but a trailing 7E).
+
+        The next start may be one byte on: a stray 7E before a frame reads as 7E7E7E.
+        """
+        following = self._buf.find(START, 1)
         if following < 0:
             following = len(self._buf) - (1 if self._buf.endswith(b"\x7e") else 0)
-        return self._take(max(following, 2))
+        return self._take(max(following, 1))
 
     def _next(self) -> Sl651Frame | Rejection | None:
         buf = self._buf
