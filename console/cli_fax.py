@@ -276,14 +276,17 @@ def _send(args: argparse.Namespace, services: Services) -> int:
         return EXIT_OK
     assert cfg is not None
     job, problem = _send_now(services, cfg, job, actor)
+    if job.status.value == "sending":  # a console running the line took it first
+        _report(
+            args, job, "由运行该线路的值守台发送中 (the console running the line is sending it)"
+        )
+        return EXIT_OK
     _report(args, job, "")
     if problem:
         return _fail(problem, EXIT_DEVICE)
-    return (
-        EXIT_OK
-        if job.status.value == "sent"
-        else _fail(f"传真发送失败 (the fax was not sent): {job.last_error}", EXIT_DEVICE)
-    )
+    if job.status.value == "sent":
+        return EXIT_OK
+    return _fail(f"传真发送失败 (the fax was not sent): {job.last_error}", EXIT_DEVICE)
 
 
 def _report(args: argparse.Namespace, job: FaxJob, note: str) -> None:
