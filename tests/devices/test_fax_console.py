@@ -603,3 +603,17 @@ def test_demo_line_receives_the_sample_notice_once_after_start(
     [page] = frames(services.files.path(faxes[0].tiff_sha256))
     assert page.size == (1728, 2292)
     assert page.histogram()[0] > 50_000  # the notice's text
+
+
+def test_fax_line_configuration_is_checked_and_round_trips(services: Services) -> None:
+    good = DeviceConfig(
+        "fax1", DeviceKind.FAX, "class2", "/dev/ttyUSB1", baud=115200, station_id="+86 431 1"
+    )
+    assert good.problems() == {}
+    bad = replace(good, station_id='DUTY "ROOM"', protocol="class1")
+    assert set(bad.problems()) == {"station_id", "protocol"}
+    services.devices.upsert(OFFICER, good)
+    assert services.devices.get("fax1") == good
+    text = services.devices.export_toml()
+    assert 'station_id = "+86 431 1"' in text
+    assert 'kind = "fax"' in text
