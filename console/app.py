@@ -130,6 +130,10 @@ def resolve_operator(services: Services, wanted: str | None) -> User:
     ``wanted`` (``--operator`` or ``DUTY_CONSOLE_OPERATOR``) names a user; otherwise the first
     officer of the shift on duty; otherwise a local operator account is created.
     """
+    if services.users.closed():  # accounts exist: the command line logs in instead
+        from console.cli_users import cli_user
+
+        return cli_user(services, wanted)
     wanted = wanted or os.environ.get("DUTY_CONSOLE_OPERATOR")
     users = {u.username: u for u in services.people.users()}
     if wanted:

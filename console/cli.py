@@ -37,6 +37,7 @@ from console.domain import (
     ValidationError,
 )
 from console.domain.drafts import IncidentDraft, IntakeDraft
+from console.domain.errors import AuthenticationError, PermissionDeniedError
 from console.timeutil import format_beijing, parse_iso, to_beijing, utcnow
 
 if TYPE_CHECKING:  # the services are imported when a command needs them (fast --help)
@@ -50,6 +51,7 @@ EXIT_USAGE = 2
 EXIT_DATABASE = 3
 EXIT_NOT_FOUND = 4
 EXIT_CONFLICT = 5
+EXIT_DENIED = 6  # not logged in, or the role may not do this (console.security)
 
 MAX_INPUT_BYTES = 1_000_000
 PAGE = 200
@@ -178,10 +180,12 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
     parser.add_argument(
         "--operator",
+        "--user",
         metavar="NAME",
         default=default(None),
         help="username acting for every write (default: DUTY_CONSOLE_OPERATOR, "
-        "else the officer on duty, else a local operator)",
+        "else the officer on duty, else a local operator); once accounts exist, the user "
+        "who logs in (the password is asked), or DUTY_CONSOLE_TOKEN",
     )
     parser.add_argument(
         "--lang", choices=("zh_CN", "en"), default=default(None), help="language (zh_CN, en)"
@@ -312,6 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
     from console import cli_backup
 
     cli_backup.register(commands, parents=[common])
+    from console import cli_users
+
+    cli_users.register(commands, parents=[common])
     return parser
 
 
@@ -359,6 +366,8 @@ def main(
         return _fail(f"冲突 (conflict): {exc}", EXIT_CONFLICT)
     except DatabaseError as exc:
         return _fail(str(exc), EXIT_DATABASE)
+    except (AuthenticationError, PermissionDeniedError) as exc:
+        return _fail(f"拒绝 (refused): {exc}", EXIT_DENIED)
     except SQLAlchemyError as exc:
         log.debug("database error", exc_info=True)
         orig = getattr(exc, "orig", None) or exc
@@ -484,9 +493,15 @@ def _run(args: argparse.Namespace) -> int:
             from console import cli_geo
 
             return cli_geo.run(args, services)
+        if args.command == "user":
+            from console import cli_users
+
+            return cli_users.run(args, services)
         if args.command == "audit":
             from console import cli_audit
 
+            if args.action == "export" and services.users.closed():  # the auditor's
+                services.users.guard.require(_actor(args, services), "audit.export")
             return cli_audit.run(args, services)
         if args.command == "incident" and args.action == "list":
             return _incident_list(args, services)
@@ -505,9 +520,13 @@ def _services(args: argparse.Namespace) -> Iterator[Services]:
     services = Services.open(args.db)
     try:
         if args.demo:
+            from console import security
             from console.demo import seed_demo
+            from console.demo_accounts import seed_demo_accounts
 
-            seed_demo(services)
+            with security.unchecked():  # the program setting up its own demo data
+                seed_demo(services)
+            seed_demo_accounts(services)  # and logs in by itself, as the GUI demo does
         yield services
     finally:
         services.close()

@@ -28,3 +28,5 @@ def seed_demo_accounts(services: Services) -> None:
             if account is not None and account.has_password:
                 continue
             services.users.add("system", username, name, role, DEMO_PASSWORD)
+    services.users.auto_login = DEMO_OFFICER
+    services.users.auto_login_names = frozenset(name for name, _label, _role in DEMO_ACCOUNTS)

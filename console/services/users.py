@@ -139,6 +139,12 @@ class UsersService:
         self._notify = notify or (lambda _topic: None)
         self.guard = security.Guard(db.read, self.record_denial)
         db.on_denied = self.record_denial
+        # The demo logs in by itself (console.demo_accounts): as this account, or as any of
+        # ``auto_login_names`` that is asked for. None everywhere else.
+        self.auto_login: str | None = None
+        self.auto_login_names: frozenset[str] = frozenset()
+        # Who the command line logged in as, by name or token (asked once per process).
+        self.cli_logins: dict[str, User] = {}
 
     # -- mode and listing ---------------------------------------------------------------------
 
@@ -338,6 +344,8 @@ class UsersService:
         self, actor: str, username: str, action: str, change: Callable[[m.UserRow], None]
     ) -> Account:
         with self._db.transaction() as s:
+            # Checked before the change: the actor's own account may be the one changing.
+            security.check(s, actor, action)
             row = self._row(s, username)
             before = _snapshot(row)
             change(row)
