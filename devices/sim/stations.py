@@ -66,6 +66,7 @@ class Station:
     due: float = 0.0
     silent: bool = False
     sent: int = 0
+    last: datetime | None = None  # data time of the last report: never sent twice
 
 
 class _Misbehaviour:
@@ -178,7 +179,11 @@ class StationSim(SimDevice):
             if station.link not in self.links_up:
                 self.lost += 1  # a logger would keep it; this one reports only live data
                 continue
-            data = self._misbehave(self.frame(station, when), station.link, now, out)
+            stamp = when
+            if station.last is not None and stamp <= station.last:
+                stamp = station.last + timedelta(seconds=1)  # one report per data second
+            station.last = stamp
+            data = self._misbehave(self.frame(station, stamp), station.link, now, out)
             station.sent += 1
             self.sent += 1
             out.setdefault(station.link, bytearray()).extend(data)

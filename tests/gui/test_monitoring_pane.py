@@ -72,7 +72,7 @@ def test_a_live_chart_receives_simulator_data_with_threshold_lines(
         tcp=True,
         extra=(
             *("--connect", f"127.0.0.1:{ingest.ports['hj212']}", "--stations", "2"),
-            *("--interval", "0.3"),
+            *("--interval", "1"),
         ),
     )
     pane = MonitoringPane(ctx)
