@@ -316,6 +316,8 @@ def parse_toml(text: str) -> list[Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ValidationError({"file": _tr("TOML 语法错误 (not TOML): {e}").format(e=exc)}) from exc
+    except RecursionError:  # arrays nested thousands deep: no device table, and no crash
+        raise ValidationError({"file": _tr("TOML 嵌套太深 (nested too deeply)")}) from None
     unknown = sorted(set(data) - {"device"})
     if unknown:
         raise ValidationError(

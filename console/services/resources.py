@@ -697,6 +697,8 @@ class ResourcesService:
                     )
                 }
             ) from exc
+        except RecursionError:  # arrays nested thousands deep: no GeoJSON, and no crash
+            raise ValidationError({"file": _tr("JSON 嵌套太深 (nested too deeply)")}) from None
         if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
             raise ValidationError({"file": _tr("不是 GeoJSON FeatureCollection")})
         features = doc.get("features")

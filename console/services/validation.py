@@ -47,7 +47,9 @@ class Checker:
         return True
 
     def length(self, field: str, value: str, limit: int) -> None:
-        """Text must fit its column."""
+        """Text must fit its column (and hold no NUL, which PostgreSQL text cannot store)."""
+        if "\x00" in value:
+            self.fail(field, _tr("含有空字符 (NUL)，不能保存"))
         if len(value) > limit:
             self.fail(field, _tr("太长：{n} 字，最多 {limit} 字").format(n=len(value), limit=limit))
 
