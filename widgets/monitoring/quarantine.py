@@ -54,7 +54,7 @@ class QuarantineDialog(QDialog):
         self.summary = QLabel(_tr("正在读取…"), self)
         self.table = QTableWidget(0, 4, self)
         self.table.setHorizontalHeaderLabels(
-            [_tr("时间"), _tr("原因"), _tr("说明"), _tr("原始数据")]
+            [_tr("时间"), _tr("原因"), _tr("说明"), _tr("原始报文")]
         )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
