@@ -215,6 +215,13 @@
     </message>
 </context>
 <context>
+    <name>ConnectionBanner</name>
+    <message>
+        <source>数据库连接中断，只读：现在的修改不会保存（会提示并保留内容），连接恢复后自动解除</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ContactDialog</name>
     <message>
         <source>编辑联系人</source>
@@ -1437,6 +1444,10 @@
     <message>
         <source>清除预置位 {n}</source>
         <translation>clear preset {n}</translation>
+    </message>
+    <message>
+        <source>TOML 嵌套太深 (nested too deeply)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>文件太大 (file too large): 最多 {n} 字节</source>
@@ -2779,6 +2790,22 @@ Beijing time</translation>
         <translation>Casualties</translation>
     </message>
     <message>
+        <source>对方已修改</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>载入对方的版本</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>保留我的修改，继续编辑</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>在对方的版本上保留您的选择；再按一次对应按钮才会保存</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>报送</source>
         <translation>Report</translation>
     </message>
@@ -2893,6 +2920,34 @@ Beijing time</translation>
     <message>
         <source>已记录报送：{stage}</source>
         <translation>Recorded as sent: {stage}</translation>
+    </message>
+    <message>
+        <source>您看到的（第 {v} 版）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>对方的（第 {v} 版）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>您的修改</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>对方已修改：{who} 于 {at} 保存了新版本，您的修改未保存。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>其他席位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已载入对方的版本</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已保留您的选择（基于对方的新版本），确认后再按一次保存</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3431,6 +3486,44 @@ Beijing time</translation>
     </message>
 </context>
 <context>
+    <name>LockOverlay</name>
+    <message>
+        <source>屏幕已锁定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}（{user}）输入密码解锁</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>解锁</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>退出程序</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>登录 — 应急值守指挥台</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请输入账号和密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>登录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>应急值守指挥台 — {name}</source>
@@ -3470,7 +3563,7 @@ Beijing time</translation>
     </message>
     <message>
         <source>监测</source>
-        <translation type="unfinished"></translation>
+        <translation>Monitoring</translation>
     </message>
     <message>
         <source>设备</source>
@@ -3852,198 +3945,306 @@ Database: {url}</translation>
     <name>Monitoring</name>
     <message>
         <source>接收服务没有在规定时间内启动</source>
-        <translation type="unfinished"></translation>
+        <translation>The ingest server did not start in time</translation>
     </message>
     <message>
         <source>未登记的测站地址 (unknown station address): {code}</source>
-        <translation type="unfinished"></translation>
+        <translation>Unknown station address: {code}</translation>
     </message>
     <message>
         <source>无法监听端口: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot listen on the port: {error}</translation>
     </message>
     <message>
         <source>未登记的设备编号 (unknown MN): {mn}</source>
-        <translation type="unfinished"></translation>
+        <translation>Unknown MN: {mn}</translation>
     </message>
     <message>
         <source>监测站已停用 (station disabled): {mn}</source>
-        <translation type="unfinished"></translation>
+        <translation>Station disabled: {mn}</translation>
     </message>
     <message>
         <source>访问密码错误 (wrong PW) {mn}</source>
-        <translation type="unfinished"></translation>
+        <translation>Wrong PW from {mn}</translation>
     </message>
     <message>
         <source>密码错误 (wrong password): {pw:04X}</source>
-        <translation type="unfinished"></translation>
+        <translation>Wrong password: {pw:04X}</translation>
+    </message>
+    <message>
+        <source>数据时间超出范围 (DataTime out of range): {t}</source>
+        <translation>DataTime out of range: {t}</translation>
     </message>
     <message>
         <source>协议应为 hj212 或 sl651</source>
-        <translation type="unfinished"></translation>
+        <translation>Protocol must be hj212 or sl651</translation>
     </message>
     <message>
         <source>请填写站名</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter the station name</translation>
     </message>
     <message>
         <source>经度应在 -180 到 180 之间</source>
-        <translation type="unfinished"></translation>
+        <translation>Longitude must be between -180 and 180</translation>
     </message>
     <message>
         <source>纬度应在 -90 到 90 之间</source>
-        <translation type="unfinished"></translation>
+        <translation>Latitude must be between -90 and 90</translation>
     </message>
     <message>
         <source>SL 651 密码应为 1–4 位十六进制数字</source>
-        <translation type="unfinished"></translation>
+        <translation>The SL 651 password is 1–4 hex digits</translation>
     </message>
     <message>
         <source>HJ 212 设备编号 MN 应为 1–32 位字母数字</source>
-        <translation type="unfinished"></translation>
+        <translation>The HJ 212 device number (MN) is 1–32 letters or digits</translation>
     </message>
     <message>
         <source>参数编码应为 1–32 位字母数字</source>
-        <translation type="unfinished"></translation>
+        <translation>A parameter code is 1–32 letters or digits</translation>
     </message>
     <message>
         <source>每个预警级别只能有一个阈值</source>
-        <translation type="unfinished"></translation>
+        <translation>One threshold per warning level</translation>
     </message>
     <message>
         <source>SL 651 测站地址应为 10 位十六进制数字</source>
-        <translation type="unfinished"></translation>
+        <translation>The SL 651 station address is 10 hex digits</translation>
     </message>
     <message>
         <source>参数重复</source>
-        <translation type="unfinished"></translation>
+        <translation>Parameter listed twice</translation>
     </message>
     <message>
         <source>预警级别应为 1–4</source>
-        <translation type="unfinished"></translation>
+        <translation>The warning level is 1–4</translation>
     </message>
     <message>
         <source>回差和持续时间不能为负</source>
-        <translation type="unfinished"></translation>
+        <translation>Hysteresis and duration cannot be negative</translation>
     </message>
     <message>
         <source>{name} {param} 达到{level}阈值：{value}{unit}（阈值 {limit}{unit}）</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} {param} reached the level {level} threshold: {value}{unit} (threshold {limit}{unit})</translation>
     </message>
     <message>
         <source>{name}（{code}）数据延迟</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} ({code}): data late</translation>
     </message>
     <message>
         <source>{name}（{code}）离线</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} ({code}): offline</translation>
     </message>
     <message>
         <source>没有这个监测站: {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>No such monitoring station: {id}</translation>
     </message>
     <message>
         <source>该编号的监测站已存在</source>
-        <translation type="unfinished"></translation>
+        <translation>A station with this code exists already</translation>
     </message>
     <message>
         <source>监测站 {station} 没有参数 {param}</source>
-        <translation type="unfinished"></translation>
+        <translation>Station {station} has no parameter {param}</translation>
     </message>
     <message>
         <source>没有这条监测报警: {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>No such monitoring alarm: {id}</translation>
     </message>
     <message>
         <source>监测站 {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Monitoring station {name}</translation>
     </message>
 </context>
 <context>
     <name>MonitoringPane</name>
     <message>
+        <source>1小时</source>
+        <translation>1 hour</translation>
+    </message>
+    <message>
+        <source>6小时</source>
+        <translation>6 hours</translation>
+    </message>
+    <message>
+        <source>24小时</source>
+        <translation>24 hours</translation>
+    </message>
+    <message>
+        <source>7天</source>
+        <translation>7 days</translation>
+    </message>
+    <message>
+        <source>30天</source>
+        <translation>30 days</translation>
+    </message>
+    <message>
+        <source>一级</source>
+        <translation>Level 1</translation>
+    </message>
+    <message>
+        <source>二级</source>
+        <translation>Level 2</translation>
+    </message>
+    <message>
+        <source>三级</source>
+        <translation>Level 3</translation>
+    </message>
+    <message>
+        <source>四级</source>
+        <translation>Level 4</translation>
+    </message>
+    <message>
         <source>原始数据</source>
-        <translation type="unfinished"></translation>
+        <translation>Raw readings</translation>
     </message>
     <message>
         <source>在线</source>
-        <translation type="unfinished">Online</translation>
+        <translation>Live</translation>
     </message>
     <message>
         <source>数据延迟</source>
-        <translation type="unfinished"></translation>
+        <translation>Late</translation>
     </message>
     <message>
         <source>离线</source>
-        <translation type="unfinished">Offline</translation>
+        <translation>Offline</translation>
     </message>
     <message>
         <source>未上报</source>
-        <translation type="unfinished"></translation>
+        <translation>Never reported</translation>
     </message>
     <message>
         <source>每 {n} 小时汇总（阴影为最小–最大）</source>
-        <translation type="unfinished"></translation>
+        <translation>{n}-hour buckets (band: min–max)</translation>
     </message>
     <message>
         <source>选中报警后按 Ctrl+I 转为接报</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose an alarm and press Ctrl+I to record it as an intake</translation>
     </message>
     <message>
         <source>转为接报</source>
-        <translation type="unfinished">Make intake</translation>
+        <translation>Record as intake</translation>
     </message>
     <message>
         <source>每 {n} 分钟汇总（阴影为最小–最大）</source>
-        <translation type="unfinished"></translation>
+        <translation>{n}-minute buckets (band: min–max)</translation>
     </message>
     <message>
         <source>状态</source>
-        <translation type="unfinished"></translation>
+        <translation>State</translation>
     </message>
     <message>
         <source>站名</source>
-        <translation type="unfinished"></translation>
+        <translation>Station</translation>
     </message>
     <message>
         <source>编号</source>
-        <translation type="unfinished">No.</translation>
+        <translation>Code</translation>
     </message>
     <message>
         <source>最新值</source>
-        <translation type="unfinished"></translation>
+        <translation>Latest values</translation>
     </message>
     <message>
         <source>最后上报</source>
-        <translation type="unfinished"></translation>
+        <translation>Last report</translation>
     </message>
     <message>
         <source>拒收</source>
-        <translation type="unfinished"></translation>
+        <translation>Refused</translation>
     </message>
     <message>
         <source>参数</source>
-        <translation type="unfinished"></translation>
+        <translation>Parameter</translation>
     </message>
     <message>
         <source>报警</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarms</translation>
     </message>
     <message>
-        <source>被拒收的帧数（原因见 station quarantine）</source>
-        <translation type="unfinished"></translation>
+        <source>被拒收的帧数；双击查看拒收记录</source>
+        <translation>Frames refused; double-click for the quarantine log</translation>
+    </message>
+    <message>
+        <source>包外的无效数据</source>
+        <translation>Garbage outside a frame</translation>
+    </message>
+    <message>
+        <source>长度错误</source>
+        <translation>Wrong length</translation>
+    </message>
+    <message>
+        <source>数据过长</source>
+        <translation>Too long</translation>
+    </message>
+    <message>
+        <source>数据包不完整</source>
+        <translation>Truncated frame</translation>
+    </message>
+    <message>
+        <source>CRC 错误</source>
+        <translation>Bad CRC</translation>
+    </message>
+    <message>
+        <source>包尾错误</source>
+        <translation>Bad end of frame</translation>
+    </message>
+    <message>
+        <source>字段格式错误</source>
+        <translation>Malformed field</translation>
+    </message>
+    <message>
+        <source>未登记的站</source>
+        <translation>Unknown station</translation>
+    </message>
+    <message>
+        <source>密码错误</source>
+        <translation>Wrong password</translation>
+    </message>
+    <message>
+        <source>站已停用</source>
+        <translation>Station disabled</translation>
+    </message>
+    <message>
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>原始报文</source>
+        <translation>Raw frame</translation>
+    </message>
+    <message>
+        <source>拒收记录 — {name}</source>
+        <translation>Refused frames — {name}</translation>
+    </message>
+    <message>
+        <source>共拒收 {total} 帧；显示最新 {shown} 条</source>
+        <translation>{total} frames refused; the newest {shown} shown</translation>
     </message>
     <message>
         <source>  [已转接报 #{id}]</source>
-        <translation type="unfinished"></translation>
+        <translation>  [intake #{id}]</translation>
     </message>
     <message>
         <source>已转为接报 #{id}</source>
-        <translation type="unfinished"></translation>
+        <translation>Recorded as intake #{id}</translation>
     </message>
     <message>
         <source>转接报失败：{error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Could not record the intake: {error}</translation>
     </message>
 </context>
 <context>
@@ -4630,6 +4831,10 @@ Database: {url}</translation>
         <translation>The distance must be between 0 and {n} km</translation>
     </message>
     <message>
+        <source>JSON 嵌套太深 (nested too deeply)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>资源 #{id} 不存在</source>
         <translation>Resource #{id} does not exist</translation>
     </message>
@@ -4881,6 +5086,61 @@ Database: {url}</translation>
     </message>
 </context>
 <context>
+    <name>SecurityController</name>
+    <message>
+        <source>未设置账号：任何人以值班员身份操作 (no accounts yet)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>尚未建立任何账号，系统处于开放模式，不检查角色。请由系统管理员建立第一个管理员账号：duty-console user add NAME --role admin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}（{role}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>演示模式</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>登录账号：{user}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>系统(&amp;S)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>用户与角色…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>修改密码…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>锁定屏幕</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>修改密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>当前密码：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>新密码（至少 10 位，含大小写字母、数字、符号中的三类）：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>密码已修改</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SendFaxDialog</name>
     <message>
         <source>发送传真</source>
@@ -5078,6 +5338,10 @@ Database: {url}</translation>
     <message>
         <source>必填</source>
         <translation>Required</translation>
+    </message>
+    <message>
+        <source>含有空字符 (NUL)，不能保存</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>时间缺少时区</source>
@@ -5362,6 +5626,36 @@ Add them in File → Device settings, or with duty-console device add --kind cam
     <message>
         <source>播放中（{s}）</source>
         <translation>Playing ({s})</translation>
+    </message>
+</context>
+<context>
+    <name>Watchdog</name>
+    <message>
+        <source>数据库连接中断，只读：本次修改未保存，内容已保留，连接恢复后请重试</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>_Credentials</name>
+    <message>
+        <source>用户名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请输入用户名和密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在验证…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>无法验证：{error}</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
