@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -21,28 +22,24 @@ from devices.monitoring import (
 from devices.monitoring.common import FrameError
 from devices.monitoring.sl651 import EOT, element, report_body
 
-REFERENCE = Path("/work/shared/reference/monitoring/sl651_frames.tsv")
+FRAMES = Path(__file__).parent / "data" / "monitoring_frames.json"
 
 
 def _rows() -> dict[str, bytes]:
-    if not REFERENCE.exists():  # pragma: no cover - the reference lives outside the repository
-        return {}
-    rows = {}
-    for line in REFERENCE.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        parts = line.split("\t")
-        rows[parts[0]] = bytes.fromhex(parts[-1].replace(" ", ""))
-    return rows
+    """The reference's verified frames (installer/data/extract_monitoring_frames.py)."""
+    data = json.loads(FRAMES.read_text(encoding="utf-8"))
+    return {r["id"]: bytes.fromhex(r["frame"].replace(" ", "")) for r in data["sl651"]}
 
 
 ROWS = _rows()
 
 
 def _frame(name: str) -> bytes:
-    if name not in ROWS:
-        pytest.skip(f"reference file {REFERENCE} not present on this machine")
     return ROWS[name]
+
+
+def test_the_data_holds_both_verified_frames() -> None:
+    assert sorted(ROWS) == ["clock_4AH", "timed_32H"]
 
 
 @pytest.mark.parametrize(("name", "crc"), [("timed_32H", 0x8397), ("clock_4AH", 0x68BC)])
