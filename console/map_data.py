@@ -579,7 +579,7 @@ def read_user_geojson(layer: UserLayer) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise ValidationError({"path": _tr("无法读取文件：{error}").format(error=exc)}) from exc
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: arrays nested too deep
         raise ValidationError(
             {"path": _tr("不是有效的 GeoJSON：{error}").format(error=exc)}
         ) from exc
@@ -599,11 +599,16 @@ def read_user_geojson(layer: UserLayer) -> dict[str, Any]:
     if layer.crs == "gcj02":
         from console.geo import gcj02_to_wgs84
 
-        features = [
-            {**f, "geometry": _convert_geometry(f.get("geometry"), gcj02_to_wgs84)}
-            for f in features
-            if isinstance(f, dict)
-        ]
+        try:
+            features = [
+                {**f, "geometry": _convert_geometry(f.get("geometry"), gcj02_to_wgs84)}
+                for f in features
+                if isinstance(f, dict)
+            ]
+        except (OverflowError, RecursionError) as exc:  # a 400-digit coordinate, deep nesting
+            raise ValidationError(
+                {"path": _tr("不是有效的 GeoJSON：{error}").format(error=exc)}
+            ) from exc
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -109,7 +109,9 @@ class MbTiles:
                 "SELECT tile_data FROM tiles WHERE zoom_level=? AND tile_column=? AND tile_row=?",
                 (z, x, row),
             ).fetchone()
-        return bytes(found[0]) if found is not None and found[0] is not None else None
+        data = found[0] if found is not None else None
+        # only a BLOB is a tile: bytes(text) raised TypeError, bytes(12345) made zero bytes
+        return bytes(data) if isinstance(data, bytes | memoryview) else None
 
 
 def _int(value: str | None, default: int) -> int:
@@ -162,7 +164,10 @@ class PmTiles:
         if z < 0 or z > 30 or not (0 <= x < 2**z and 0 <= y < 2**z):
             return None
         with self._lock:
-            data = self._reader.get(z, x, y)  # type: ignore[no-untyped-call]
+            try:
+                data = self._reader.get(z, x, y)  # type: ignore[no-untyped-call]
+            except Exception as exc:  # a damaged directory: EOFError, zlib.error, gzip errors
+                raise ValueError(f"damaged PMTiles file {self.path.name}: {exc}") from exc
         return bytes(data) if data else None
 
 
