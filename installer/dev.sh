@@ -25,7 +25,7 @@ QT_PACKAGES=(
     libxcb-render0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1
     libxcb1 libxcomposite1 libxdamage1 libxext6 libxfixes3 libxkbcommon-x11-0 libxkbcommon0
     libxkbfile1 libxrandr2 libxtst6
-    libatomic1 # PySide6 6.8 (the oldest supported; installer/pyside_venv.sh) links libatomic.so.1
+    libatomic1 libxi6 # PySide6 6.8 (oldest supported; installer/pyside_venv.sh) links these too
 )
 # Tests and tools: X server, audio (sounddevice), serial ptys, the PostgreSQL peer, screenshots.
 TOOL_PACKAGES=(xvfb xauth x11-utils x11-apps imagemagick libportaudio2 libsndfile1 pulseaudio libasound2-plugins socat postgresql strace)

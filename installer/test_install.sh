@@ -4,10 +4,13 @@
 # record. Run as root (debootstrap, chroot, network namespaces):
 #
 #   bash installer/test_install.sh OUT_DIR [--bundle ARCHIVE] [--old-bundle ARCHIVE] [--old-ref REF]
+#                                          [--frozen ARCHIVE]
 #
 # Without --bundle, the bundle is built from HEAD with installer/build_bundle.sh (and Xvfb, xauth
 # and strace added to its Debian packages, for the test only). The upgrade starts from
 # --old-bundle, or a bundle built from --old-ref (default 18b541a: before migrations 0005–0010).
+# --frozen also starts a frozen build (installer/build_frozen.sh) in the first root, after the
+# program was removed: only the system libraries the bundle installed are left there.
 #
 # Network: the Debian mirror is used once, to create the minimal root with debootstrap
 # (--variant=minbase; kept as a tarball in the cache and unpacked fresh for each run). Every
@@ -29,11 +32,13 @@ shift
 BUNDLE=""
 OLD_BUNDLE=""
 OLD_REF=18b541a
+FROZEN=""
 while (($#)); do
     case $1 in
         --bundle) BUNDLE=$2; shift 2 ;;
         --old-bundle) OLD_BUNDLE=$2; shift 2 ;;
         --old-ref) OLD_REF=$2; shift 2 ;;
+        --frozen) FROZEN=$2; shift 2 ;;
         *) echo "test_install.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -168,6 +173,17 @@ in_root "$R1" '
     echo uninstall-ok
 ' >>"$OUT/install.log" 2>&1
 echo "uninstall ok" >>"$OUT/timings.txt"
+if [[ -n $FROZEN ]]; then
+    log "the frozen build in the same root (program removed, system libraries left)"
+    mkdir -p "$R1/opt/frozen"
+    tar -xzf "$FROZEN" -C "$R1/opt/frozen"
+    app=$(cd "$R1/opt/frozen" && ls -d duty-console-*/ | head -1)
+    frozen_cmd="/opt/frozen/${app}duty-console --demo"
+    timed frozen_screenshot in_root "$R1" "${SCREENSHOT_SCRIPT//duty-console --demo/$frozen_cmd}" \
+        >>"$OUT/install.log" 2>&1
+    cp "$R1/root/screenshot.png" "$OUT/frozen-screenshot.png"
+    cp "$R1/root/connect.log" "$OUT/frozen-connect.log"
+fi
 rm -rf --one-file-system "$R1"
 
 # --- 2. upgrade: old version with data → new bundle ---------------------------------------------
