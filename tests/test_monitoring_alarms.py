@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from console.domain import SourceChannel
+from console.domain import LogKind, SourceChannel
 from console.monitoring.alarms import SilenceRule, StationState, ThresholdTracker
 from console.monitoring.ingest import IngestConfig, IngestServer
-from console.monitoring.model import Direction, Parameter, Station, Threshold
+from console.monitoring.model import AlarmKind, Direction, Parameter, Station, Threshold
 from console.monitoring.watch import AlarmWatch
 from console.services import Services
 from tests.devices.conftest import SimFactory
@@ -77,6 +77,49 @@ def test_silence_makes_a_station_stale_then_offline() -> None:
     assert rule.state(1000, 1100) is StationState.LIVE
     assert rule.state(1000, 1120) is StationState.STALE
     assert rule.state(1000, 1600) is StationState.OFFLINE
+
+
+def test_alarms_and_their_clearing_are_written_on_the_duty_log_and_audited(db_url: str) -> None:
+    services = Services.open(db_url)
+    try:
+        mon = services.monitoring
+        station = mon.add_station(
+            "admin",
+            Station(
+                "sl651",
+                "0061000001",
+                "松花江丰满站",
+                "河道水位",
+                126.56,
+                43.72,
+                parameters=(Parameter("Z", "水位", "m", (Threshold(3, 4.5, hysteresis=0.2),)),),
+            ),
+        )
+        assert station.id is not None
+        alarm = mon.raise_alarm(
+            station.id, AlarmKind.THRESHOLD, parameter_code="Z", level=3, value=4.62, limit=4.5
+        )
+        mon.raise_alarm(station.id, AlarmKind.STALE)
+        mon.clear_alarm(station.id, AlarmKind.STALE, log=False)  # replaced by offline
+        mon.raise_alarm(station.id, AlarmKind.OFFLINE)
+        assert mon.clear_alarm(station.id, AlarmKind.THRESHOLD, "Z") == 1
+        assert mon.clear_alarm(station.id, AlarmKind.OFFLINE) == 1
+        entries = list(reversed(services.log.page(limit=20)))
+        assert [(e.kind, e.author) for e in entries] == [(LogKind.MONITORING, "monitoring")] * 5
+        assert [e.text for e in entries] == [
+            "监测报警：" + alarm.message,
+            "监测报警：松花江丰满站（0061000001）数据延迟",
+            "监测报警：松花江丰满站（0061000001）离线",
+            "监测报警解除：" + alarm.message,
+            "监测报警解除：松花江丰满站（0061000001）离线",
+        ]
+        assert "4.62m" in alarm.message
+        logged = [r for r in services.audit.latest(50, "log_entry") if r.action == "log.add"]
+        assert len(logged) == 5
+        assert {r.actor for r in logged} == {"monitoring"}
+        assert services.audit.verify().ok
+    finally:
+        services.close()
 
 
 # --------------------------------------------------------------------------- end to end
@@ -159,6 +202,9 @@ def test_a_spike_raises_an_alarm_that_becomes_an_intake_and_silence_goes_stale_t
         assert intake.lon == 125.3
         _wait("the alarm cleared by normal values", lambda: not mon.alarms(active_only=True))
         assert mon.alarm(alarm.id).cleared_at is not None
+        texts = [e.text for e in services.log.page(limit=50) if e.kind is LogKind.MONITORING]
+        assert "监测报警：" + alarm.message in texts
+        assert "监测报警解除：" + alarm.message in texts
 
         sim.control("silence all")
         stale = _wait(

@@ -70,6 +70,7 @@ class LogKind(StrEnum):
     HANDOVER = "handover"
     CORRECTION = "correction"
     FAX = "fax"  # a fax sent or received
+    MONITORING = "monitoring"  # a monitoring station's alarm raised or cleared
 
 
 class EventKind(StrEnum):

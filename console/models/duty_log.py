@@ -31,6 +31,7 @@ def kind_label(kind: LogKind) -> str:
         LogKind.HANDOVER: _tr("交接班"),
         LogKind.CORRECTION: _tr("更正"),
         LogKind.FAX: _tr("传真"),
+        LogKind.MONITORING: _tr("监测报警"),
     }[kind]
 
 

@@ -135,8 +135,8 @@ class AlarmWatch:
             self.service.clear_alarm(station.id, AlarmKind.OFFLINE)
             return
         kind = AlarmKind.STALE if state is StationState.STALE else AlarmKind.OFFLINE
-        if kind is AlarmKind.OFFLINE:
-            self.service.clear_alarm(station.id, AlarmKind.STALE)
+        if kind is AlarmKind.OFFLINE:  # replaced by the graver alarm: one log entry, not two
+            self.service.clear_alarm(station.id, AlarmKind.STALE, log=False)
         alarm = self.service.raise_alarm(station.id, kind)
         self._raised(alarm.id, None)
 

@@ -21,10 +21,11 @@ from PySide6.QtCore import QCoreApplication
 from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from console.db import models as m
 from console.db import models_monitoring as mm
 from console.db.models import UTCDateTime
 from console.db.session import Database
-from console.domain import NotFoundError, SourceChannel, ValidationError
+from console.domain import LogKind, NotFoundError, SourceChannel, ValidationError
 from console.domain.drafts import IntakeDraft
 from console.monitoring.model import (
     LEVEL_NAMES,
@@ -37,7 +38,9 @@ from console.monitoring.model import (
     Station,
     Threshold,
 )
-from console.services import audit
+from console.services import audit, convert
+from console.services.duty_log import shift_id_at
+from console.services.validation import TEXT_MAX
 
 if TYPE_CHECKING:
     from console.services.intake import IntakeService
@@ -48,6 +51,7 @@ log = logging.getLogger(__name__)
 TOPIC_STATIONS = "stations"
 TOPIC_READINGS = "readings"
 TOPIC_ALARMS = "monitoring_alarms"
+TOPIC_LOG = "log"  # the duty log (an alarm raised or cleared writes an entry)
 SYSTEM_ACTOR = "monitoring"
 HOUR = 3600
 INSERT_CHUNK = 2000
@@ -721,12 +725,13 @@ class MonitoringService:
         """Raise an alarm (the system's write, audited as ``monitoring``).
 
         An active alarm of the same station, parameter and kind is cleared first: a level
-        that rises or falls is a new alarm.
+        that rises or falls is a new alarm. The alarm is written on the duty log (kind
+        ``monitoring``) in the same transaction.
         """
         at = at or utcnow()
         with self._db.transaction() as s:
             station = self._row(s, station_id)
-            self._clear(s, station_id, kind, parameter_code, at)
+            self._clear(s, station_id, kind, parameter_code, at, log=False)
             unit = ""
             if parameter_code:
                 unit = (
@@ -761,9 +766,11 @@ class MonitoringService:
                 None,
                 {"station": station.code, "kind": kind.value, "level": level, "value": value},
             )
+            self._log(s, _tr("监测报警：{message}").format(message=row.message), at)
             alarm = _alarm(row, station)
         log.warning("监测报警 (monitoring alarm): %s", alarm.message)
         self._notify(TOPIC_ALARMS)
+        self._notify(TOPIC_LOG)
         return alarm
 
     def clear_alarm(
@@ -772,16 +779,31 @@ class MonitoringService:
         kind: AlarmKind,
         parameter_code: str = "",
         at: datetime | None = None,
+        *,
+        log: bool = True,
     ) -> int:
-        """Clear the active alarms of a station's parameter and kind; how many were cleared."""
+        """Clear the active alarms of a station's parameter and kind; how many were cleared.
+
+        Each cleared alarm is written on the duty log unless ``log`` is false (an alarm that is
+        replaced at once by a graver one, e.g. stale → offline).
+        """
         with self._db.transaction() as s:
-            count = self._clear(s, station_id, kind, parameter_code, at or utcnow())
+            count = self._clear(s, station_id, kind, parameter_code, at or utcnow(), log=log)
         if count:
             self._notify(TOPIC_ALARMS)
+            if log:
+                self._notify(TOPIC_LOG)
         return count
 
     def _clear(
-        self, s: Session, station_id: int, kind: AlarmKind, parameter_code: str, at: datetime
+        self,
+        s: Session,
+        station_id: int,
+        kind: AlarmKind,
+        parameter_code: str,
+        at: datetime,
+        *,
+        log: bool,
     ) -> int:
         rows = list(
             s.scalars(
@@ -804,7 +826,25 @@ class MonitoringService:
                 {"state": "active"},
                 {"state": "cleared"},
             )
+            if log:
+                self._log(s, _tr("监测报警解除：{message}").format(message=row.message), at)
         return len(rows)
+
+    @staticmethod
+    def _log(s: Session, text_: str, at: datetime) -> None:
+        """A duty-log entry by ``monitoring`` in the caller's transaction (audited)."""
+        entry = m.LogEntryRow(
+            at=at,
+            author=SYSTEM_ACTOR,
+            kind=LogKind.MONITORING.value,
+            text=text_[:TEXT_MAX],
+            shift_id=shift_id_at(s, at),
+        )
+        s.add(entry)
+        s.flush()
+        audit.append(
+            s, SYSTEM_ACTOR, "log.add", "log_entry", entry.id, None, convert.snapshot(entry)
+        )
 
     def alarms(self, *, active_only: bool = False, limit: int = 200) -> list[Alarm]:
         """Alarms, newest first."""
