@@ -15,6 +15,7 @@ from console.devices.runtime import start_devices
 from console.domain import DueReport, DueState, Role, User
 from console.services import Services
 from console.tasks import DataBus, TaskRunner
+from console.watchdog import ConnectionWatchdog, offline_message
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,9 @@ class AppContext:
     accounts: bool = False
     # Closed mode without --demo: the window asks who is working before it opens.
     login_required: bool = False
+    # PostgreSQL: pings the server; while it is away writes are refused (read-only window).
+    watchdog: ConnectionWatchdog | None = None
+    seat: str = ""  # this workstation's name in the audit trail (console.db.seat)
 
     @property
     def actor(self) -> str:
@@ -118,6 +122,8 @@ class AppContext:
         if self.demo_devices is not None:
             self.demo_devices.stop()
         self.monitor.stop()
+        if self.watchdog is not None:
+            self.watchdog.stop()
         if self.feed is not None:
             self.feed.stop()
         self.runner.shutdown()
@@ -168,6 +174,7 @@ def build_context(
     read_only: bool = False,
     watch: bool = True,
     devices: bool = True,
+    seat: str | None = None,
 ) -> AppContext:
     """Open ``url`` (migrating it), seed reference data, and wire the workers.
 
@@ -180,6 +187,10 @@ def build_context(
     """
     bus = DataBus()
     services = Services.open(url, bus.notify)
+    if seat is not None:  # else host/DUTY_CONSOLE_SEAT, as Database chose (console.db.seat)
+        from console.db.seat import seat_name
+
+        services.db.seat = seat_name(seat)
     try:
         if demo:
             from console import security
@@ -212,6 +223,9 @@ def build_context(
     if watch:
         feed = ChangeFeed(services.db.engine, bus.notify, own_pids=services.notify_pids)
         feed.start()
+    watchdog = None
+    if services.db.dialect == "postgresql":
+        watchdog = _watch_connection(services, runner, bus)
     manager = demo_devices = None
     if devices and not read_only:
         manager = DeviceManager(
@@ -265,4 +279,23 @@ def build_context(
         demo_devices=demo_devices,
         accounts=accounts,
         login_required=accounts and not demo and not read_only,
+        watchdog=watchdog,
+        seat=services.db.seat,
     )
+
+
+def _watch_connection(services: Services, runner: TaskRunner, bus: DataBus) -> ConnectionWatchdog:
+    """Ping the server; while it is away refuse writes, once back re-read everything."""
+    from console.changes import TOPICS
+
+    watchdog = ConnectionWatchdog(services.db.engine)
+
+    def on_online_changed(online: bool) -> None:
+        runner.refuse_writes(None if online else offline_message())
+        if online:
+            for topic in TOPICS:  # what other seats wrote meanwhile
+                bus.notify(topic)
+
+    watchdog.online_changed.connect(on_online_changed)
+    watchdog.start()
+    return watchdog

@@ -11,6 +11,7 @@ import contextlib
 import io
 import json
 import logging
+import os
 import re
 import sys
 import unicodedata
@@ -191,6 +192,13 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         "--lang", choices=("zh_CN", "en"), default=default(None), help="language (zh_CN, en)"
     )
     parser.add_argument(
+        "--seat",
+        metavar="NAME",
+        default=default(None),
+        help="this workstation's label in the audit trail, after the host name "
+        "(default: DUTY_CONSOLE_SEAT)",
+    )
+    parser.add_argument(
         "-v",
         "--verbose",
         action="count",
@@ -343,6 +351,8 @@ def main(
         except SystemExit as exc:  # --help and --version
             return exc.code if isinstance(exc.code, int) else EXIT_OK
         _setup_logging(args.verbose)
+        if args.seat:  # console.db.seat reads it for every database this process opens
+            os.environ["DUTY_CONSOLE_SEAT"] = args.seat
         if args.command not in (None, "hall") and args.screenshot:
             raise CliError("--screenshot 只用于图形界面 (--screenshot is for the window only)")
         if args.db is None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from console.domain.errors import DomainError
+from console.domain.errors import DatabaseUnavailableError, DomainError
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ class TaskRunner(QObject):
         self._reads_idle = threading.Condition()
         self._pending: set[Future[Any]] = set()
         self._closed = False
+        self._refusal: str | None = None  # while set, writes are refused with these words
         self._finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
 
     def read(
@@ -97,8 +98,30 @@ class TaskRunner(QObject):
         on_result: ResultCallback | None = None,
         on_error: ErrorCallback | None = None,
     ) -> Future[Any]:
-        """Run a write in the single writer thread (in submission order)."""
+        """Run a write in the single writer thread (in submission order).
+
+        While writes are refused (:meth:`refuse_writes`: the database server is away), ``fn``
+        does not run: ``on_error`` (or, without one, ``failed``) gets a
+        :class:`DatabaseUnavailableError` with the reason, so no write is dropped in silence.
+        """
+        refusal = self._refusal
+        if refusal is not None:
+
+            def refused(*_a: Any) -> Any:
+                raise DatabaseUnavailableError(refusal)
+
+            refused.__qualname__ = getattr(fn, "__qualname__", "write")
+            return self._submit(self._writes, refused, args, on_result, on_error)
         return self._submit(self._writes, fn, args, on_result, on_error)
+
+    def refuse_writes(self, message: str | None) -> None:
+        """Refuse every write from now on with ``message`` (None: accept writes again)."""
+        self._refusal = message
+
+    @property
+    def refusing(self) -> bool:
+        """True while writes are refused (the window is read-only)."""
+        return self._refusal is not None
 
     def _submit(
         self,

@@ -9,8 +9,10 @@ that every reported record is in the database with its text (and that SQLite is 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import queue
+import random
 import signal
 import sqlite3
 import subprocess
@@ -19,8 +21,11 @@ import threading
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+import pytest
+from sqlalchemy import bindparam, create_engine, text
 from sqlalchemy.engine import make_url
+
+from console.services import Services
 
 WRITER = Path(__file__).with_name("crash_writer.py")
 TABLES = {
@@ -131,3 +136,167 @@ def test_sigkill_right_after_save_loses_nothing(db_url: str, tmp_path: Path) -> 
             sqlite_ok(db_url)
         check_saved(db_url, everything)  # also what earlier rounds saved
     assert {line.split(" ")[1] for line in everything} == set(TABLES)
+
+
+# --------------------------------------------------------------------------- 100 kills
+
+KILLS = 100
+KILL_WITHIN_S = 0.35  # each writer is killed at a random moment this long after it started
+SEED = 20261129  # the random moments are reproducible; the seed is printed
+
+
+class Zygote:
+    """``crash_writer.py --zygote``: forks one burst writer per round; lines by tag."""
+
+    def __init__(self, url: str, log: Path) -> None:
+        with log.open("ab") as err:
+            self.proc = subprocess.Popen(
+                [sys.executable, str(WRITER), "--zygote", url],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=err,
+                text=True,
+                env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+                start_new_session=True,
+            )
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=_reader, args=(self.proc.stdout, self.lines), daemon=True).start()
+        self.log = log
+
+    def next_line(self, timeout: float = 30.0) -> str:
+        line = self.lines.get(timeout=timeout)
+        assert line is not None, f"the zygote ended:\n{self.log.read_text(errors='replace')}"
+        return line.rstrip("\n")
+
+    def round(self, tag: str, delay: float) -> list[str]:
+        """Fork a writer, SIGKILL it ``delay`` s after it is ready; its SAVED lines."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(f"RUN {tag}\n")
+        self.proc.stdin.flush()
+        pid = 0
+        saved: list[str] = []
+        ready_at = 0.0
+        while True:
+            wait = 30.0 if not ready_at else max(0.0, ready_at + delay - time.monotonic())
+            try:
+                line = self.next_line(timeout=wait) if wait else None
+            except queue.Empty:
+                line = None
+            if line is None:  # the moment has come
+                os.kill(pid, signal.SIGKILL)
+                break
+            words = line.split(" ")
+            if words[:2] == ["PID", tag]:
+                pid = int(words[2])
+            elif words[:2] == [tag, "READY"]:
+                ready_at = time.monotonic()
+            elif words[:2] == [tag, "SAVED"]:
+                saved.append(line.split(" ", 1)[1])
+            elif words[:2] == [tag, "FAILED"]:
+                raise AssertionError(f"writer {tag}: {line}")
+        while True:  # what the writer printed before it died was reported saved too
+            line = self.next_line()
+            words = line.split(" ")
+            if words[:2] == [tag, "SAVED"]:
+                saved.append(line.split(" ", 1)[1])
+            elif words[:2] == ["DEAD", tag]:
+                status = int(words[2])
+                assert os.WIFSIGNALED(status), f"writer {tag} ended by itself ({status})"
+                assert os.WTERMSIG(status) == signal.SIGKILL
+                return saved
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+
+def check_burst_saved(services: Services, saved: list[str]) -> None:
+    """Every record reported saved is there with its text; every file with its bytes."""
+    rows = [line.split(" ", 3) for line in saved]
+    with services.db.engine.connect() as conn:
+        for kind in ("intake", "incident", "log"):
+            table, column = TABLES[kind]
+            wanted = {int(r[2]): r[3] for r in rows if r[1] == kind}
+            if not wanted:
+                continue
+            found: dict[int, str] = dict(
+                conn.execute(
+                    text(f"SELECT id, {column} FROM {table} WHERE id IN :ids").bindparams(
+                        bindparam("ids", expanding=True)
+                    ),
+                    {"ids": list(wanted)},
+                ).tuples()
+            )
+            for record_id, label in wanted.items():
+                assert found.get(record_id) == label, f"lost after SIGKILL: {kind} {record_id}"
+        for _, kind, sha, _text in rows:
+            if kind != "file":
+                continue
+            assert conn.execute(
+                text("SELECT size FROM stored_file WHERE sha256 = :sha"), {"sha": sha}
+            ).scalar_one_or_none(), f"file record lost after SIGKILL: {sha}"
+            data = services.files.path(sha).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == sha, f"file bytes lost: {sha}"
+
+
+def postgres_ok(services: Services) -> None:
+    """B-tree indexes consistent with their tables (amcheck), no dangling references."""
+    with services.db.engine.begin() as conn:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS amcheck"))
+        indexes = conn.execute(
+            text(
+                "SELECT c.oid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE a.amname = 'btree' AND n.nspname = 'public'"
+            )
+        ).scalars()
+        for oid in list(indexes):
+            conn.execute(text("SELECT bt_index_check(:oid, true)"), {"oid": oid})
+        dangling = conn.execute(
+            text(
+                "SELECT count(*) FROM incident_event e "
+                "LEFT JOIN incident i ON i.id = e.incident_id WHERE i.id IS NULL"
+            )
+        ).scalar_one()
+        assert dangling == 0
+
+
+def test_hundred_sigkills_during_write_bursts(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """100 writers killed at random moments mid-burst: nothing reported saved is lost."""
+    monkeypatch.setenv("DUTY_CONSOLE_FILES", str(tmp_path / "files"))
+    is_sqlite = db_url.startswith("sqlite")
+    services = Services.open(db_url)  # migrated once; the writers find the schema current
+    zygote = Zygote(db_url, tmp_path / "zygote.log")
+    moments = random.Random(SEED)
+    everything: list[str] = []
+    started = time.monotonic()
+    try:
+        for n in range(KILLS):
+            saved = zygote.round(f"k{n}", moments.uniform(0.0, KILL_WITHIN_S))
+            everything.extend(saved)
+            check_burst_saved(services, saved)
+            if is_sqlite:
+                sqlite_ok(db_url)
+            chain = services.audit.verify()
+            assert chain.ok, f"after kill {n + 1}: {chain.message}"
+        check_burst_saved(services, everything)  # nothing saved earlier went missing later
+        if not is_sqlite:
+            postgres_ok(services)
+    finally:
+        zygote.close()
+        services.close()
+    kinds = {line.split(" ")[1] for line in everything}
+    print(
+        f"{KILLS} SIGKILLs (seed {SEED}) in {time.monotonic() - started:.1f} s: "
+        f"{len(everything)} writes reported saved, all present"
+    )
+    assert kinds == {"intake", "incident", "log", "file"}

@@ -32,6 +32,7 @@ from shiboken6 import isValid
 from console.app import AppContext
 from console.domain import (
     Category,
+    ConflictError,
     DomainError,
     DueReport,
     DueState,
@@ -93,6 +94,16 @@ def load_incident_view(services: Services, incident_id: int) -> IncidentView:
         users=users,
         names=names,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PendingEdit:
+    """An edit of this pane that met a newer version saved elsewhere (optimistic locking)."""
+
+    field: str  # grade | status | owner: the combo to keep the operator's choice in
+    value: str  # the combo's data the operator chose
+    text: str  # the operator's choice in words
+    seen: Incident  # the incident as the operator saw it when choosing
 
 
 def error_text(exc: BaseException) -> str:
@@ -162,6 +173,39 @@ class IncidentDetail(QWidget):
         self.message_label.setObjectName("messageLabel")
         self.message_label.setWordWrap(True)
         self.message_label.hide()
+
+        # -- conflict: another seat saved first; both versions side by side
+        self._pending: PendingEdit | None = None
+        self._kept: PendingEdit | None = None  # "keep editing": the choice survives refreshes
+        self.conflict_box = QGroupBox(self.tr("对方已修改"), self)
+        self.conflict_box.setObjectName("conflictBox")
+        self.conflict_box.setStyleSheet(
+            "QGroupBox#conflictBox { border: 2px solid #e65100; margin-top: 14px; }"
+            "QGroupBox#conflictBox::title { color: #e65100; font-weight: bold; }"
+        )
+        self.conflict_label = QLabel(self.conflict_box)
+        self.conflict_label.setObjectName("conflictLabel")
+        self.conflict_label.setWordWrap(True)
+        self.conflict_label.setTextFormat(Qt.TextFormat.RichText)
+        self.conflict_reload_button = QPushButton(self.tr("载入对方的版本"), self.conflict_box)
+        self.conflict_reload_button.setObjectName("conflictReloadButton")
+        self.conflict_reload_button.clicked.connect(self._on_conflict_reload_button_clicked)
+        self.conflict_keep_button = QPushButton(
+            self.tr("保留我的修改，继续编辑"), self.conflict_box
+        )
+        self.conflict_keep_button.setObjectName("conflictKeepButton")
+        self.conflict_keep_button.setToolTip(
+            self.tr("在对方的版本上保留您的选择；再按一次对应按钮才会保存")
+        )
+        self.conflict_keep_button.clicked.connect(self._on_conflict_keep_button_clicked)
+        conflict_buttons = QHBoxLayout()
+        conflict_buttons.addStretch()
+        conflict_buttons.addWidget(self.conflict_reload_button)
+        conflict_buttons.addWidget(self.conflict_keep_button)
+        conflict_layout = QVBoxLayout(self.conflict_box)
+        conflict_layout.addWidget(self.conflict_label)
+        conflict_layout.addLayout(conflict_buttons)
+        self.conflict_box.hide()
 
         # -- due reports
         self.due_tree = QTreeWidget(self)
@@ -259,6 +303,7 @@ class IncidentDetail(QWidget):
         body_layout.addLayout(badge_row)
         body_layout.addLayout(form)
         body_layout.addWidget(self.message_label)
+        body_layout.addWidget(self.conflict_box)
         body_layout.addWidget(due_box)
         body_layout.addWidget(actions)
         body_layout.addWidget(timeline_box, 1)
@@ -297,6 +342,7 @@ class IncidentDetail(QWidget):
         """Show ``incident_id`` (read in a worker; the pane fills in when it arrives)."""
         if incident_id != self._incident_id:
             self.show_message("")
+            self._clear_conflict()
         self._incident_id = incident_id
         self._reload()
 
@@ -421,6 +467,10 @@ class IncidentDetail(QWidget):
             entry.setData(Qt.ItemDataRole.UserRole, event.id)
             self.timeline_list.addItem(entry)
         self.timeline_list.scrollToBottom()
+        if self._pending is not None:
+            self._show_conflict(view, self._pending)
+        elif self._kept is not None:
+            self._restore_choice(self._kept)
         self.incident_loaded.emit(inc.id)
 
     def show_message(self, text: str, *, error: bool = False) -> None:
@@ -436,12 +486,19 @@ class IncidentDetail(QWidget):
 
     # -- actions -------------------------------------------------------------------------------
 
-    def _write(self, fn: Callable[..., object], *args: object, done_text: str) -> None:
+    def _write(
+        self,
+        fn: Callable[..., object],
+        *args: object,
+        done_text: str,
+        edit: PendingEdit | None = None,
+    ) -> None:
         incident_id = self._incident_id
 
         def done(_result: object) -> None:
             if not isValid(self):
                 return  # the widget was closed while the task ran
+            self._clear_conflict()
             self.show_message(done_text)
             if incident_id is not None:
                 self.incident_changed.emit(incident_id)
@@ -452,6 +509,9 @@ class IncidentDetail(QWidget):
                 return  # the widget was closed while the task ran
             if not isinstance(exc, DomainError):
                 log.error("incident action failed: %s", exc)
+            if isinstance(exc, ConflictError) and edit is not None:
+                # Saved elsewhere first: show both versions (filled in when the pane reloads).
+                self._pending = edit
             self.show_message(error_text(exc), error=True)
             self._reload()
 
@@ -472,6 +532,7 @@ class IncidentDetail(QWidget):
             grade,
             inc.version,
             done_text=self.tr("已定级：{grade}").format(grade=grade_label(grade)),
+            edit=PendingEdit("grade", value, grade_label(grade), inc),
         )
 
     @Slot()
@@ -488,6 +549,7 @@ class IncidentDetail(QWidget):
             status,
             inc.version,
             done_text=self.tr("状态已改为：{status}").format(status=status_label(status)),
+            edit=PendingEdit("status", status.value, status_label(status), inc),
         )
 
     @Slot()
@@ -503,6 +565,7 @@ class IncidentDetail(QWidget):
             owner,
             inc.version,
             done_text=self.tr("责任人已改为：{name}").format(name=self.owner_combo.currentText()),
+            edit=PendingEdit("owner", owner, self.owner_combo.currentText(), inc),
         )
 
     @Slot()
@@ -561,6 +624,93 @@ class IncidentDetail(QWidget):
             due.stage,
             done_text=self.tr("已记录报送：{stage}").format(stage=stage_label(due.stage, due.seq)),
         )
+
+    # -- conflicts -----------------------------------------------------------------------------
+
+    @property
+    def in_conflict(self) -> bool:
+        """True while the pane shows an edit that met a newer version."""
+        return self._pending is not None
+
+    def _show_conflict(self, view: IncidentView, edit: PendingEdit) -> None:
+        """Both versions side by side; the operator's choice stays in its combo."""
+        theirs, seen = view.incident, edit.seen
+        last = view.timeline[-1] if view.timeline else None  # the change that came first
+        who = ""
+        if last is not None:
+            who = view.names.get(last.actor) or (
+                self.tr("系统") if last.actor == "system" else last.actor
+            )
+
+        def owner_name(username: str) -> str:
+            return view.names.get(username, username)
+
+        rows = (
+            ("grade", self.tr("定级"), grade_label(seen.grade), grade_label(theirs.grade)),
+            ("status", self.tr("状态"), status_label(seen.status), status_label(theirs.status)),
+            ("owner", self.tr("责任人"), owner_name(seen.owner), owner_name(theirs.owner)),
+        )
+        cells = [
+            "<tr><th></th><th>"
+            + self.tr("您看到的（第 {v} 版）").format(v=seen.version)
+            + "</th><th>"
+            + self.tr("对方的（第 {v} 版）").format(v=theirs.version)
+            + "</th><th>"
+            + self.tr("您的修改")
+            + "</th></tr>"
+        ]
+        for name, label, before, now in rows:
+            mine = edit.text if name == edit.field else before
+            mark = ' style="color:#e65100; font-weight:bold;"' if now != before else ""
+            cells.append(
+                f"<tr><td>{_html(label)}</td><td>{_html(before)}</td>"
+                f"<td{mark}>{_html(now)}</td><td><b>{_html(mine)}</b></td></tr>"
+            )
+        head = self.tr("对方已修改：{who} 于 {at} 保存了新版本，您的修改未保存。").format(
+            who=who or self.tr("其他席位"),
+            at=format_beijing(theirs.updated_at),
+        )
+        self.conflict_label.setText(
+            f"<p>{_html(head)}</p><table cellpadding='3'>{''.join(cells)}</table>"
+        )
+        self.conflict_box.show()
+        self._restore_choice(edit)
+
+    def _restore_choice(self, edit: PendingEdit) -> None:
+        combo = {
+            "grade": self.grade_combo,
+            "status": self.status_combo,
+            "owner": self.owner_combo,
+        }[edit.field]
+        index = combo.findData(edit.value)
+        if index >= 0:
+            combo.setCurrentIndex(index)
+
+    def _clear_conflict(self) -> None:
+        self._pending = self._kept = None
+        self.conflict_box.hide()
+
+    @Slot()
+    def _on_conflict_reload_button_clicked(self) -> None:
+        """Drop the operator's choice and show the other seat's version."""
+        self._clear_conflict()
+        self.show_message(self.tr("已载入对方的版本"))
+        self._reload()
+
+    @Slot()
+    def _on_conflict_keep_button_clicked(self) -> None:
+        """Keep the operator's choice on top of the newer version; saving it is one more press."""
+        edit = self._pending
+        self._clear_conflict()
+        if edit is None:
+            return
+        self._kept = edit
+        self._restore_choice(edit)
+        self.show_message(self.tr("已保留您的选择（基于对方的新版本），确认后再按一次保存"))
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _brush(colour: str) -> QBrush:

@@ -27,6 +27,7 @@ from console.domain import DueReport, DueState, Incident
 from console.models.duty_log import DutyLogModel
 from console.models.incident_board import IncidentBoardModel
 from widgets import i18n
+from widgets.connection_banner import ConnectionBanner
 from widgets.devices import DevicesPane
 from widgets.devices.settings_dialog import DeviceSettingsDialog
 from widgets.dispatch import DispatchPane, IncomingCalls, IntakePrefill
@@ -189,6 +190,9 @@ class MainWindow(QMainWindow):
         central_layout.setContentsMargins(0, 0, 0, 0)
         central_layout.setSpacing(0)
         central_layout.addWidget(self.banner)
+        # Red while the database server is away: the window is read-only meanwhile.
+        self.connection_banner = ConnectionBanner(ctx.watchdog, self)
+        central_layout.insertWidget(0, self.connection_banner)
         central_layout.addWidget(self.board, 1)
         self.setCentralWidget(central)
 

@@ -361,6 +361,9 @@ class AuditRow(Base):
     # the hash chain (console.services.audit): this record's digest over the previous one's
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     hash: Mapped[str] = mapped_column(String(64), default="")
+    # The workstation that wrote it (host/label, console.db.seat; migration 0013). Not part of
+    # the digest: the chain covers who, when, what, before and after.
+    seat: Mapped[str] = mapped_column(String(128), default="", server_default=text("''"))
 
 
 class AuditHeadRow(Base):

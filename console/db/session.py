@@ -6,11 +6,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.db.engine import make_engine, upgrade
-from console.domain.errors import DatabaseError, PermissionDeniedError
+from console.db.seat import SEAT_KEY, seat_name
+from console.domain.errors import (
+    DatabaseError,
+    DatabaseUnavailableError,
+    DiskFullError,
+    PermissionDeniedError,
+)
 
 
 class Database:
@@ -19,6 +25,8 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # This workstation's name, stored with each audit record it writes (console.db.seat).
+        self.seat = seat_name()
         # Called after a transaction was rolled back because its action was refused (the
         # services audit the refusal in a transaction of its own: console/services/users.py).
         self.on_denied: Callable[[PermissionDeniedError], None] | None = None
@@ -53,11 +61,16 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed on success and rolled back on any error."""
         session = self._sessions()
+        session.info[SEAT_KEY] = self.seat
         try:
             with session.begin():
                 yield session
         except OperationalError as exc:
-            raise DatabaseError(f"数据库操作失败 (database operation failed): {exc.orig}") from exc
+            raise translate_error(exc, "数据库操作失败 (database operation failed)") from exc
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            raise translate_error(exc, "数据库操作失败 (database operation failed)") from exc
         except PermissionDeniedError as exc:
             session.close()  # rolled back: nothing of the refused action remains
             if not exc.audited and self.on_denied is not None:
@@ -74,7 +87,7 @@ class Database:
         try:
             yield session
         except OperationalError as exc:
-            raise DatabaseError(f"数据库读取失败 (database read failed): {exc.orig}") from exc
+            raise translate_error(exc, "数据库读取失败 (database read failed)") from exc
         finally:
             session.rollback()
             session.close()
@@ -82,3 +95,35 @@ class Database:
     def close(self) -> None:
         """Release every connection."""
         self.engine.dispose()
+
+
+# Words in a driver's error that mean the disk (or the server's disk) is full: SQLite says
+# "database or disk is full" (SQLITE_FULL), PostgreSQL raises SQLSTATE 53100 (disk_full) or
+# names ENOSPC ("No space left on device").
+_DISK_FULL = ("database or disk is full", "no space left on device", "disk full")
+
+
+def translate_error(exc: DBAPIError, what: str) -> DatabaseError:
+    """A driver error in words for the operator: a full disk and a lost server said plainly."""
+    orig = exc.orig
+    text = str(orig).strip()
+    lowered = text.lower()
+    if getattr(orig, "sqlstate", None) == "53100" or any(w in lowered for w in _DISK_FULL):
+        return DiskFullError(f"磁盘已满 (disk full)：{what}，未保存: {text}")
+    if exc.connection_invalidated or _connection_lost(orig):
+        return DatabaseUnavailableError(
+            f"数据库连接中断 (database connection lost)：{what}，未保存: {text}"
+        )
+    return DatabaseError(f"{what}: {text}")
+
+
+def _connection_lost(orig: BaseException | None) -> bool:
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - SQLite-only installation
+        return False
+    if isinstance(orig, psycopg.OperationalError):
+        # Class 08 (connection exception) and 57P01..57P03 (server shutting down / starting).
+        state = getattr(orig, "sqlstate", None) or ""
+        return not state or state.startswith("08") or state.startswith("57P")
+    return False

@@ -31,6 +31,14 @@ class SchemaTooNewError(DatabaseError):
     """The database was written by a newer version of the program."""
 
 
+class DiskFullError(DatabaseError):
+    """The disk holding the database is full: the write was rolled back, nothing half-saved."""
+
+
+class DatabaseUnavailableError(DatabaseError):
+    """The database server cannot be reached: the write was not saved (the window is read-only)."""
+
+
 class PermissionDeniedError(DomainError):
     """The acting user's role may not do ``action``; nothing was changed, the refusal audited."""
 
