@@ -109,10 +109,10 @@ def translate_error(exc: DBAPIError, what: str) -> DatabaseError:
     text = str(orig).strip()
     lowered = text.lower()
     if getattr(orig, "sqlstate", None) == "53100" or any(w in lowered for w in _DISK_FULL):
-        return DiskFullError(f"磁盘已满 (disk full)：{what}，未保存: {text}")
+        return DiskFullError(f"磁盘已满 (disk full)：未保存，请腾出磁盘空间后重试 — {text}")
     if exc.connection_invalidated or _connection_lost(orig):
         return DatabaseUnavailableError(
-            f"数据库连接中断 (database connection lost)：{what}，未保存: {text}"
+            f"数据库连接中断 (database connection lost)：未保存，连接恢复后请重试 — {text}"
         )
     return DatabaseError(f"{what}: {text}")
 
