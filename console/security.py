@@ -69,6 +69,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "recording.": _DUTY,
     "monitoring.alarm.": _DUTY,
     "instruction.done": _DUTY,
+    # Warnings: duty staff draft, publish and import; approving is the leader's (and the
+    # service also requires the leader to be on duty now).
+    "warning.": _DUTY,
+    "warning.approve": _LEADER,
+    "warning.update": _LEADER,
     # Approvals and instructions: the leader's.
     "instruction.": _LEADER,
     "shift.": frozenset({LEADER, ADMIN}),

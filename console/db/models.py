@@ -635,4 +635,5 @@ from console.db import (  # noqa: E402, F401
     models_monitoring,
     models_recording,
     models_resources,
+    models_warnings,
 )

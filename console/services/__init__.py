@@ -26,6 +26,7 @@ from console.services.reference import ReferenceService
 from console.services.resources import ResourcesService
 from console.services.settings import SettingsService
 from console.services.users import UsersService
+from console.services.warnings import WarningsService
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class Services:
         self.monitoring = MonitoringService(db, self.notify, self.intake)
         self.recordings = RecordingsService(db, self.files, self.notify)
         self.resources = ResourcesService(db, self.notify)
+        self.warnings = WarningsService(db, self.reference, self.settings, self.notify)
         # Accounts and roles; also audits refused writes (db.on_denied) and guards commands.
         self.users = UsersService(db, self.notify)
 
