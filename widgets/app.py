@@ -34,6 +34,7 @@ APP_NAME = "Duty Console"
 ORG_NAME = "duty-console"
 EXIT_DATABASE = 2
 EXIT_CRASH = 70  # EX_SOFTWARE
+EXIT_NOT_LOGGED_IN = 6  # closed mode and nobody logged in (as the command line's refusals)
 SCREENSHOT_TIMEOUT_MS = 20_000
 
 
@@ -174,6 +175,24 @@ def _arrange_hall_screenshot(app: QApplication, hall: HallDisplay, path: str) ->
     QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, grab)
 
 
+def _log_in(ctx: AppContext, username: str | None) -> bool:
+    """Closed mode: ask who is working here; they act for every write of this window."""
+    from widgets.login_dialog import LoginDialog
+
+    if _headless():  # nobody can type a password here
+        print(
+            "duty-console: 已启用账号，需要登录；无显示器时无法登录 "
+            "(accounts are set up: log in at a display)",
+            file=sys.stderr,
+        )
+        return False
+    dialog = LoginDialog(ctx, username or "")
+    if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.user is None:
+        return False
+    ctx.operator = dialog.user
+    return True
+
+
 def run_gui(args: argparse.Namespace) -> int:
     """Run the workstation window (or, for ``hall``, the hall display); return the exit status."""
     if not logging.getLogger().handlers:
@@ -240,6 +259,8 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
         else:
             from widgets.main_window import MainWindow
 
+            if ctx.login_required and not _log_in(ctx, getattr(args, "operator", None)):
+                return EXIT_NOT_LOGGED_IN
             main_window = MainWindow(ctx)
             main_window.show()
             ctx.monitor.start()

@@ -290,6 +290,10 @@ class MainWindow(QMainWindow):
 
         self._default_state = self.saveState(STATE_VERSION)
         self._restore_layout()
+        from widgets.security_ui import install as install_security
+
+        # Who is logged in (or the open-mode warning), 系统 → 用户与角色…, idle screen lock.
+        self.security = install_security(self, ctx)
 
     # -- construction --------------------------------------------------------------------------
 

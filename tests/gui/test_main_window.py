@@ -81,7 +81,15 @@ def test_title_docks_and_menus(window: MainWindow) -> None:
         "dispatchDock": "调度",
     }
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["文件(&F)", "值班(&D)", "数据(&A)", "视图(&V)", "语言(&L)", "帮助(&H)"]
+    assert menus == [
+        "文件(&F)",
+        "值班(&D)",
+        "数据(&A)",
+        "视图(&V)",
+        "语言(&L)",
+        "系统(&S)",  # accounts: widgets/security_ui.py
+        "帮助(&H)",
+    ]
     assert window.new_intake_action.shortcut().toString() == "F2"
     assert window.handover_action.shortcut().toString() == "F9"
     assert window.refresh_action.shortcut().toString() == "F5"
@@ -288,7 +296,7 @@ def test_english_labels_after_switching_language(qtbot: QtBot, ctx: AppContext) 
     try:
         win = open_window(qtbot, ctx)
         menus = [a.text() for a in win.menuBar().actions()]
-        assert menus == ["&File", "&Duty", "&Data", "&View", "&Language", "&Help"]
+        assert menus == ["&File", "&Duty", "&Data", "&View", "&Language", "&System", "&Help"]
         assert win.windowTitle() == "Duty Console — 张伟"
         assert win.log_dock.windowTitle() == "Duty log"
         header = win.board.proxy.headerData(IncidentBoardModel.COL_GRADE, Qt.Orientation.Horizontal)
