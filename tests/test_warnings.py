@@ -391,7 +391,7 @@ def test_hostile_or_broken_xml_is_refused(services: Services, case: str) -> None
     expected = {
         "bomb": "DTD",
         "external": "DTD",
-        "not xml": "不是格式正确的 XML",
+        "not xml": "XML 格式错误",
         "cap 1.1": "不是 CAP 1.2",
     }[case]
     assert expected in report.reasons[0]
