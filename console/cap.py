@@ -27,7 +27,8 @@ from xml.etree import ElementTree as ET  # only to build; reading goes through d
 from lxml import etree as LET  # type: ignore[import-untyped]
 from PySide6.QtCore import QCoreApplication
 
-from console import xmlsafe
+from console.xmlsafe import UnsafeXml
+from console.xmlsafe import parse as safe_parse
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
 BEIJING = timezone(timedelta(hours=8))
@@ -369,8 +370,8 @@ def check(data: bytes) -> CapAlert:
     if len(data) > MAX_BYTES:
         raise CapRefused([_tr("文件太大，不是一条 CAP 预警 (file too large for a CAP alert)")])
     try:  # defusedxml: no DTD, no entities, no external references, bounded depth
-        root = xmlsafe.parse(data, max_bytes=MAX_BYTES)
-    except xmlsafe.UnsafeXml as exc:
+        root = safe_parse(data, max_bytes=MAX_BYTES)
+    except UnsafeXml as exc:
         raise CapRefused([exc.errors["xml"]]) from exc
     if root.tag != f"{{{NS}}}alert":
         raise CapRefused(
