@@ -327,6 +327,9 @@ def build_parser() -> argparse.ArgumentParser:
     from console import cli_users
 
     cli_users.register(commands, parents=[common])
+    from console import cli_warnings
+
+    cli_warnings.register(commands, parents=[common])
     return parser
 
 
@@ -507,6 +510,10 @@ def _run(args: argparse.Namespace) -> int:
             from console import cli_users
 
             return cli_users.run(args, services)
+        if args.command == "warning":
+            from console import cli_warnings
+
+            return cli_warnings.run(args, services)
         if args.command == "audit":
             from console import cli_audit
 
