@@ -7,6 +7,7 @@ the window covered after idling until the password is typed again, the administr
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 from collections.abc import Iterator
 
@@ -23,6 +24,7 @@ from console.domain import Role, User
 from console.domain.errors import AuthenticationError
 from console.services import Services
 from tests.gui.conftest import OPERATOR, Seeded, settle
+from widgets.app import EXIT_NOT_LOGGED_IN, run_gui
 from widgets.login_dialog import LockOverlay, LoginDialog
 from widgets.main_window import MainWindow
 from widgets.users_dialog import UsersDialog
@@ -174,3 +176,11 @@ def _cell(dialog: UsersDialog, row: int, column: int) -> str:
 
 def _user_of(dialog: LoginDialog) -> User | None:
     return dialog.user
+
+
+def test_the_window_does_not_open_without_a_login(
+    closed_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = argparse.Namespace(db=closed_url, demo=False, operator=None, lang=None)
+    assert run_gui(args) == EXIT_NOT_LOGGED_IN  # offscreen: nobody can type a password
+    assert "需要登录" in capsys.readouterr().err
