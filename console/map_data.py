@@ -320,6 +320,8 @@ class Station:
     kind: str = ""  # e.g. water level, rainfall, air quality
     value: str = ""  # the latest reading as shown, with its unit
     alarm: bool = False
+    colour: str = ""  # marker colour (#rrggbb): the station's state or its alarm level
+    state: str = ""  # e.g. 在线 / 数据延迟 / 离线, shown in the pop-up
 
 
 def station_features(stations: Iterable[Station]) -> str:
@@ -335,6 +337,8 @@ def station_features(stations: Iterable[Station]) -> str:
                 "type": s.kind,
                 "value": s.value,
                 "alarm": s.alarm,
+                "colour": s.colour,
+                "state": s.state,
             },
         }
         for s in stations

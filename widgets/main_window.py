@@ -39,6 +39,7 @@ from widgets.incident_board import IncidentBoard
 from widgets.incident_detail import IncidentDetail
 from widgets.intake_form import IntakeForm
 from widgets.map.view import MapPane
+from widgets.monitoring.map_feed import StationMapFeed
 from widgets.monitoring.pane import MonitoringPane
 from widgets.status_bar import DutyStatusBar
 from widgets.video import VideoWall, WallView
@@ -219,6 +220,7 @@ class MainWindow(QMainWindow):
         monitoring_scroller.setFrameShape(QFrame.Shape.NoFrame)
         monitoring_scroller.setWidget(self.monitoring_pane)
         self.monitoring_dock = self._dock("monitoringDock", self.tr("监测"), monitoring_scroller)
+        self.station_feed = StationMapFeed(ctx, self.map_pane)  # stations on the map, by state
         # The duty room's hardware, tabbed behind the detail pane (not on the hall display).
         self.devices_pane: DevicesPane | None = None
         self.devices_dock: QDockWidget | None = None

@@ -310,6 +310,7 @@
     if (p.capacity) el("div", "row", (texts.capacity || "") + "：" + p.capacity, box);
     const contact = [p.contact, p.phone].filter((x) => x).join(" ");
     if (contact) el("div", "row", (texts.contact || "") + "：" + contact, box);
+    if (p.state) el("div", "row", p.state, box);
     if (p.value) el("div", "row", p.value, box);
     const actions = el("div", "actions", null, box);
     if (p.phone) actionLink(actions, texts.call + " " + p.phone, () => bridge.call(p.phone));
@@ -321,7 +322,12 @@
     const p = f.properties;
     const [lon, lat] = f.geometry.coordinates;
     const extra = p.alarm ? "alarm" : (p.enabled === false ? "disabled" : "");
-    const marker = L.marker([lat, lon], {icon: kindIcon(p.kind, extra), title: p.name});
+    const icon = kindIcon(p.kind, extra);
+    if (p.colour) {  // a monitoring station: the colour of its state or alarm level
+      icon.options.html.style.background = p.colour;
+      icon.options.html.style.borderRadius = "3px";
+    }
+    const marker = L.marker([lat, lon], {icon, title: p.name, colour: p.colour || ""});
     marker.bindPopup(() => resourcePopup(p), {autoPanPadding: [20, 20]});
     return marker;
   }
@@ -330,6 +336,9 @@
     const data = JSON.parse(json);
     const byKind = {};
     for (const kind of kinds) byKind[kind] = [];
+    for (const key of Array.from(resourceMarkers.keys())) {  // markers of these kinds go
+      if (kinds.some((kind) => key.startsWith(kind + "-"))) resourceMarkers.delete(key);
+    }
     for (const f of data.features) {
       const kind = f.properties.kind;
       if (!byKind[kind]) continue;
@@ -692,6 +701,9 @@
       return n;
     },
     kindCounts: () => Object.assign({}, kindCounts),
+    // Marker colour by feature id ("station-7": "#2e7d32") of the monitoring stations shown.
+    stationColours: () => Object.fromEntries(Array.from(resourceMarkers.entries())
+      .filter(([key]) => key.startsWith("station-")).map(([key, m]) => [key, m.options.colour])),
     incidentLatLng: (id) => {
       const marker = markers.get(id);
       return marker ? marker.options.lonLat : null;
