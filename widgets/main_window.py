@@ -43,12 +43,13 @@ from widgets.monitoring.map_feed import StationMapFeed
 from widgets.monitoring.pane import MonitoringPane
 from widgets.status_bar import DutyStatusBar
 from widgets.video import VideoWall, WallView
+from widgets.warnings.pane import WarningsPane
 
 log = logging.getLogger(__name__)
 
 GEOMETRY_KEY = "window_geometry"
 STATE_KEY = "window_state"
-STATE_VERSION = 4  # bump when docks are added or renamed: old saved layouts are then ignored
+STATE_VERSION = 5  # bump when docks are added or renamed: old saved layouts are then ignored
 DEFAULT_SIZE = (1600, 900)
 INTAKE_WIDTH = 340  # the intake form's labels and fields, without a horizontal scroll bar
 DETAIL_WIDTH = 330
@@ -220,6 +221,9 @@ class MainWindow(QMainWindow):
         monitoring_scroller.setFrameShape(QFrame.Shape.NoFrame)
         monitoring_scroller.setWidget(self.monitoring_pane)
         self.monitoring_dock = self._dock("monitoringDock", self.tr("监测"), monitoring_scroller)
+        # Warnings (预警): list, editor, approval and CAP exchange, tabbed with monitoring.
+        self.warnings_pane = WarningsPane(ctx, self)
+        self.warnings_dock = self._dock("warningsDock", self.tr("预警"), self.warnings_pane)
         self.station_feed = StationMapFeed(ctx, self.map_pane)  # stations on the map, by state
         # The duty room's hardware, tabbed behind the detail pane (not on the hall display).
         self.devices_pane: DevicesPane | None = None
@@ -259,6 +263,8 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.map_dock, self.video_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.monitoring_dock)
         self.tabifyDockWidget(self.video_dock, self.monitoring_dock)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.warnings_dock)
+        self.tabifyDockWidget(self.monitoring_dock, self.warnings_dock)
         self.log_dock.raise_()
         if self.devices_dock is not None:
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.devices_dock)
@@ -304,6 +310,7 @@ class MainWindow(QMainWindow):
         docks = [self.intake_dock, self.detail_dock, self.log_dock, self.map_dock]
         docks.append(self.fax_dock)
         docks.append(self.video_dock)
+        docks.append(self.warnings_dock)
         if self.devices_dock is not None:
             docks.append(self.devices_dock)
         docks.append(self.dispatch_dock)

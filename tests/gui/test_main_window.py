@@ -77,6 +77,7 @@ def test_title_docks_and_menus(window: MainWindow) -> None:
         "mapDock": "地图",
         "videoDock": "视频",
         "monitoringDock": "监测",
+        "warningsDock": "预警",
         "devicesDock": "设备",
         "dispatchDock": "调度",
     }
@@ -588,6 +589,7 @@ def test_english_window_shows_english_categories_and_areas(
             "mapDock": "Map",
             "videoDock": "Video",
             "monitoringDock": "Monitoring",
+            "warningsDock": "Warnings",
             "devicesDock": "Devices",
             "dispatchDock": "Dispatch",
         }
