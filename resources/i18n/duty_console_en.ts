@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>AddUserDialog</name>
+    <message>
+        <source>新增用户</source>
+        <translation>Add user</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>再输入一次</source>
+        <translation>Again</translation>
+    </message>
+    <message>
+        <source>密码至少 10 位，含大小写字母、数字、符号中的三类，不含用户名</source>
+        <translation>At least 10 characters with three of: lower case, upper case, digits, symbols; not containing the user name</translation>
+    </message>
+    <message>
+        <source>两次输入的密码不一致</source>
+        <translation>The two passwords differ</translation>
+    </message>
+</context>
+<context>
     <name>AlarmBanner</name>
     <message>
         <source>查看</source>
@@ -117,6 +156,41 @@
     <message>
         <source>联系人 #{id} 不存在</source>
         <translation>Contact #{id} does not exist</translation>
+    </message>
+</context>
+<context>
+    <name>Cap</name>
+    <message>
+        <source>范围为 Restricted 时必须有 &lt;restriction&gt; (Restricted scope needs a restriction)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>只有范围为 Restricted 时才能有 &lt;restriction&gt; (restriction is used only when scope is Restricted)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>范围为 Private 时必须有 &lt;addresses&gt; (Private scope needs addresses)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>第 {line} 行：{message}</source>
+        <translation type="unfinished">Line {line}: {message}</translation>
+    </message>
+    <message>
+        <source>文件太大，不是一条 CAP 预警 (file too large for a CAP alert)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>不符合 CAP 1.2 模式 (invalid against CAP-v1.2.xsd)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;addresses&gt; 的引号不成对 (unbalanced quotes in addresses)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>根元素是 {tag}，不是 CAP 1.2 的 alert (not a CAP 1.2 alert)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1716,6 +1790,10 @@
     <message>
         <source>传真</source>
         <translation>Fax</translation>
+    </message>
+    <message>
+        <source>监测报警</source>
+        <translation type="unfinished">Monitoring alarm</translation>
     </message>
     <message>
         <source>时间</source>
@@ -3489,38 +3567,38 @@ Beijing time</translation>
     <name>LockOverlay</name>
     <message>
         <source>屏幕已锁定</source>
-        <translation type="unfinished"></translation>
+        <translation>Screen locked</translation>
     </message>
     <message>
         <source>{name}（{user}）输入密码解锁</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} ({user}): enter your password to unlock</translation>
     </message>
     <message>
         <source>解锁</source>
-        <translation type="unfinished"></translation>
+        <translation>Unlock</translation>
     </message>
     <message>
         <source>退出程序</source>
-        <translation type="unfinished"></translation>
+        <translation>Quit the program</translation>
     </message>
 </context>
 <context>
     <name>LoginDialog</name>
     <message>
         <source>登录 — 应急值守指挥台</source>
-        <translation type="unfinished"></translation>
+        <translation>Log in — Duty Console</translation>
     </message>
     <message>
         <source>请输入账号和密码</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter your user name and password</translation>
     </message>
     <message>
         <source>登录</source>
-        <translation type="unfinished"></translation>
+        <translation>Log in</translation>
     </message>
     <message>
         <source>退出</source>
-        <translation type="unfinished"></translation>
+        <translation>Quit</translation>
     </message>
 </context>
 <context>
@@ -3564,6 +3642,10 @@ Beijing time</translation>
     <message>
         <source>监测</source>
         <translation>Monitoring</translation>
+    </message>
+    <message>
+        <source>预警</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>设备</source>
@@ -4046,6 +4128,14 @@ Database: {url}</translation>
     <message>
         <source>监测站 {station} 没有参数 {param}</source>
         <translation>Station {station} has no parameter {param}</translation>
+    </message>
+    <message>
+        <source>监测报警：{message}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>监测报警解除：{message}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>没有这条监测报警: {id}</source>
@@ -5061,83 +5151,103 @@ Database: {url}</translation>
 <context>
     <name>Security</name>
     <message>
+        <source>值班员</source>
+        <translation>Duty officer</translation>
+    </message>
+    <message>
+        <source>带班领导</source>
+        <translation>Leader on duty</translation>
+    </message>
+    <message>
+        <source>监督员（大厅显示）</source>
+        <translation>Supervisor (hall display)</translation>
+    </message>
+    <message>
+        <source>系统管理员</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>审计员</source>
+        <translation>Auditor</translation>
+    </message>
+    <message>
         <source>自动操作 {actor} 不能执行 {action} (not an automated action)</source>
-        <translation type="unfinished"></translation>
+        <translation>The automated actor {actor} may not do {action}</translation>
     </message>
     <message>
         <source>密码须含小写字母、大写字母、数字、符号中的至少三类</source>
-        <translation type="unfinished"></translation>
+        <translation>The password needs three of: lower case, upper case, digits, symbols</translation>
     </message>
     <message>
         <source>密码不能包含用户名</source>
-        <translation type="unfinished"></translation>
+        <translation>The password must not contain the user name</translation>
     </message>
     <message>
         <source>{actor} 不是有效账号，不能执行 {action} (no such active account)</source>
-        <translation type="unfinished"></translation>
+        <translation>{actor} is not an active account and may not do {action}</translation>
     </message>
     <message>
         <source>{actor}（{role}）无权执行 {action} (permission denied)</source>
-        <translation type="unfinished"></translation>
+        <translation>{actor} ({role}) may not do {action}: permission denied</translation>
     </message>
     <message>
         <source>密码至少 {n} 个字符</source>
-        <translation type="unfinished"></translation>
+        <translation>The password needs at least {n} characters</translation>
     </message>
 </context>
 <context>
     <name>SecurityController</name>
     <message>
         <source>未设置账号：任何人以值班员身份操作 (no accounts yet)</source>
-        <translation type="unfinished"></translation>
+        <translation>No accounts yet: anyone acts as a duty officer</translation>
     </message>
     <message>
         <source>尚未建立任何账号，系统处于开放模式，不检查角色。请由系统管理员建立第一个管理员账号：duty-console user add NAME --role admin</source>
-        <translation type="unfinished"></translation>
+        <translation>No account exists yet: the console is in open mode and roles are not checked. An administrator should create the first administrator account: duty-console user add NAME --role admin</translation>
     </message>
     <message>
         <source>{name}（{role}）</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} ({role})</translation>
     </message>
     <message>
         <source>演示模式</source>
-        <translation type="unfinished"></translation>
+        <translation>Demo mode</translation>
     </message>
     <message>
         <source>登录账号：{user}</source>
-        <translation type="unfinished"></translation>
+        <translation>Logged in as {user}</translation>
     </message>
     <message>
         <source>系统(&amp;S)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;System</translation>
     </message>
     <message>
         <source>用户与角色…</source>
-        <translation type="unfinished"></translation>
+        <translation>Users and roles…</translation>
     </message>
     <message>
         <source>修改密码…</source>
-        <translation type="unfinished"></translation>
+        <translation>Change password…</translation>
     </message>
     <message>
         <source>锁定屏幕</source>
-        <translation type="unfinished"></translation>
+        <translation>Lock screen</translation>
     </message>
     <message>
         <source>修改密码</source>
-        <translation type="unfinished"></translation>
+        <translation>Change password</translation>
     </message>
     <message>
         <source>当前密码：</source>
-        <translation type="unfinished"></translation>
+        <translation>Current password:</translation>
     </message>
     <message>
         <source>新密码（至少 10 位，含大小写字母、数字、符号中的三类）：</source>
-        <translation type="unfinished"></translation>
+        <translation>New password (at least 10 characters, three of lower case, upper case, digits, symbols):</translation>
     </message>
     <message>
         <source>密码已修改</source>
-        <translation type="unfinished"></translation>
+        <translation>Password changed</translation>
     </message>
 </context>
 <context>
@@ -5270,67 +5380,214 @@ Database: {url}</translation>
     <name>Users</name>
     <message>
         <source>用户名或密码错误 (wrong user name or password)</source>
-        <translation type="unfinished"></translation>
+        <translation>Wrong user name or password</translation>
     </message>
     <message>
         <source>失败次数上限应在 1–100 之间</source>
-        <translation type="unfinished"></translation>
+        <translation>The failure limit must be 1–100</translation>
     </message>
     <message>
         <source>锁定时长应在 1–1440 分钟之间</source>
-        <translation type="unfinished"></translation>
+        <translation>The lock must last 1–1440 minutes</translation>
     </message>
     <message>
         <source>锁屏时间应在 0–1440 分钟之间（0 不锁屏）</source>
-        <translation type="unfinished"></translation>
+        <translation>The screen-lock time must be 0–1440 minutes (0: never)</translation>
     </message>
     <message>
         <source>该用户名不可用</source>
-        <translation type="unfinished"></translation>
+        <translation>This user name is not available</translation>
     </message>
     <message>
         <source>令牌无效或已撤销 (invalid or revoked token)</source>
-        <translation type="unfinished"></translation>
+        <translation>Invalid or revoked token</translation>
     </message>
     <message>
         <source>不能停用自己的账号</source>
-        <translation type="unfinished"></translation>
+        <translation>You cannot deactivate your own account</translation>
     </message>
     <message>
         <source>至少要保留一个有效的系统管理员账号</source>
-        <translation type="unfinished"></translation>
+        <translation>At least one active administrator account must remain</translation>
     </message>
     <message>
         <source>账号已停用 (account deactivated)</source>
-        <translation type="unfinished"></translation>
+        <translation>The account is deactivated</translation>
     </message>
     <message>
         <source>第一个账号必须是系统管理员 (the first account must be an admin)</source>
-        <translation type="unfinished"></translation>
+        <translation>The first account must be an administrator</translation>
     </message>
     <message>
         <source>用户 {name} 不存在</source>
-        <translation type="unfinished"></translation>
+        <translation>User {name} does not exist</translation>
     </message>
     <message>
         <source>只能为有效账号签发令牌</source>
-        <translation type="unfinished"></translation>
+        <translation>Tokens are issued only for active accounts</translation>
     </message>
     <message>
         <source>令牌 #{id} 不存在</source>
-        <translation type="unfinished"></translation>
+        <translation>Token #{id} does not exist</translation>
     </message>
     <message>
         <source>用户 {name} 已有账号</source>
-        <translation type="unfinished"></translation>
+        <translation>User {name} already has an account</translation>
     </message>
     <message>
         <source>账号已锁定，请于 {minutes} 分钟后再试或请管理员解锁</source>
-        <translation type="unfinished"></translation>
+        <translation>The account is locked: try again in {minutes} minutes or ask an administrator to unlock it</translation>
     </message>
     <message>
         <source>密码错误次数过多，账号已锁定 {minutes} 分钟</source>
-        <translation type="unfinished"></translation>
+        <translation>Too many wrong passwords: the account is locked for {minutes} minutes</translation>
+    </message>
+</context>
+<context>
+    <name>UsersDialog</name>
+    <message>
+        <source>用户与角色</source>
+        <translation>Users and roles</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>密码修改于</source>
+        <translation>Password changed</translation>
+    </message>
+    <message>
+        <source>新增用户…</source>
+        <translation>Add user…</translation>
+    </message>
+    <message>
+        <source>设置角色…</source>
+        <translation>Set role…</translation>
+    </message>
+    <message>
+        <source>重置密码…</source>
+        <translation>Reset password…</translation>
+    </message>
+    <message>
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <source>停用</source>
+        <translation>Deactivate</translation>
+    </message>
+    <message>
+        <source>登录与锁屏</source>
+        <translation>Login and screen lock</translation>
+    </message>
+    <message>
+        <source> 分钟</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>不锁屏</source>
+        <translation>Never</translation>
+    </message>
+    <message>
+        <source>保存设置</source>
+        <translation>Save settings</translation>
+    </message>
+    <message>
+        <source>连续输错密码锁定（次）</source>
+        <translation>Lock after wrong passwords in a row</translation>
+    </message>
+    <message>
+        <source>锁定时长</source>
+        <translation>Lock for</translation>
+    </message>
+    <message>
+        <source>无操作自动锁屏</source>
+        <translation>Lock the screen after idling</translation>
+    </message>
+    <message>
+        <source>已停用</source>
+        <translation>Deactivated</translation>
+    </message>
+    <message>
+        <source>已锁定</source>
+        <translation>Locked</translation>
+    </message>
+    <message>
+        <source>无登录密码</source>
+        <translation>No password</translation>
+    </message>
+    <message>
+        <source>正常</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <source>启用</source>
+        <translation>Reactivate</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>操作失败：{error}</source>
+        <translation>Failed: {error}</translation>
+    </message>
+    <message>
+        <source>已新增用户 {name}</source>
+        <translation>User {name} added</translation>
+    </message>
+    <message>
+        <source>设置角色</source>
+        <translation>Set role</translation>
+    </message>
+    <message>
+        <source>{name} 的角色：</source>
+        <translation>{name}&apos;s role:</translation>
+    </message>
+    <message>
+        <source>{name} 的角色已改为 {role}</source>
+        <translation>{name}&apos;s role is now {role}</translation>
+    </message>
+    <message>
+        <source>重置密码</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <source>{name} 的新密码：</source>
+        <translation>New password for {name}:</translation>
+    </message>
+    <message>
+        <source>已重置 {name} 的密码</source>
+        <translation>{name}&apos;s password reset</translation>
+    </message>
+    <message>
+        <source>已解锁 {name}</source>
+        <translation>{name} unlocked</translation>
+    </message>
+    <message>
+        <source>已启用 {name}</source>
+        <translation>{name} reactivated</translation>
+    </message>
+    <message>
+        <source>已停用 {name}</source>
+        <translation>{name} deactivated</translation>
+    </message>
+    <message>
+        <source>设置已保存</source>
+        <translation>Settings saved</translation>
     </message>
 </context>
 <context>
@@ -5629,6 +5886,412 @@ Add them in File → Device settings, or with duty-console device add --kind cam
     </message>
 </context>
 <context>
+    <name>Warnings</name>
+    <message>
+        <source>草稿</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已审批</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已发布</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已更新</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已解除</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>外来</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未定级</source>
+        <translation type="unfinished">Ungraded</translation>
+    </message>
+    <message>
+        <source>{level}（{colour}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>应急值守指挥台</source>
+        <translation type="unfinished">Duty Console</translation>
+    </message>
+    <message>
+        <source>请选择预警级别（一级至四级）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请选择行政区划或绘制区域</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请填写失效时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>发布范围应为 Public、Restricted 或 Private</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>指定对象（Private）须填写接收地址</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>绘制区域</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>预警 #{id} 已被他人修改，请刷新后再操作</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>预警没有 &lt;info&gt; 内容，无法显示 (the alert has no info block)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>有区域多边形无法解析（不是闭合的经纬度点列），未保存该多边形</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>多边形至少要有 3 个点</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>失效时间应晚于生效时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>限定范围（Restricted）须说明限定规则</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>说明太长</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未指定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>级别：{level}，依据 {basis}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未知的类别 {v}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未知的紧急程度 {v}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未知的确定性 {v}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>只有限定范围（Restricted）才填写限定规则</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已过失效时间，不能审批</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已过失效时间，不能发布</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>外来预警只能查看，不能修改</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>预警 #{id} 当前为“{state}”，不能进行此操作</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>只有当班带班领导可以审批、更新或解除预警（{actor} 不是当班带班领导）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>预警 #{id} 不存在</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>消息类型 {t} 不是预警 (msgType is not Alert, Update or Cancel)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>该预警已导入过 (already imported)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>行政区划代码应为 6 位数字：{code}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>替代了此前导入的预警 #{id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未知的行政区划代码 {code}</source>
+        <translation type="unfinished">Unknown division code {code}</translation>
+    </message>
+    <message>
+        <source>多边形的点 {lon},{lat} 不在中国境内</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>该预警已导入过（预警 #{id}） (already imported)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WarningsPane</name>
+    <message>
+        <source>级别</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>事件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>标题</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>失效时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>来源</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>新建预警</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导入 CAP…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>更多…</source>
+        <translation type="unfinished">More…</translation>
+    </message>
+    <message>
+        <source>导入 CAP 文件后，这里显示校验报告</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>新预警（草稿）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>如：暴雨、森林火险、地质灾害</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>描述</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>防御指引</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>筛选行政区划</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>区域</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>绘制区域：经度,纬度 经度,纬度 …（至少 3 点）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>多边形</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>至</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>有效期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>紧急程度</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>确定性</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CAP</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>如：社会公众、各县（市、区）应急管理局</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>发布对象</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>限定规则（仅限定范围）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>接收地址，空格分隔（指定对象必填）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>发布范围</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>限定规则</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>接收地址</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>演习（CAP status Exercise）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>保存草稿</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>审批</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>发布</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>更新发布</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>解除</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导出 CAP…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>本单位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>（演习）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>演习</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>审批人 {who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>来自 {sender}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>级别依据 {basis}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>点 {p} 应写作 经度,纬度</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>预警 #{id} 已保存为草稿</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>预警 #{id} 已保存</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>预警 #{id} 已审批</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>预警 #{id} 已发布</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>预警 #{id} 已更新发布</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>预警 #{id} 已解除</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导出 CAP 1.2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CAP 预警 (*.xml *.cap)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已导出 CAP 1.2：{path}（{n} 字节）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导入 CAP 1.2 预警</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CAP 预警 (*.xml *.cap);;所有文件 (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>无法读取文件：{e}</source>
+        <translation type="unfinished">Cannot read the file: {e}</translation>
+    </message>
+    <message>
+        <source>✔ 已导入 {name}：预警 #{id}，{level}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✘ 拒收 {name}（未保存）：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请改正标红的内容</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Watchdog</name>
     <message>
         <source>数据库连接中断，只读：本次修改未保存，内容已保留，连接恢复后请重试</source>
@@ -5636,26 +6299,49 @@ Add them in File → Device settings, or with duty-console device add --kind cam
     </message>
 </context>
 <context>
+    <name>XmlSafe</name>
+    <message>
+        <source>XML 嵌套太深或太大</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>XML 太大：{n} 字节，最多 {limit} 字节</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>拒绝不安全的 XML（DTD、实体或外部引用）：{e}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>XML 格式错误：{e}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>XML 嵌套太深：超过 {limit} 层</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>_Credentials</name>
     <message>
         <source>用户名</source>
-        <translation type="unfinished"></translation>
+        <translation>User name</translation>
     </message>
     <message>
         <source>密码</source>
-        <translation type="unfinished"></translation>
+        <translation>Password</translation>
     </message>
     <message>
         <source>请输入用户名和密码</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter the user name and password</translation>
     </message>
     <message>
         <source>正在验证…</source>
-        <translation type="unfinished"></translation>
+        <translation>Checking…</translation>
     </message>
     <message>
         <source>无法验证：{error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot check: {error}</translation>
     </message>
 </context>
 </TS>
