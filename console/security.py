@@ -123,18 +123,17 @@ AUTOMATED: dict[str, tuple[str, ...]] = {
     ),
 }
 
-ROLE_LABELS: dict[str, str] = {
-    OFFICER: "值班员",
-    LEADER: "带班领导",
-    SUPERVISOR: "监督员（大厅显示）",
-    ADMIN: "系统管理员",
-    AUDITOR: "审计员",
-}
-
 
 def role_label(role: str) -> str:
     """The role's name as users read it."""
-    return _tr(ROLE_LABELS.get(role, role))
+    labels = {
+        OFFICER: _tr("值班员"),
+        LEADER: _tr("带班领导"),
+        SUPERVISOR: _tr("监督员（大厅显示）"),
+        ADMIN: _tr("系统管理员"),
+        AUDITOR: _tr("审计员"),
+    }
+    return labels.get(role, role)
 
 
 def _match(action: str, patterns: tuple[str, ...] | list[str]) -> str | None:

@@ -108,17 +108,22 @@ class AddUserDialog(QDialog):
 class UsersDialog(QDialog):
     """The accounts table with the administrator's actions and the security settings."""
 
-    COLUMNS = ("用户名", "姓名", "角色", "状态", "密码修改于")
-
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("usersDialog")
         self.setWindowTitle(self.tr("用户与角色"))
         self._ctx = ctx
         self.accounts: list[Account] = []
-        self.table = QTableWidget(0, len(self.COLUMNS), self)
+        headers = [
+            self.tr("用户名"),
+            self.tr("姓名"),
+            self.tr("角色"),
+            self.tr("状态"),
+            self.tr("密码修改于"),
+        ]
+        self.table = QTableWidget(0, len(headers), self)
         self.table.setObjectName("usersTable")
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setHorizontalHeaderLabels(headers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
