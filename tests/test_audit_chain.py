@@ -192,3 +192,13 @@ def test_upgrading_chains_the_records_written_before(db_url: str) -> None:
         assert services.audit.verify().checked == 4
     finally:
         services.close()
+
+
+def test_a_changed_seat_is_found(services: Services) -> None:
+    ids = _ids(services)
+    with services.db.engine.connect() as conn:
+        seat = conn.execute(sa.text(f"SELECT seat FROM audit WHERE id = {ids[1]}")).scalar_one()
+    assert seat  # every record names the workstation that wrote it
+    _as_attacker(services, f"UPDATE audit SET seat = 'other-host' WHERE id = {ids[1]}")
+    check = services.audit.verify()
+    assert (check.ok, check.first_bad_id, check.problem) == (False, ids[1], "edited")

@@ -35,10 +35,18 @@ def chain_digest(
     entity_id: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
+    seat: str = "",
 ) -> str:
-    """The digest of one audit record chained to ``prev_hash`` ("" for the first record)."""
+    """The digest of one audit record chained to ``prev_hash`` ("" for the first record).
+
+    The seat (the workstation, since migration 0013) is part of it when there is one; records
+    written before had none and keep their digests.
+    """
+    fields: list[Any] = [prev_hash, _utc(at), actor, action, entity, str(entity_id), before, after]
+    if seat:
+        fields.append(seat)
     canonical = json.dumps(
-        [prev_hash, _utc(at), actor, action, entity, str(entity_id), before, after],
+        fields,
         ensure_ascii=False,
         sort_keys=True,
         separators=(",", ":"),

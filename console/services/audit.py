@@ -15,6 +15,7 @@ from console import security
 from console.crypto import same
 from console.db import models as m
 from console.db.audit_chain import chain_digest, normalise
+from console.db.seat import SEAT_KEY, SEAT_MAX
 from console.db.session import Database
 from console.domain import AuditRecord
 from console.timeutil import utcnow
@@ -55,9 +56,13 @@ def append(
     at = utcnow()
     before, after = normalise(before), normalise(after)
     entity_text = str(entity_id)
-    digest = chain_digest(head.last_hash, at, actor, action, entity, entity_text, before, after)
+    seat = str(session.info.get(SEAT_KEY) or "")[:SEAT_MAX]  # part of the digest, too
+    digest = chain_digest(
+        head.last_hash, at, actor, action, entity, entity_text, before, after, seat
+    )
     session.add(
         m.AuditRow(
+            seat=seat,
             at=at,
             actor=actor,
             action=action,
@@ -140,6 +145,7 @@ class AuditService:
                         row.entity_id,
                         row.before,
                         row.after,
+                        row.seat,
                     )
                     if not same(expected, row.hash):
                         return self._broken(checked, row.id, "edited")
