@@ -427,10 +427,16 @@ class WarningsPane(QWidget):
     def tick_divisions(self, codes: list[str]) -> None:
         """Tick exactly these division codes in the area list."""
         wanted = set(codes)
+        first: QListWidgetItem | None = None
         for i in range(self.division_list.count()):
             item = self.division_list.item(i)
             code = str(item.data(Qt.ItemDataRole.UserRole))
-            item.setCheckState(Qt.CheckState.Checked if code in wanted else Qt.CheckState.Unchecked)
+            ticked = code in wanted
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+            if ticked and first is None:
+                first = item
+        if first is not None:  # show the area without scrolling through the province
+            self.division_list.scrollToItem(first, QAbstractItemView.ScrollHint.PositionAtTop)
 
     # -- selection and editor ----------------------------------------------------------------
 
