@@ -222,6 +222,23 @@ class RecorderWorker(BaseWorker):
         self._error = ""
         self._channels = cfg.inputs or 1
         self._block = max(1, int(cfg.sample_rate * BLOCK_SECONDS))
+        with contextlib.suppress(Exception):  # PortAudio starts on this thread, not the worker's
+            import sounddevice  # noqa: F401
+        # Connected here, on the thread that runs the manager (connecting from the worker
+        # thread itself made PySide crash now and then); called on the emitting thread.
+        direct = Qt.ConnectionType.DirectConnection
+        manager.call_event_received.connect(self._on_call_event, direct)
+        manager.command_finished.connect(self._on_command, direct)
+
+    def stop(self) -> None:
+        """Stop following calls, then end the thread (open segments close as incomplete)."""
+        for signal, slot in (
+            (self._manager.call_event_received, self._on_call_event),
+            (self._manager.command_finished, self._on_command),
+        ):
+            with contextlib.suppress(RuntimeError, TypeError):
+                signal.disconnect(slot)
+        super().stop()
 
     # -- from other threads ---------------------------------------------------------------------
 
@@ -255,9 +272,6 @@ class RecorderWorker(BaseWorker):
 
     def run(self) -> None:
         """Capture while the stream is up; re-open it with backoff; follow the calls."""
-        direct = Qt.ConnectionType.DirectConnection
-        self._manager.call_event_received.connect(self._on_call_event, direct)
-        self._manager.command_finished.connect(self._on_command, direct)
         try:
             while not self._stopping.is_set():
                 if self._stream is None and not self._connect():
@@ -267,12 +281,6 @@ class RecorderWorker(BaseWorker):
                 self._handle_commands()
                 self._capture()
         finally:
-            for signal, slot in (
-                (self._manager.call_event_received, self._on_call_event),
-                (self._manager.command_finished, self._on_command),
-            ):
-                with contextlib.suppress(RuntimeError, TypeError):
-                    signal.disconnect(slot)
             self._close_all(False, "录音机已停止 (recorder stopped)")
             self._close_stream()
 

@@ -96,7 +96,8 @@ def test_recording_plays_in_the_window_and_the_slider_moves(
     qtbot.waitUntil(lambda: view.player.slider.value() >= 500, timeout=5000)
     assert view.player.time_label.text().endswith("/ 00:03")
     view.player.play_button.click()  # pause
-    view.player.player.stop()
+    qtbot.waitUntil(lambda: not view.player.player.isPlaying(), timeout=5000)
+    view.player.clear()
 
 
 def test_changed_or_missing_file_is_not_played_and_warned(
@@ -158,15 +159,19 @@ def test_view_menu_opens_the_recordings_window(
     from widgets.main_window import MainWindow
 
     make_recording(ctx, tmp_path, seconds=2)
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.show()
+    window = MainWindow(ctx)  # closed below: qtbot would delete it before its reads settle
+    with qtbot.waitSignal(window.layout_restored, timeout=10_000):
+        window.show()
     window.recordings_action.trigger()
     dialog = window.findChild(RecordingsDialog)
     assert isinstance(dialog, RecordingsDialog)
     qtbot.waitUntil(lambda: dialog.recordings.table.rowCount() == 1, timeout=5000)
     dialog.close()
     settle(qtbot, ctx)
+    window.close()
+    settle(qtbot, ctx)
+    window.deleteLater()
+    qtbot.wait(10)
 
 
 def test_incident_detail_opens_the_incident_recordings(

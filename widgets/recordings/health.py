@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -58,12 +59,21 @@ class RecorderHealthView(QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Refresh while shown."""
+        super().showEvent(event)
         self.timer.start()
         self.refresh()
 
+    def hideEvent(self, event: QHideEvent) -> None:
+        """No reads while hidden (or closed)."""
+        self.timer.stop()
+        super().hideEvent(event)
+
     def refresh(self) -> None:
         """Read the recorders' health off the GUI thread."""
-        if self._busy:
+        if self._busy or self.ctx.runner.closed:
             return
         self._busy = True
         run_guarded(

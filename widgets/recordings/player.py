@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Slot
+from PySide6.QtCore import QMetaObject, Qt, QUrl, Slot
+from PySide6.QtGui import QHideEvent
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QStyle, QWidget
 
@@ -19,6 +20,12 @@ class PlaybackBar(QWidget):
     """A QMediaPlayer with play/pause, a position slider and ``00:03 / 00:10``.
 
     Without a sound card the player still runs (and the slider moves); nothing is heard.
+
+    PySide holds the GIL through ``play()``, ``pause()`` and ``stop()``, while the FFmpeg
+    backend's audio thread may need it (to look up a Python override) when those calls wait
+    for it: a deadlock seen here about once in four runs. So these are queued to the event
+    loop, which runs them without the GIL, and a file is unloaded with ``setSource`` (which
+    releases it).
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -49,13 +56,11 @@ class PlaybackBar(QWidget):
 
     def load(self, path: Path) -> None:
         """Load a file (stopped, at the start)."""
-        self.player.stop()
         self.player.setSource(QUrl.fromLocalFile(str(path)))
         self.setEnabled(True)
 
     def clear(self) -> None:
         """Unload and disable (a file that must not be played)."""
-        self.player.stop()
         self.player.setSource(QUrl())
         self.slider.setRange(0, 0)
         self.time_label.setText("00:00 / 00:00")
@@ -64,10 +69,21 @@ class PlaybackBar(QWidget):
     @Slot()
     def toggle(self) -> None:
         """Play, or pause when playing."""
-        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
-            self.player.pause()
-        else:
-            self.player.play()
+        playing = self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+        self._call("pause" if playing else "play")
+
+    def pause(self) -> None:
+        """Pause (queued: see the class notes)."""
+        self._call("pause")
+
+    def _call(self, slot: str) -> None:
+        QMetaObject.invokeMethod(self.player, slot, Qt.ConnectionType.QueuedConnection)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """A closed window stops sounding."""
+        if self.player.isPlaying():
+            self._call("pause")
+        super().hideEvent(event)
 
     def _on_position(self, ms: int) -> None:
         if not self.slider.isSliderDown():

@@ -145,6 +145,9 @@ class RecordingsView(QWidget):
                 call_id=self.call_id, incident_id=self.incident_id, before_id=before, limit=PAGE
             )
 
+        if self.ctx.runner.closed:  # the window is closing
+            self._busy = False
+            return
         run_guarded(
             self,
             self.ctx.runner,
