@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import threading
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from console.domain.errors import DatabaseUnavailableError, DomainError
+from console.domain.errors import DatabaseUnavailableError, DiskFullError, DomainError
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +138,17 @@ class TaskRunner(QObject):
         def job() -> Any:
             try:
                 value = fn(*args)
+            except OSError as exc:
+                if exc.errno != errno.ENOSPC:
+                    log.exception("background task %s failed", getattr(fn, "__qualname__", fn))
+                    self._finished.emit(on_error, exc, True)
+                    raise
+                # A file (recording, fax, document) that does not fit: said as plainly as a
+                # database that does not (console.db.session.translate_error).
+                full = DiskFullError(f"磁盘已满 (disk full)：未保存，请腾出磁盘空间后重试 — {exc}")
+                log.error("background task %s: %s", getattr(fn, "__qualname__", fn), full)
+                self._finished.emit(on_error, full, True)
+                raise full from exc
             except BaseException as exc:
                 if not isinstance(exc, DomainError):
                     log.exception("background task %s failed", getattr(fn, "__qualname__", fn))

@@ -6,8 +6,9 @@ Meant to run on a tiny filesystem (``tests/test_disk_full.py`` mounts a 2 MB tmp
 namespace of its own). Builds the real ``AppContext`` and ``MainWindow`` (offscreen) on a SQLite
 database at DATABASE_PATH and saves large intakes, incidents and duty-log entries through
 ``ctx.runner.write`` one after another, printing ``SAVED kind id label`` after each commit.
-The first failure prints ``FAILED kind label: ExceptionType: message``; then one more write is
-made with nobody waiting for it, and ``STATUS …`` prints what the window's status bar shows
+The first failure prints ``FAILED kind label: ExceptionType: message``; then a file is stored
+through ``services.files`` on the same disk (``FILE_FAILED …``) and one more write is made with
+nobody waiting for it, and ``STATUS …`` prints what the window's status bar shows
 (``runner.failed``). Finally the window is closed, ``INTEGRITY …`` prints SQLite's
 ``PRAGMA integrity_check`` of the database on the full disk, and a copy is made to COPY_PATH
 (outside the tiny filesystem, which vanishes with the process) with SQLite's backup API.
@@ -94,6 +95,15 @@ def main(argv: list[str]) -> int:
 
         def failed(exc: BaseException) -> None:
             say(f"FAILED {kind} {label}: {type(exc).__name__}: {exc}")
+            # A file (a recording, a fax) on the same full disk says so as plainly.
+            ctx.runner.write(
+                services.files.store_bytes,
+                actor,
+                FILLER.encode() * 20,
+                "text/plain",
+                "录音.txt",
+                on_error=lambda exc: say(f"FILE_FAILED {type(exc).__name__}: {exc}"),
+            )
             # A write nobody waits for: the window's status bar must say why it failed.
             ctx.runner.failed.connect(lambda _message: QTimer.singleShot(0, report_status))
             ctx.runner.write(services.log.add, actor, "磁盘已满之后的值班日志")

@@ -72,6 +72,10 @@ def test_full_disk_gives_a_clear_error_and_no_corruption(tmp_path: Path) -> None
     # The failure says what happened, in the operator's words and in English.
     assert len(failed) == 1
     assert "DiskFullError: 磁盘已满 (disk full)" in failed[0]
+    # A file that does not fit says the same (the file store is beside the database).
+    assert any(
+        line.startswith("FILE_FAILED DiskFullError: 磁盘已满 (disk full)") for line in lines
+    ), lines[-6:]
     # The window showed it: the write nobody waited for reached the status bar.
     assert status, "the status bar said nothing"
     assert "磁盘已满 (disk full)" in status[0]
