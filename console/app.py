@@ -121,6 +121,9 @@ class AppContext:
             self.devices.stop()  # a held PTZ move is stopped first
         if self.demo_devices is not None:
             self.demo_devices.stop()
+        stations = self.extra.get("demo_stations")  # console.demo_monitoring.DemoStations
+        if stations is not None and hasattr(stations, "stop"):
+            stations.stop()
         self.monitor.stop()
         if self.watchdog is not None:
             self.watchdog.stop()
@@ -227,6 +230,7 @@ def build_context(
     if services.db.dialect == "postgresql":
         watchdog = _watch_connection(services, runner, bus)
     manager = demo_devices = None
+    extra: dict[str, object] = {}
     if devices and not read_only:
         manager = DeviceManager(
             recorder=services.devices.record_command, authorize=services.users.guard.refusal
@@ -238,6 +242,12 @@ def build_context(
             with security.unchecked():
                 start_demo_cameras(services)
                 demo_devices = start_devices(services, manager, demo=demo)
+            # Monitoring stations reporting to an ingest server in this process (demo only).
+            from console.demo_monitoring import start_demo_stations
+
+            demo_stations = start_demo_stations(services)
+            if demo_stations is not None:
+                extra["demo_stations"] = demo_stations
         else:
             demo_devices = start_devices(services, manager, demo=demo)
         device_manager = manager
@@ -281,6 +291,7 @@ def build_context(
         login_required=accounts and not demo and not read_only,
         watchdog=watchdog,
         seat=services.db.seat,
+        extra=extra,
     )
 
 

@@ -317,6 +317,9 @@ def seed_demo(services: Services) -> None:
     from console.demo_dispatch import seed_demo_contacts
 
     seed_demo_contacts(services)  # on its own: only when the directory is empty
+    from console.demo_monitoring import seed_demo_stations
+
+    seed_demo_stations(services)  # on its own: only when no monitoring station exists
     if services.incidents.count(IncidentFilter(include_merged=True)) > 0:
         return
     now = utcnow()

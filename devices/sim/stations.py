@@ -303,6 +303,9 @@ class Hj212StationSim(StationSim):
         parser.add_argument("--st", default="32", help="ST system code (32 waste water)")
         parser.add_argument("--cn", default="2011", help="CN (2011 real-time, 2051 minute)")
         parser.add_argument("--legacy", action="store_true", help="HJ/T 212-2005 packets")
+        parser.add_argument(
+            "--air", action="store_true", help="air-quality stations (PM2.5, PM10, SO2, NO2)"
+        )
 
     def code(self, index: int) -> str:
         """24-character MN."""
@@ -314,8 +317,15 @@ class Hj212StationSim(StationSim):
         return "UNKNOWN00000000000000000"
 
     def parameters(self, index: int) -> list[Parameter]:
-        """COD, NH3-N, pH and flow of a waste-water outlet."""
+        """COD, NH3-N, pH and flow of a waste-water outlet (``--air``: an air-quality station)."""
         k = 1 + (index % 5) * 0.1
+        if getattr(self.options, "air", False):
+            return [
+                Parameter("a34004", 35 * k, 15, 1),  # PM2.5 µg/m³
+                Parameter("a34002", 60 * k, 20, 1),  # PM10 µg/m³
+                Parameter("a21026", 10 * k, 4, 1),  # SO2 µg/m³
+                Parameter("a21004", 28 * k, 10, 1),  # NO2 µg/m³
+            ]
         return [
             Parameter("w01018", 30 * k, 10, 1),  # COD mg/L
             Parameter("w21003", 1.5 * k, 0.5, 3),  # NH3-N mg/L
