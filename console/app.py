@@ -6,7 +6,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from console.changes import ChangeFeed
 from console.devices.demo import DemoDevices
@@ -273,9 +273,11 @@ def build_context(
 
         def on_recording(segment: object) -> None:
             # A recorder opened or closed a segment: on record, the closed file into the store.
+            # Queued from the recorder's thread at once, so the segments a closing window cuts
+            # off are written before the runner finishes.
             runner.write(services.recordings.on_segment, seat_actor, segment)
 
-        manager.recording_segment.connect(on_recording)
+        manager.recording_segment.connect(on_recording, Qt.ConnectionType.DirectConnection)
     return AppContext(
         services,
         runner,
