@@ -115,7 +115,7 @@ def _run(db: str, stdin: bytes) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-@examples(25)
+@examples(15)
 @given(stdin=stdin_inputs)
 def test_incident_add_refuses_bad_input_with_one_line_and_stores_nothing(
     db: str, stdin: str | bytes

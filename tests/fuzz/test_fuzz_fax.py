@@ -98,7 +98,7 @@ def _tiff(pages: list[bytes], two_d: bool = False) -> bytes:
 GOOD_TIFF = _tiff([PAGE, PAGE])
 
 
-@examples(25)
+@examples(15)
 @given(
     tiff=st.one_of(
         mutated([GOOD_TIFF]),

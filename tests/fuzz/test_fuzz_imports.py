@@ -92,7 +92,7 @@ def _check_report(report: Any, before: dict[str, int], after: dict[str, int], ta
     )
 
 
-@examples(30)
+@examples(20)
 @given(
     rows=contact_rows,
     raw=st.one_of(st.none(), st.binary(max_size=60)),
@@ -130,7 +130,7 @@ RESOURCE_ROWS = [
 ]  # fmt: skip
 
 
-@examples(30)
+@examples(20)
 @given(
     rows=st.lists(
         st.one_of(
@@ -205,7 +205,7 @@ def _dumps(doc: Any) -> str:
         return "{}"
 
 
-@examples(30)
+@examples(20)
 @given(
     doc=st.one_of(
         st.builds(
@@ -267,7 +267,7 @@ def toml_texts(draw: st.DrawFn) -> str:
     return "\n".join(tables)
 
 
-@examples(30)
+@examples(20)
 @given(
     text=st.one_of(
         toml_texts(),

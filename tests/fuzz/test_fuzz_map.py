@@ -93,7 +93,7 @@ sql_values = st.one_of(
 )
 
 
-@examples(30)
+@examples(20)
 @given(
     rows=st.lists(
         st.tuples(st.integers(0, 2), st.integers(0, 3), st.integers(0, 3), sql_values), max_size=6

@@ -143,12 +143,9 @@ def _stream_parts(frames: list[bytes]) -> st.SearchStrategy[list[tuple[bool, byt
 
 
 def _framed(items: list[Any]) -> list[tuple[Any, ...]]:
-    """Frames and refused frames; junk between frames is cut where the reads happened to end."""
-    return [
-        _key(x)
-        for x in items
-        if not (isinstance(x, Rejection) and x.reason is RejectReason.GARBAGE)
-    ]
+    """The frames, in order: refused bytes are cut where the reads happened to end, so how
+    much junk each rejection holds (and how many there are) may differ with the cuts."""
+    return [_key(x) for x in items if not isinstance(x, Rejection)]
 
 
 def _feed_split(stream: Any, data: bytes, cuts: list[int]) -> list[Any]:
@@ -257,7 +254,7 @@ def _good_readings(server: IngestServer, protocol: str, frames: list[bytes]) -> 
     return server.stats.readings_stored - before
 
 
-@examples(20)
+@examples(15)
 @given(
     protocol=st.sampled_from(["hj212", "sl651"]),
     damaged=st.lists(st.one_of(junk, mutated(HJ212), mutated(SL651)), min_size=1, max_size=5),
@@ -322,7 +319,7 @@ def hostile_packets(draw: st.DrawFn) -> bytes:
     return hj212.build_frame(data)
 
 
-@examples(20)
+@examples(15)
 @given(packets=st.lists(hostile_packets(), min_size=1, max_size=3))
 def test_ingest_takes_odd_but_whole_packets_without_failing_its_writes(
     services: Services, server: IngestServer, packets: list[bytes]
