@@ -189,7 +189,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>时间 {t} 超出可处理的范围 (time out of range)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>XML 格式错误 (not well-formed XML): {e}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>根元素是 {tag}，不是 CAP 1.2 的 alert (not a CAP 1.2 alert)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>不是格式正确的 XML (not well-formed XML): {e}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1521,7 +1533,7 @@
     </message>
     <message>
         <source>TOML 嵌套太深 (nested too deeply)</source>
-        <translation type="unfinished"></translation>
+        <translation>TOML nested too deeply</translation>
     </message>
     <message>
         <source>文件太大 (file too large): 最多 {n} 字节</source>
@@ -4922,7 +4934,7 @@ Database: {url}</translation>
     </message>
     <message>
         <source>JSON 嵌套太深 (nested too deeply)</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON nested too deeply</translation>
     </message>
     <message>
         <source>资源 #{id} 不存在</source>
@@ -5598,7 +5610,7 @@ Database: {url}</translation>
     </message>
     <message>
         <source>含有空字符 (NUL)，不能保存</source>
-        <translation type="unfinished"></translation>
+        <translation>contains a NUL character and cannot be saved</translation>
     </message>
     <message>
         <source>时间缺少时区</source>
@@ -6302,23 +6314,23 @@ Add them in File → Device settings, or with duty-console device add --kind cam
     <name>XmlSafe</name>
     <message>
         <source>XML 嵌套太深或太大</source>
-        <translation type="unfinished"></translation>
+        <translation>XML nested too deeply or too large</translation>
     </message>
     <message>
         <source>XML 太大：{n} 字节，最多 {limit} 字节</source>
-        <translation type="unfinished"></translation>
+        <translation>XML too large: {n} bytes, at most {limit} bytes</translation>
     </message>
     <message>
         <source>拒绝不安全的 XML（DTD、实体或外部引用）：{e}</source>
-        <translation type="unfinished"></translation>
+        <translation>Unsafe XML refused (DTD, entities or external references): {e}</translation>
     </message>
     <message>
         <source>XML 格式错误：{e}</source>
-        <translation type="unfinished"></translation>
+        <translation>Malformed XML: {e}</translation>
     </message>
     <message>
         <source>XML 嵌套太深：超过 {limit} 层</source>
-        <translation type="unfinished"></translation>
+        <translation>XML nested too deeply: more than {limit} levels</translation>
     </message>
 </context>
 <context>
