@@ -304,7 +304,7 @@
     <name>ConnectionBanner</name>
     <message>
         <source>数据库连接中断，只读：现在的修改不会保存（会提示并保留内容），连接恢复后自动解除</source>
-        <translation type="unfinished"></translation>
+        <translation>Database connection lost — read-only: changes are not saved now (you are told, and what you entered is kept); this clears by itself once the connection is back</translation>
     </message>
 </context>
 <context>
@@ -2881,19 +2881,19 @@ Beijing time</translation>
     </message>
     <message>
         <source>对方已修改</source>
-        <translation type="unfinished"></translation>
+        <translation>Changed by someone else</translation>
     </message>
     <message>
         <source>载入对方的版本</source>
-        <translation type="unfinished"></translation>
+        <translation>Load their version</translation>
     </message>
     <message>
         <source>保留我的修改，继续编辑</source>
-        <translation type="unfinished"></translation>
+        <translation>Keep my change and go on editing</translation>
     </message>
     <message>
         <source>在对方的版本上保留您的选择；再按一次对应按钮才会保存</source>
-        <translation type="unfinished"></translation>
+        <translation>Keeps your choice on top of their version; it is saved only when you press its button again</translation>
     </message>
     <message>
         <source>报送</source>
@@ -3013,31 +3013,31 @@ Beijing time</translation>
     </message>
     <message>
         <source>您看到的（第 {v} 版）</source>
-        <translation type="unfinished"></translation>
+        <translation>What you saw (version {v})</translation>
     </message>
     <message>
         <source>对方的（第 {v} 版）</source>
-        <translation type="unfinished"></translation>
+        <translation>Theirs (version {v})</translation>
     </message>
     <message>
         <source>您的修改</source>
-        <translation type="unfinished"></translation>
+        <translation>Your change</translation>
     </message>
     <message>
         <source>对方已修改：{who} 于 {at} 保存了新版本，您的修改未保存。</source>
-        <translation type="unfinished"></translation>
+        <translation>Changed by someone else: {who} saved a newer version at {at}; your change was not saved.</translation>
     </message>
     <message>
         <source>其他席位</source>
-        <translation type="unfinished"></translation>
+        <translation>another seat</translation>
     </message>
     <message>
         <source>已载入对方的版本</source>
-        <translation type="unfinished"></translation>
+        <translation>Their version is loaded</translation>
     </message>
     <message>
         <source>已保留您的选择（基于对方的新版本），确认后再按一次保存</source>
-        <translation type="unfinished"></translation>
+        <translation>Your choice is kept (on top of their newer version); press the button again to save it</translation>
     </message>
 </context>
 <context>
@@ -6307,7 +6307,7 @@ Add them in File → Device settings, or with duty-console device add --kind cam
     <name>Watchdog</name>
     <message>
         <source>数据库连接中断，只读：本次修改未保存，内容已保留，连接恢复后请重试</source>
-        <translation type="unfinished"></translation>
+        <translation>Database connection lost, read-only: this change was not saved; what you entered is kept — try again once the connection is back</translation>
     </message>
 </context>
 <context>
