@@ -393,7 +393,10 @@ def parse_when(text: str, now: datetime | None = None) -> datetime:
     match = _RELATIVE.fullmatch(text.strip())
     if match:
         unit = {"s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
-        return (now or utcnow()) - timedelta(seconds=float(match.group(1)) * unit)
+        try:
+            return (now or utcnow()) - timedelta(seconds=float(match.group(1)) * unit)
+        except OverflowError:  # "99999999999d": before year 1
+            raise ValidationError({"time": f"时间超出范围 (time out of range) {text!r}"}) from None
     try:
         return parse_iso(text)
     except ValueError:

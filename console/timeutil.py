@@ -66,4 +66,7 @@ def parse_iso(text: str) -> datetime:
     value = datetime.fromisoformat(text.strip())
     if value.tzinfo is None:
         value = value.replace(tzinfo=BEIJING)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01 in Beijing is before year 1 in UTC
+        raise ValueError(f"time out of range: {text.strip()!r}") from None

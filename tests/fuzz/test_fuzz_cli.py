@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from console.cli import main
 from console.services import Services
-from tests.fuzz._helpers import row_counts
+from tests.fuzz._helpers import refused, row_counts, said_why
 from tests.fuzz.conftest import examples
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -137,3 +137,57 @@ def test_incident_add_refuses_bad_input_with_one_line_and_stores_nothing(
     assert len(lines) == 1, err
     assert not out
     assert after == before
+
+
+# ------------------------------------------------------------------ times on the command line
+
+time_texts = st.one_of(
+    st.text(max_size=30),
+    st.from_regex(r"\A-?[0-9]{1,400}(\.[0-9]{1,5})?[smhd]\Z"),
+    st.builds(
+        "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}{}".format,
+        st.integers(1, 9999),
+        st.integers(1, 12),
+        st.integers(1, 28),
+        st.integers(0, 23),
+        st.integers(0, 59),
+        st.sampled_from(["", "Z", "+08:00", "-12:00", "+14:00"]),
+    ),
+)
+
+
+@given(text=time_texts)
+def test_monitor_times_parse_or_are_refused(text: str) -> None:
+    """``--since``/``--until`` of ``monitor readings``: a time, or a ValidationError."""
+    from console.cli_monitoring import parse_when
+    from console.domain import ValidationError
+
+    try:
+        when = parse_when(text)
+    except ValidationError as exc:
+        refused(exc, "time")
+        return
+    assert when.tzinfo is not None
+
+
+@given(text=time_texts)
+def test_parse_iso_raises_only_value_error(text: str) -> None:
+    from console.timeutil import parse_iso
+
+    try:
+        parse_iso(text)
+    except ValueError as exc:
+        said_why(exc)
+
+
+def test_year_one_and_far_past_are_refused() -> None:
+    """Regression: OverflowError (not ValueError/ValidationError) came out of both."""
+    from console.cli_monitoring import parse_when
+    from console.domain import ValidationError
+    from console.timeutil import parse_iso
+
+    with pytest.raises(ValueError, match="out of range"):
+        parse_iso("0001-01-01T00:00")
+    for text in ("0001-01-01T00:00", "99999999999d", "1" * 400 + "s"):
+        with pytest.raises(ValidationError):
+            parse_when(text)
