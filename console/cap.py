@@ -19,7 +19,7 @@ import functools
 import re
 import shlex
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from importlib import resources
 from typing import Any
 from xml.etree import ElementTree as ET  # only to build; reading goes through defusedxml
@@ -208,8 +208,20 @@ def format_time(value: datetime) -> str:
 
 
 def parse_time(text: str) -> datetime:
-    """A CAP time (the schema already checked its form)."""
-    return datetime.fromisoformat(text.strip())
+    """A CAP time (the schema already checked its form).
+
+    Raises:
+        CapRefused: a time the program cannot hold (before 1900 or after 2999, or one that
+            leaves the calendar when converted to UTC).
+    """
+    try:
+        value = datetime.fromisoformat(text.strip())
+        utc = value.astimezone(UTC)
+    except (ValueError, OverflowError):
+        utc = None
+    if utc is None or not 1900 <= utc.year <= 2999:
+        raise CapRefused([_tr("时间 {t} 超出可处理的范围 (time out of range)").format(t=text)])
+    return value
 
 
 # --------------------------------------------------------------------------- building
@@ -312,7 +324,10 @@ def schema_problems(data: bytes) -> list[str]:
     Call only on bytes defusedxml has accepted (:func:`check` does).
     """
     schema = _schema()
-    doc = LET.fromstring(data, _lxml_parser())
+    try:
+        doc = LET.fromstring(data, _lxml_parser())
+    except (LET.XMLSyntaxError, ValueError) as exc:  # libxml2 is stricter than expat here
+        return [_tr("XML 格式错误 (not well-formed XML): {e}").format(e=exc)]
     if schema.validate(doc):
         return []
     return [
@@ -373,6 +388,10 @@ def check(data: bytes) -> CapAlert:
         root = safe_parse(data, max_bytes=MAX_BYTES)
     except UnsafeXml as exc:
         raise CapRefused([exc.errors["xml"]]) from exc
+    except (LookupError, ValueError) as exc:  # e.g. an unknown encoding in the declaration
+        raise CapRefused(
+            [_tr("不是格式正确的 XML (not well-formed XML): {e}").format(e=exc)]
+        ) from exc
     if root.tag != f"{{{NS}}}alert":
         raise CapRefused(
             [
