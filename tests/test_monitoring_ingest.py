@@ -19,7 +19,7 @@ from console.monitoring.ingest import IngestConfig, IngestServer
 from console.monitoring.model import Parameter, Station, Threshold
 from console.services import Services
 from devices.monitoring import build_frame, parse_frame
-from devices.monitoring.sl651 import parse_sl651
+from devices.monitoring.sl651 import parse_sl651, parse_sl651_ascii
 from tests.devices.conftest import Sim, SimFactory
 
 WAIT = 20.0  # seconds before a wait gives up (a failure, never a measurement)
@@ -351,6 +351,40 @@ def test_sl651_ack_bytes(sqlite_services: Services, sqlite_ingest: IngestServer)
     assert latest["Z"][1] == 0.55
     assert latest["PJ"][1] == 13.0
     assert latest["Z"][0].isoformat() == "2020-07-24T09:23:00+00:00"
+
+
+def test_an_sl651_ascii_report_is_stored_and_confirmed_in_ascii(
+    sqlite_services: Services, sqlite_ingest: IngestServer
+) -> None:
+    from tests.devices.test_sl651_frames import ASCII_32H, ASCII_ACK
+
+    sqlite_services.monitoring.add_station(
+        "admin", Station("sl651", "0010100001", "参考站", "河道", password="A000")
+    )
+    with socket.create_connection(
+        ("127.0.0.1", sqlite_ingest.ports["sl651"]), timeout=WAIT
+    ) as conn:
+        conn.sendall(ASCII_32H[:30])  # split across reads
+        time.sleep(0.05)
+        conn.sendall(ASCII_32H[30:])
+        reply = b""
+        while len(reply) < len(ASCII_ACK):
+            chunk = conn.recv(4096)
+            assert chunk, "the platform hung up"
+            reply += chunk
+    ack = parse_sl651_ascii(reply)
+    assert ack.ascii
+    assert not ack.up
+    assert ack.end == 0x04  # EOT
+    assert (ack.station, ack.function) == ("0010100001", 0x32)
+    assert ack.body[:4] == b"000C"  # the report's serial number
+    mon = sqlite_services.monitoring
+    wait_for("the ASCII readings", lambda: mon.reading_count() == 4)
+    latest = mon.latest(mon.resolve("0010100001").id or 0)
+    assert latest["Z"][1] == 0.55
+    assert latest["VT"][1] == 12.68
+    assert latest["Z"][0].isoformat() == "2020-07-24T09:23:00+00:00"
+    assert mon.quarantine() == []
 
 
 def test_hj212_2005_packets_are_stored_without_replies(

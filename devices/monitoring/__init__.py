@@ -1,4 +1,4 @@
-"""Monitoring-station protocols: HJ 212-2017 (and HJ/T 212-2005) and SL 651-2014 HEX frames.
+"""Monitoring-station protocols: HJ 212-2017 (and HJ/T 212-2005), SL 651-2014 (HEX and ASCII).
 
 Pure Python, no I/O: frames are parsed from bytes, built into bytes, and TCP streams are cut
 into frames by reassemblers (``Hj212Stream``, ``Sl651Stream``) that cope with packets split
@@ -24,9 +24,12 @@ from devices.monitoring.sl651 import (
     Sl651Report,
     Sl651Stream,
     ack_for,
+    ascii_report_body,
     build_sl651,
+    build_sl651_ascii,
     parse_report,
     parse_sl651,
+    parse_sl651_ascii,
     sl651_crc,
 )
 
@@ -41,12 +44,15 @@ __all__ = [
     "Sl651Report",
     "Sl651Stream",
     "ack_for",
+    "ascii_report_body",
     "build_frame",
     "build_sl651",
+    "build_sl651_ascii",
     "hj212_crc",
     "parse_frame",
     "parse_report",
     "parse_sl651",
+    "parse_sl651_ascii",
     "reply_for",
     "sl651_crc",
 ]

@@ -1,4 +1,4 @@
-"""SL 651-2014 hydrological frames, HEX/BCD form: CRC, parsing, building, stream reassembly.
+"""SL 651-2014 hydrological frames, HEX/BCD and ASCII forms: CRC, parsing, building, streams.
 
 Up frame (station → centre), 表20::
 
@@ -9,6 +9,16 @@ Down frames (centre → station) swap the two addresses and set the high nibble 
 8. The CRC is CRC-16/MODBUS arithmetic sent high byte first. With SYN instead of STX (M3,
 multi-packet) three bytes of packet count and number follow it; the length counts them as part
 of the text (the bytes between SYN and ETX/ETB). See ``reference/monitoring/SL651-2014_notes.md``.
+
+ASCII frames (表16–19) carry the same fields with each HEX byte written as two hex characters::
+
+    SOH | centre (2) | station (10) | password (4) | function (2) | dir+len (4) | STX | body
+        | ETX/ETB | CRC (4 hex characters, over everything before it)
+
+and a body of space-separated words: serial and send time without a separator, then
+``ST <station> <class>``, ``TT <observation time>`` and ``<mnemonic> <value>`` pairs (``Z 0.550``),
+each word followed by a space. :class:`Sl651Stream` takes both forms on one connection; a frame
+parsed from ASCII is answered in ASCII (:func:`ack_for`).
 """
 
 from __future__ import annotations
@@ -20,6 +30,9 @@ from devices.monitoring.common import FrameError, Rejection, RejectReason
 
 PROTOCOL = "sl651"
 START = b"\x7e\x7e"
+SOH = 0x01  # ASCII frame start
+ASCII_HEADER = 23  # SOH through dir+len, in characters
+_HEX_DIGITS = frozenset(b"0123456789ABCDEFabcdef")
 STX, SYN, ETX, ETB = 0x02, 0x16, 0x03, 0x17
 ENQ, EOT, ACK, NAK, ESC = 0x05, 0x04, 0x06, 0x15, 0x1B
 UP_ENDS = frozenset({ETX, ETB})
@@ -94,6 +107,7 @@ class Sl651Frame:
     crc: int
     total_packets: int | None = None
     packet_no: int | None = None
+    ascii: bool = False  # the ASCII form (body in words); the HEX/BCD form otherwise
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,12 +218,168 @@ def parse_sl651(frame: bytes) -> Sl651Frame:
     )
 
 
+def _ascii_header_ok(head: bytes) -> bool:
+    """Whether ``head`` (the characters after SOH, possibly fewer than all) may start a frame."""
+    for i, byte in enumerate(head[:ASCII_HEADER]):
+        if i == ASCII_HEADER - 1:
+            return byte in (STX, SYN)
+        if byte not in _HEX_DIGITS or (i == 18 and byte not in b"08"):
+            return False
+    return True
+
+
+def parse_sl651_ascii(frame: bytes) -> Sl651Frame:
+    """Check one whole ASCII frame (SOH … CRC as four hex characters).
+
+    Raises:
+        FrameError: bad start, header, length, end character or CRC (the message says which).
+    """
+    if not frame or frame[0] != SOH:
+        raise FrameError(RejectReason.MALFORMED, "帧起始符不是 SOH (no SOH start)")
+    if len(frame) < ASCII_HEADER + 1 + 1 + 4:
+        raise FrameError(RejectReason.BAD_LENGTH, f"帧太短 (frame too short): {len(frame)} 字节")
+    if not _ascii_header_ok(frame[1 : ASCII_HEADER + 1]):
+        raise FrameError(
+            RejectReason.MALFORMED,
+            f"ASCII 帧头错误 (bad ASCII header): {frame[: ASCII_HEADER + 1]!r}",
+        )
+    head = frame[1:ASCII_HEADER].decode("ascii")
+    dirlen = int(head[18:22], 16)
+    up = dirlen >> 12 == 0
+    if up:
+        center, station = int(head[0:2], 16), head[2:12].upper()
+    else:
+        station, center = head[0:10].upper(), int(head[10:12], 16)
+    length = dirlen & 0x0FFF
+    expected = ASCII_HEADER + 1 + length + 1 + 4
+    if len(frame) != expected:
+        raise FrameError(
+            RejectReason.BAD_LENGTH,
+            f"长度错误 (bad length): 长度字段 {length}，帧应为 {expected} 字节，实为 {len(frame)}",
+            station,
+        )
+    start, end = frame[ASCII_HEADER], frame[-5]
+    if end not in (UP_ENDS if up else DOWN_ENDS):
+        raise FrameError(
+            RejectReason.BAD_END, f"报文结束符错误 (bad end character): {end:02X}", station
+        )
+    crc = sl651_crc(frame[:-4])
+    digits = frame[-4:]
+    sent = int(digits, 16) if set(digits) <= _HEX_DIGITS else None
+    if sent != crc:
+        shown = f"{sent:04X}" if sent is not None else digits.decode("ascii", "replace")
+        raise FrameError(
+            RejectReason.BAD_CRC, f"CRC 错误 (bad CRC): 帧中 {shown}，计算得 {crc:04X}", station
+        )
+    text = frame[ASCII_HEADER + 1 : -5]
+    total = number = None
+    if start == SYN:
+        if len(text) < 6 or not set(text[:6]) <= _HEX_DIGITS:
+            raise FrameError(RejectReason.MALFORMED, "缺少包序号 (no packet numbers)", station)
+        packed = int(text[:6], 16)
+        total, number, text = packed >> 12, packed & 0x0FFF, text[6:]
+    return Sl651Frame(
+        center=center,
+        station=station,
+        password=int(head[12:16], 16),
+        function=int(head[16:18], 16),
+        up=up,
+        start=start,
+        body=bytes(text),
+        end=end,
+        crc=crc,
+        total_packets=total,
+        packet_no=number,
+        ascii=True,
+    )
+
+
+def _parse_ascii_report(frame: Sl651Frame) -> Sl651Report:
+    """表24 in ASCII words: ``SSSSyymmddhhmmss ST <addr> <class> TT yymmddhhmm Z 0.550 …``."""
+    station = frame.station
+
+    def bad(message: str) -> FrameError:
+        return FrameError(RejectReason.MALFORMED, message, station)
+
+    try:
+        words = frame.body.decode("ascii").split()
+    except UnicodeDecodeError:
+        raise bad("ASCII 正文含非 ASCII 字符 (non-ASCII body)") from None
+    if not words:
+        raise bad("正文为空 (empty body)")
+    first = words.pop(0)
+    if len(first) == 4 and words and len(words[0]) == 12:  # serial and time as two words
+        first += words.pop(0)
+    if len(first) != 16 or not set(first[:4].encode()) <= _HEX_DIGITS or not first[4:].isdigit():
+        raise bad(f"流水号和发报时间错误 (bad serial and send time): {first}")
+    serial = int(first[:4], 16)
+    sent_at = _text_time(first[4:], "%y%m%d%H%M%S", bad)
+    body_station = station_class = ""
+    observed: datetime | None = None
+    first_observed: datetime | None = None
+    elements: list[Sl651Element] = []
+    i = 0
+    while i < len(words):
+        name = words[i]
+        if i + 1 >= len(words):
+            raise bad(f"要素 {name} 缺少数据 (no value)")
+        value = words[i + 1]
+        i += 2
+        if name == "ST":
+            body_station = value.upper()
+            if i < len(words) and words[i] in STATION_CLASSES:
+                station_class = words[i]
+                i += 1
+            continue
+        if name == "TT":
+            observed = _text_time(value, "%y%m%d%H%M", bad)
+            first_observed = first_observed or observed
+            continue
+        ident = CODES.get(name, 0)
+        unit = ELEMENTS.get(ident, ("", ""))[1] if ident else ""
+        if name == "DRP" or name.startswith("DRZ"):
+            if not set(value.encode()) <= _HEX_DIGITS or len(value) % 2:
+                raise bad(f"要素 {name} 的数据不是十六进制 (not hex): {value}")
+            elements.append(_element(ident, name, unit, bytes.fromhex(value), 0, observed, bad))
+            continue
+        if set(value.upper()) == {"F"}:
+            elements.append(Sl651Element(ident, name, unit, None, (), observed))
+            continue
+        try:
+            number = float(value)
+        except ValueError:
+            raise bad(f"要素 {name} 的数据不是数 (not a number): {value}") from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise bad(f"要素 {name} 的数据不是数 (not a number): {value}")
+        elements.append(Sl651Element(ident, name, unit, number, (), observed))
+    return Sl651Report(
+        serial=serial,
+        sent_at=sent_at,
+        station=body_station,
+        station_class=station_class,
+        observed_at=first_observed,
+        elements=elements,
+    )
+
+
+def _text_time(text: str, fmt: str, bad: object) -> datetime:
+    try:
+        if not text.isdigit():
+            raise ValueError(text)
+        return datetime.strptime(text, fmt)
+    except ValueError:
+        assert callable(bad)
+        raise bad(f"时间无效 (invalid time) {text}") from None
+
+
 def parse_report(frame: Sl651Frame) -> Sl651Report:
     """The serial number, times, station and elements of an up report's body.
 
     Raises:
         FrameError: the body does not follow 表24 (reason ``malformed``).
     """
+    if frame.ascii:
+        return _parse_ascii_report(frame)
     body, station = frame.body, frame.station
 
     def bad(message: str) -> FrameError:
@@ -362,8 +532,68 @@ def report_body(
     )
 
 
+def build_sl651_ascii(
+    *,
+    center: int,
+    station: str,
+    password: int,
+    function: int,
+    body: bytes,
+    up: bool = True,
+    end: int = ETX,
+) -> bytes:
+    """A whole ASCII frame with length and CRC (four hex characters)."""
+    if len(station) != 10 or not set(station.encode()) <= _HEX_DIGITS:
+        raise ValueError(f"station address must be 10 hex digits: {station!r}")
+    if len(body) > 0x0FFF:
+        raise ValueError(f"body too long: {len(body)}")
+    address = f"{center:02X}{station.upper()}" if up else f"{station.upper()}{center:02X}"
+    dirlen = (0 if up else 0x8000) | len(body)
+    head = f"{address}{password:04X}{function:02X}{dirlen:04X}".encode("ascii")
+    frame = bytes([SOH]) + head + bytes([STX]) + body + bytes([end])
+    return frame + f"{sl651_crc(frame):04X}".encode("ascii")
+
+
+def ascii_report_body(
+    *,
+    serial: int,
+    sent_at: datetime,
+    station: str,
+    station_class: str,
+    observed_at: datetime,
+    elements: list[tuple[str, float | None, int]],
+) -> bytes:
+    """表24 body in ASCII words; ``elements`` are (mnemonic, value or None, decimals)."""
+    words = [
+        f"{serial:04X}{sent_at:%y%m%d%H%M%S}",
+        "ST",
+        station.upper(),
+        station_class,
+        "TT",
+        f"{observed_at:%y%m%d%H%M}",
+    ]
+    for name, value, decimals in elements:
+        words += [name, "FFFF" if value is None else f"{value:.{decimals}f}"]
+    return ("".join(f"{w} " for w in words if w)).encode("ascii")
+
+
 def ack_for(frame: Sl651Frame, now: datetime, end: int = EOT) -> bytes:
-    """The centre's confirmation of an up report: same function, serial and a send time."""
+    """The centre's confirmation of an up report: same function, serial and a send time.
+
+    An ASCII report is confirmed in ASCII (serial and time as one word), a HEX one in HEX.
+    """
+    if frame.ascii:
+        head = frame.body[:4]
+        serial = int(head, 16) if len(head) == 4 and set(head) <= _HEX_DIGITS else 0
+        return build_sl651_ascii(
+            center=frame.center,
+            station=frame.station,
+            password=frame.password,
+            function=frame.function,
+            body=f"{serial:04X}{now:%y%m%d%H%M%S} ".encode("ascii"),
+            up=False,
+            end=end,
+        )
     serial = int.from_bytes(frame.body[:2], "big") if len(frame.body) >= 2 else 0
     body = serial.to_bytes(2, "big") + bcd_time(now)
     return build_sl651(
@@ -408,12 +638,28 @@ class Sl651Stream:
         del self._buf[:n]
         return chunk
 
+    def _start_at(self, begin: int) -> int:
+        """Where the first possible frame starts at or after ``begin`` (-1: nowhere).
+
+        A 7E7E always may; an SOH only when the characters after it (as many as have come)
+        can be an ASCII header, so a stray 01 byte in junk is junk.
+        """
+        buf, i = self._buf, begin
+        while True:
+            found = [c for c in (buf.find(START, i), buf.find(SOH, i)) if c >= 0]
+            if not found:
+                return -1
+            at = min(found)
+            if buf[at] != SOH or _ascii_header_ok(bytes(buf[at + 1 : at + 1 + ASCII_HEADER])):
+                return at
+            i = at + 1
+
     def _resync(self) -> bytes:
-        """Drop up to the next 7E7E after the current start (or all but a trailing 7E).
+        """Drop up to the next start after the current one (or all but a trailing 7E).
 
         The next start may be one byte on: a stray 7E before a frame reads as 7E7E7E.
         """
-        following = self._buf.find(START, 1)
+        following = self._start_at(1)
         if following < 0:
             following = len(self._buf) - (1 if self._buf.endswith(b"\x7e") else 0)
         return self._take(max(following, 1))
@@ -422,7 +668,7 @@ class Sl651Stream:
         buf = self._buf
         if not buf:
             return None
-        start = buf.find(START)
+        start = self._start_at(0)
         if start != 0:
             n = start if start > 0 else len(buf) - (1 if buf.endswith(b"\x7e") else 0)
             if n <= 0:
@@ -435,6 +681,8 @@ class Sl651Stream:
                 "",
                 PROTOCOL,
             )
+        if buf[0] == SOH:
+            return self._next_ascii()
         if len(buf) < HEADER + 1:
             return None
         dirlen = int.from_bytes(buf[11:13], "big")
@@ -464,5 +712,30 @@ class Sl651Stream:
         raw = self._take(total)
         try:
             return parse_sl651(raw)
+        except FrameError as exc:
+            return exc.rejection(raw, PROTOCOL)
+
+    def _next_ascii(self) -> Sl651Frame | Rejection | None:
+        buf = self._buf
+        if len(buf) < ASCII_HEADER + 1:
+            return None
+        head = bytes(buf[1:ASCII_HEADER])  # checked by _start_at: hex digits, STX/SYN after
+        dirlen = int(head[18:22], 16)
+        station = (head[2:12] if dirlen >> 12 == 0 else head[0:10]).decode("ascii").upper()
+        total = ASCII_HEADER + 1 + (dirlen & 0x0FFF) + 1 + 4
+        if len(buf) < total:
+            return None
+        if buf[total - 5] not in UP_ENDS | DOWN_ENDS:
+            raw = self._resync()
+            return Rejection(
+                RejectReason.BAD_END,
+                f"长度字段 {dirlen & 0x0FFF} 处没有结束符 (no ETX/ETB where the length says)",
+                raw,
+                station,
+                PROTOCOL,
+            )
+        raw = self._take(total)
+        try:
+            return parse_sl651_ascii(raw)
         except FrameError as exc:
             return exc.rejection(raw, PROTOCOL)
