@@ -24,6 +24,7 @@ from console.domain.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from console.monitoring.model import AlarmKind, Station
 from console.services import Services
 from console.services.users import Policy
 from tests._core import incident_draft
@@ -221,6 +222,15 @@ def test_automated_actors_take_only_their_own_actions(services: Services) -> Non
         services.incidents.create("system", incident_draft())
     with pytest.raises(PermissionDeniedError):
         services.users.add("system", "sneak", "偷偷", Role.ADMIN, ADMIN_PW)
+    # A monitoring alarm of a high level becomes an intake by itself (console.monitoring.watch).
+    station = services.monitoring.add_station(
+        "boss", Station("hj212", "DCSIM0000000000000000077", "一号排口", "污水")
+    )
+    assert station.id is not None
+    alarm = services.monitoring.raise_alarm(station.id, AlarmKind.OFFLINE, level=3)
+    services.monitoring.to_intake("monitoring", alarm.id)
+    with pytest.raises(PermissionDeniedError):
+        services.monitoring.acknowledge("monitoring", alarm.id)  # a person's decision
 
 
 # --------------------------------------------------------------------------- the command line

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import itertools
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -34,6 +35,7 @@ from console.domain import (
 )
 from console.domain.errors import AuthenticationError, PermissionDeniedError
 from console.domain.resources import ResourceDraft, ResourceKind
+from console.domain.warnings import WarningDraft
 from console.monitoring.model import AlarmKind, Parameter, Station, Threshold
 from console.services import Services
 from console.services.devices import to_toml
@@ -228,6 +230,30 @@ def _alarm(s: Services, actor: str, tmp: Path) -> Fix:
         fix["station"].id, AlarmKind.THRESHOLD, parameter_code="w01018", level=2, value=95.0
     )
     return fix
+
+
+def _geojson(name: str) -> str:
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [125.3, 43.8]},
+        "properties": {"name": name, "kind": "hospital"},
+    }
+    return json.dumps({"type": "FeatureCollection", "features": [feature]}, ensure_ascii=False)
+
+
+def _warning() -> WarningDraft:
+    return WarningDraft(
+        level=2,
+        event="暴雨",
+        headline="长春市气象台发布暴雨橙色预警",
+        expires=utcnow() + timedelta(hours=12),
+        area_codes=("220102",),
+        onset=utcnow() - timedelta(minutes=5),
+    )
+
+
+def _draft_warning(s: Services, _actor: str, _tmp: Path) -> Fix:
+    return {"warning": s.warnings.create(SETUP, _warning())}
 
 
 def _tiff() -> bytes:
@@ -496,6 +522,40 @@ CASES = [
         lambda s, a, f: s.resources.remove(a, f["resource"].id),
         _resource,
     ),
+    Case(
+        "resources.import_csv",
+        DUTY,
+        lambda s, a, f: s.resources.import_csv(
+            a, f"类别,名称,经度,纬度\n救援队伍,导入救援队{_n()},125.3,43.8\n".encode()
+        ),
+    ),
+    Case(
+        "resources.import_geojson",
+        DUTY,
+        lambda s, a, f: s.resources.import_geojson(a, _geojson(f"导入医院{_n()}")),
+    ),
+    # warnings (预警)
+    Case("warnings.create", DUTY, lambda s, a, f: s.warnings.create(a, _warning())),
+    Case(
+        "warnings.edit",
+        DUTY,
+        lambda s, a, f: s.warnings.edit(
+            a, f["warning"].id, replace(_warning(), headline="暴雨橙色预警（修订）"), None
+        ),
+        _draft_warning,
+    ),
+    Case(
+        "warnings.cancel",
+        DUTY,
+        lambda s, a, f: s.warnings.cancel(a, f["warning"].id, None, "雨停"),
+        _draft_warning,
+    ),
+    Case(
+        "warnings.export_cap",
+        DUTY,
+        lambda s, a, f: s.warnings.export_cap(a, f["warning"].id),
+        _draft_warning,
+    ),
     # monitoring
     Case(
         "monitoring.add_station",
@@ -667,6 +727,13 @@ def test_every_write_method_has_a_case() -> None:
         # The user's own session events (access.*, open to every actor by design).
         "users.log_event",
         "users.revoke_token",
+        # Their service first wants the leader of the shift on duty (ConflictError), then the
+        # table limits them to the leader; publishing needs an approved warning; imports are
+        # received CAP messages.
+        "warnings.approve",
+        "warnings.update",
+        "warnings.publish",
+        "warnings.import_cap",
     }
     import console.services as cs
 
