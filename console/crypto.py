@@ -129,8 +129,13 @@ def unseal_file(key: bytes, source: Path, target: Path) -> None:
                 f"wrong key: the file was sealed with key {info.get('key_id')}, this is key "
                 f"{key_id(key)} (密钥不匹配)"
             )
-        prefix = bytes.fromhex(str(info["nonce"]))
-        limit = int(str(info["chunk"])) + _TAG
+        try:  # a damaged header must not end a restore with a KeyError or ValueError
+            prefix = bytes.fromhex(str(info["nonce"]))
+            limit = int(str(info["chunk"])) + _TAG
+        except (KeyError, ValueError) as exc:
+            raise SealError("damaged header (文件头损坏)") from exc
+        if len(prefix) > 64:  # AES-GCM takes nonces of at most 128 bytes
+            raise SealError("damaged header (文件头损坏)")
         partial = target.with_name(target.name + ".part")
         try:
             with open(partial, "wb") as out:
