@@ -422,12 +422,28 @@ def test_cma_levels_count_the_other_way() -> None:
     assert cap.level_of(a, a.infos[0]).level == 2
 
 
-def test_imported_cancel_ends_the_alert_it_references(services: Services) -> None:
-    first = services.warnings.create("officer", draft())
-    first = services.warnings.approve("leader", first.id, first.version)
-    first = services.warnings.publish("officer", first.id, first.version)
-    first = services.warnings.cancel("leader", first.id, first.version)
-    data = services.warnings.export_cap("officer", first.id)
-    alert = cap.check(data)
-    assert alert.msg_type == "Cancel"
-    assert alert.references.count(",") == 2
+def test_imported_cancel_ends_the_alert_it_references(services: Services, tmp_path: Path) -> None:
+    w = services.warnings.create("officer", draft())
+    w = services.warnings.approve("leader", w.id, w.version)
+    w = services.warnings.publish("officer", w.id, w.version)
+    alert_xml = services.warnings.export_cap("officer", w.id)
+    w = services.warnings.cancel("leader", w.id, w.version, "雨势减弱")
+    cancel_xml = services.warnings.export_cap("officer", w.id)
+    cancel = cap.check(cancel_xml)
+    assert cancel.msg_type == "Cancel"
+    assert cancel.note == "雨势减弱"
+    first_alert = cap.check(alert_xml)
+    sent = cap.format_time(first_alert.sent)
+    assert cancel.references == f"{w.sender},{first_alert.identifier},{sent}"
+    other = Services.open(f"sqlite:///{tmp_path / 'other.sqlite'}")
+    try:
+        first = other.warnings.import_cap("officer", alert_xml)
+        assert first.warning is not None
+        assert [a.id for a in other.warnings.active()] == [first.warning.id]
+        second = other.warnings.import_cap("officer", cancel_xml)
+        assert second.accepted, second.reasons
+        assert f"#{first.warning.id}" in " ".join(second.notes)
+        assert other.warnings.get(first.warning.id).state is WarningState.CANCELLED
+        assert other.warnings.active() == []
+    finally:
+        other.close()
