@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
@@ -336,3 +338,40 @@ def test_recorder_configuration_is_checked() -> None:
     )
     assert set(bad.problems()) == {"url", "sample_rate", "input_names"}
     assert "audio:NAME" in bad.problems()["url"]
+
+
+def test_segment_left_by_a_crash_is_recovered_when_the_recorder_starts(
+    services: Services, harness: Callable[..., Harness], qtbot: QtBot
+) -> None:
+    from datetime import timedelta
+
+    from console.devices.recorder import spool_root
+    from console.timeutil import utcnow
+
+    spool = spool_root() / "rec1"
+    spool.mkdir(parents=True)
+    key = "0" * 31 + "1"
+    path = spool / f"{key}.pcm"
+    # A process that dies mid-segment, half-way through a sample: the file is never closed.
+    script = (
+        "import os, sys, numpy as np\n"
+        "f = open(sys.argv[1], 'wb')\n"
+        "t = np.arange(16000) / 8000\n"
+        "f.write((8000 * np.sin(2 * np.pi * 1000 * t)).astype('<i2').tobytes() + b'\\x01')\n"
+        "f.flush()\n"
+        "os._exit(0)\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(path)], check=True)
+    opened = Segment(key, "rec1", 1, "pbx", RATE, utcnow() - timedelta(seconds=2), path)
+    services.recordings.begin(OFFICER, opened)
+
+    h = harness()
+    qtbot.waitUntil(lambda: len(h.segments) == 1, timeout=10000)
+    [recording] = services.recordings.recent()
+    assert recording.status == "incomplete"
+    assert recording.channel == 1
+    assert "recovered" in recording.note
+    assert recording.duration == 2.0
+    assert not path.exists()
+    audio, rate = soundfile.read(services.recordings.path(recording.id), dtype="int16")
+    assert abs(dominant_frequency(audio, rate) - TONES[0]) <= 5

@@ -5,9 +5,11 @@ input stream of ``inputs`` channels at ``sample_rate``; channel k taps the line 
 ``input_names[k]``: a phone device (``modem1``: every call of that line) or one extension of a
 PBX (``pbx/8001``). Its worker thread reads the stream in blocks of 0.1 s, keeps a level per
 channel, and follows the manager's call events: a call answered on a channel's line opens a
-segment (a FLAC file in the spool folder), its hang-up closes it. Each opened and closed
-segment goes out on the manager's ``recording_segment`` signal as a :class:`Segment`; the
-recordings service stores the closed file in the content-addressed store and records it.
+segment (raw samples appended to a file in the spool folder), its hang-up closes it. Each
+opened and closed segment goes out on the manager's ``recording_segment`` signal as a
+:class:`Segment`; the recordings service encodes the closed one as FLAC, stores it in the
+content-addressed store and records it. Segments a crash left in the spool folder are handed
+over, as incomplete, when the recorder starts again.
 
 A stream that fails mid-call closes its open segments as incomplete (what was captured is
 kept), reports the recorder offline and re-opens with backoff; a call still going on when the
@@ -26,9 +28,9 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from PySide6.QtCore import Qt
 
@@ -55,6 +57,9 @@ FIRST_BLOCK_SECONDS = 6.0  # a PulseAudio input takes ~2 s to deliver its first 
 STALL_SECONDS = 2.0  # no audio for this long: the input is gone (a dead server blocks reads)
 SILENCE_DB = -90.0
 MEDIA_TYPE = "audio/flac"
+#: Segments are spooled as raw 16-bit little-endian mono samples (a crash loses nothing that
+#: was written) and encoded to FLAC when they are stored (console.services.recordings).
+SPOOL_SUFFIX = ".pcm"
 #: PortAudio lists devices once per initialisation; re-scan only when no stream is open.
 _PA_LOCK = threading.Lock()
 _OPEN_STREAMS = 0
@@ -202,7 +207,7 @@ class _Capture:
 @dataclass(slots=True)
 class _Open:
     segment: Segment
-    file: Any  # soundfile.SoundFile
+    file: BinaryIO  # the spool file: raw 16-bit samples, appended block by block
     frames: int = 0
 
 
@@ -272,6 +277,7 @@ class RecorderWorker(BaseWorker):
 
     def run(self) -> None:
         """Capture while the stream is up; re-open it with backoff; follow the calls."""
+        self._recover_spool()
         try:
             while not self._stopping.is_set():
                 if self._stream is None and not self._connect():
@@ -363,7 +369,8 @@ class RecorderWorker(BaseWorker):
                 self._levels[ch] = _level_db(data[:, ch - 1])
         for ch, opened in list(self._open.items()):
             try:
-                opened.file.write(data[:, ch - 1])
+                opened.file.write(data[:, ch - 1].tobytes())
+                opened.file.flush()  # a crash keeps every block written
             except Exception as exc:  # disk full, spool removed: keep what was written
                 log.error("recorder %s channel %s: cannot write %s", self.cfg.name, ch, exc)
                 self._stop_segment(ch, False, f"写入失败 (cannot write): {exc}")
@@ -455,10 +462,8 @@ class RecorderWorker(BaseWorker):
     def _start_segment(
         self, channel: int, call: CallEvent | None, manual: bool, *, resumed: bool = False
     ) -> Segment | None:
-        import soundfile
-
         key = uuid.uuid4().hex
-        path = self._spool / f"{key}.flac"
+        path = self._spool / f"{key}{SPOOL_SUFFIX}"
         segment = Segment(
             key=key,
             recorder=self.cfg.name,
@@ -475,15 +480,8 @@ class RecorderWorker(BaseWorker):
         )
         try:
             self._spool.mkdir(parents=True, exist_ok=True)
-            file = soundfile.SoundFile(
-                path,
-                "w",
-                samplerate=self.cfg.sample_rate,
-                channels=1,
-                subtype="PCM_16",
-                format="FLAC",
-            )
-        except (OSError, RuntimeError) as exc:
+            file = open(path, "xb")  # noqa: SIM115 - closed when the segment stops
+        except OSError as exc:
             log.error("recorder %s: cannot open %s: %s", self.cfg.name, path, exc)
             return None
         with self._lock:
@@ -508,6 +506,37 @@ class RecorderWorker(BaseWorker):
         )
         self._manager.recording_segment.emit(done)
         return done
+
+    def _recover_spool(self) -> None:
+        """Hand over segments a crash left in the spool folder (as incomplete)."""
+        if not self._spool.is_dir():
+            return
+        for path in sorted(self._spool.glob(f"*{SPOOL_SUFFIX}")):
+            try:
+                info = path.stat()
+            except OSError as exc:
+                log.error("recorder %s: cannot recover %s: %s", self.cfg.name, path, exc)
+                continue
+            frames = info.st_size // 2
+            rate = self.cfg.sample_rate  # the service prefers the rate on record for the segment
+            started = datetime.fromtimestamp(info.st_ctime, UTC)
+            log.warning("recorder %s: recovered %s (%d frames)", self.cfg.name, path, frames)
+            self._manager.recording_segment.emit(
+                Segment(
+                    key=path.stem,
+                    recorder=self.cfg.name,
+                    channel=0,  # unknown here; the row written when it started knows
+                    line="",
+                    sample_rate=rate,
+                    started_at=started,
+                    path=path,
+                    finished=True,
+                    ended_at=started + timedelta(seconds=frames / rate if rate else 0),
+                    frames=frames,
+                    complete=False,
+                    reason="程序中断，录音已恢复 (recovered after the program stopped)",
+                )
+            )
 
     def _close_all(self, complete: bool, reason: str) -> None:
         for channel in list(self._open):

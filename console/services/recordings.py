@@ -27,7 +27,13 @@ from console.db import models as m
 from console.db.models_recording import RecordingRow
 from console.db.session import Database
 from console.devices.config import DeviceKind
-from console.devices.recorder import MEDIA_TYPE, ChannelStatus, Segment, recorder_status
+from console.devices.recorder import (
+    MEDIA_TYPE,
+    SPOOL_SUFFIX,
+    ChannelStatus,
+    Segment,
+    recorder_status,
+)
 from console.domain import NotFoundError, ValidationError
 from console.files import BlobState
 from console.services import audit, convert
@@ -46,6 +52,25 @@ INCOMPLETE = "incomplete"
 PAGE_MAX = 500
 #: An analog line's call has no PBX id: a segment belongs to the line's latest call this recent.
 LINE_CALL_WINDOW = timedelta(minutes=10)
+
+
+def encode_flac(raw: Path, flac: Path, sample_rate: int, chunk: int = 1 << 20) -> int:
+    """Encode raw 16-bit mono samples (a recorder's spool file) as FLAC; the frames written."""
+    import numpy as np
+    import soundfile
+
+    frames = 0
+    with (
+        open(raw, "rb") as source,
+        soundfile.SoundFile(
+            flac, "w", samplerate=sample_rate, channels=1, subtype="PCM_16", format="FLAC"
+        ) as out,
+    ):
+        while block := source.read(chunk * 2):
+            samples = np.frombuffer(block[: len(block) // 2 * 2], dtype="<i2")
+            out.write(samples)
+            frames += len(samples)
+    return frames
 
 
 def _tr(text: str) -> str:
@@ -131,8 +156,17 @@ class RecordingsService:
             raise ValidationError(
                 {"file": _tr("录音文件不存在：{path}").format(path=str(segment.path))}
             )
-        name = f"{segment.recorder}-ch{segment.channel}-{segment.started_at:%Y%m%dT%H%M%SZ}.flac"
-        stored = self._files.store_file(actor, segment.path, MEDIA_TYPE, name)
+        with self._db.read() as s:
+            known = self._by_key(s, segment.key)
+            rate = known.sample_rate if known is not None else segment.sample_rate
+            channel = known.channel if known is not None else segment.channel
+            started = known.started_at if known is not None else segment.started_at
+        name = f"{segment.recorder}-ch{channel}-{started:%Y%m%dT%H%M%SZ}.flac"
+        flac = segment.path
+        if segment.path.suffix == SPOOL_SUFFIX:
+            flac = segment.path.with_suffix(".flac")
+            encode_flac(segment.path, flac, rate)
+        stored = self._files.store_file(actor, flac, MEDIA_TYPE, name)
         with self._db.transaction() as s:
             row = self._by_key(s, segment.key)
             if row is None:
@@ -141,7 +175,7 @@ class RecordingsService:
             row.sha256 = stored.sha256
             row.ended_at = segment.ended_at or utcnow()
             row.frames = segment.frames
-            row.duration = round(segment.duration, 3)
+            row.duration = round(segment.frames / row.sample_rate, 3)
             row.status = COMPLETE if segment.complete else INCOMPLETE
             row.note = segment.reason[:300]
             self._link(s, row, segment)
@@ -150,8 +184,9 @@ class RecordingsService:
                 s, actor, "recording.store", RECORDING, row.id, before, convert.snapshot(row)
             )
             result = self._recording(s, row)
-        with contextlib.suppress(OSError):
-            segment.path.unlink()
+        for spooled in {segment.path, flac}:
+            with contextlib.suppress(OSError):
+                spooled.unlink()
         if result.incident_id is not None and result.sha256 is not None:
             self._files.attach(
                 actor,
