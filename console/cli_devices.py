@@ -561,6 +561,7 @@ def _test(args: argparse.Namespace, services: Services, devices: DeviceService) 
     if cfg.kind == "camera":
         return _fail("摄像机由视频窗格连接，无需测试 (cameras are played by the video panes)", 2)
     actor = _actor(args, services)
+    services.users.guard.require(actor, "device.command")  # before anything is sent
     from console.timeutil import utcnow
 
     started = utcnow()
@@ -691,6 +692,7 @@ def _send(args: argparse.Namespace, services: Services, devices: DeviceService) 
     if args.incident is not None:
         services.incidents.get(args.incident)  # NotFoundError before anything is sent
     actor = _actor(args, services)
+    services.users.guard.require(actor, "device.command")  # before anything is sent
     from console.timeutil import utcnow
 
     started = utcnow()

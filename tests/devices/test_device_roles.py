@@ -15,6 +15,7 @@ from argon2 import PasswordHasher, Type
 from pytestqt.qtbot import QtBot
 
 from console import crypto
+from console.cli import EXIT_DENIED, main
 from console.devices import CommandResult, DeviceConfig, DeviceKind, DeviceManager, HealthState
 from console.domain import Role
 from console.services import Services
@@ -81,3 +82,25 @@ def test_a_refused_command_never_reaches_the_device(
         assert (record.actor, record.action) == ("zhang", "device.route")
     finally:
         mgr.stop()
+
+
+def test_the_command_line_checks_the_role_before_sending(
+    sims: SimFactory, services: Services, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim = sims.start("extron-sis", tcp=True)
+    cfg = DeviceConfig("hall-matrix", DeviceKind.MATRIX, "extron-sis", sim.url, timeout=1.0)
+    services.devices.add("boss", cfg)
+    auditor = services.users.issue_token("shenji", "shenji", "cli")
+    officer = services.users.issue_token("zhang", "zhang", "cli")
+    send = ["--db", sqlite_url, "device", "send", "hall-matrix", "route", "4", "2"]
+    monkeypatch.setenv("DUTY_CONSOLE_TOKEN", auditor)
+    assert main(send) == EXIT_DENIED
+    state = json.loads(sim.control("state").split(" ", 2)[2])
+    assert state["video"]["2"] != 4  # nothing was sent
+    monkeypatch.setenv("DUTY_CONSOLE_TOKEN", officer)
+    assert main(send) == 0
+    state = json.loads(sim.control("state").split(" ", 2)[2])
+    assert state["video"]["2"] == 4
+    actions = [(r.actor, r.action) for r in services.audit.latest(4)]
+    assert ("shenji", "access.denied") in actions
+    assert ("zhang", "device.route") in actions
