@@ -170,6 +170,7 @@ def _call(args: argparse.Namespace, services: Services) -> int:
     if args.incident is not None:
         services.incidents.get(args.incident)  # NotFoundError before anything rings
     actor = _actor(args, services)
+    services.users.guard.require(actor, "device.command")  # before anything rings
     where = cfg.host_port
     if where is None:
         raise ValidationError({"url": f"交换机地址应为 socket://HOST:PORT: {cfg.url}"})
