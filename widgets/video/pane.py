@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QByteArray,
     QCoreApplication,
     QIODevice,
+    QMetaObject,
     QMimeData,
     QObject,
     QRect,
@@ -369,10 +370,16 @@ class VideoPane(QFrame):
         self._generation += 1
         self._last_frame_at = time.monotonic()
         self.player.setSource(url)
-        self.player.play()
+        self._queue_player("play")
+
+    def _queue_player(self, slot: str) -> None:
+        # QMediaPlayer.play()/stop() run with the GIL held while they wait for FFmpeg's
+        # threads, which may need the GIL for a moment themselves: queued, they run from the
+        # event loop instead of inside a Python call (the recordings player does the same).
+        QMetaObject.invokeMethod(self.player, slot, Qt.ConnectionType.QueuedConnection)
 
     def _stop_player(self) -> None:
-        self.player.stop()
+        self._queue_player("stop")
         self._generation += 1
         _TEARDOWN.later(self, self._generation)
 
