@@ -63,7 +63,8 @@ def test_demo_stations_report_live_and_a_spike_raises_an_alarm_on_the_log(db_url
         _wait("every demo station reporting", everyone_reported)
         river = mon.find("0061000001", "sl651")
         air = mon.find("JLAQ00000000000000000001", "hj212")
-        assert river is not None and air is not None
+        assert river is not None
+        assert air is not None
         assert river.name == "松花江临江门水文站"
         assert 1.5 < mon.latest(river.id or 0)["Z"][1] < 2.5  # metres, no alarm
         assert mon.latest(air.id or 0)["a34004"][1] < 75  # µg/m³, no alarm
@@ -88,5 +89,29 @@ def test_demo_stations_report_live_and_a_spike_raises_an_alarm_on_the_log(db_url
         if demo is not None:
             demo.stop()
         services.close()
-    assert pids and all(_gone(pid) for pid in pids)
-    assert demo is not None and demo.server is None
+    assert pids
+    assert all(_gone(pid) for pid in pids)
+    assert demo is not None
+    assert demo.server is None
+
+
+def test_the_demo_workstation_runs_the_stations_and_stops_them_with_the_window(
+    sqlite_url: str, qapp: object
+) -> None:
+    from console.app import build_context
+
+    ctx = build_context(sqlite_url, demo=True, monitor_interval_ms=3_600_000, watch=False)
+    try:
+        demo = ctx.extra.get("demo_stations")
+        assert isinstance(demo, DemoStations)
+        pids = list(demo.pids)
+        assert len(pids) == 2
+        mon = ctx.services.monitoring
+        _wait("the demo stations' first readings", lambda: mon.reading_count() >= 40)
+        assert {s.name for s in mon.stations() if s.frames_ok} == {
+            name for name, *_ in (*RIVERS, *AIRS)
+        }
+    finally:
+        ctx.close()
+    assert all(_gone(pid) for pid in pids)
+    assert demo.server is None
