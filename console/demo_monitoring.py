@@ -215,7 +215,8 @@ class DemoStations(DemoDevices):
         try:
             ports = server.start()
         except Exception as exc:
-            raise DemoError(f"演示监测接收服务无法启动: {exc}") from exc
+            message = f"演示监测接收服务无法启动 (demo ingest server not started): {exc}"
+            raise DemoError(message) from exc
         self.server = server
         self.services.add_listener(server.on_topic)
         self.services.add_listener(self.watch.on_topic)
