@@ -184,6 +184,9 @@ class DeviceHealthDialog(QDialog):
         self.refresh()
 
 
+NAMES_SHOWN_UP_TO = 4  # devices whose names the status bar shows beside their dots
+
+
 class DeviceHealthIndicator(QWidget):
     """A dot and a name per device for the status bar; a click opens the details dialog."""
 
@@ -239,6 +242,15 @@ class DeviceHealthIndicator(QWidget):
                 self._layout.addWidget(button)
             self._show(self._buttons[name], health)
         self.empty_label.setVisible(not self._buttons)
+        # A duty room with many devices would push the status bar (and so the window) wider
+        # than the screen: beyond a few devices only the dots show, the name in the tooltip.
+        style = (
+            Qt.ToolButtonStyle.ToolButtonIconOnly
+            if len(self._buttons) > NAMES_SHOWN_UP_TO
+            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        )
+        for button in self._buttons.values():
+            button.setToolButtonStyle(style)
 
     def _show(self, button: QToolButton, health: DeviceHealth) -> None:
         colour = state_colour(health.state)
