@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>ActiveWarningsStrip</name>
+    <message>
+        <source>生效预警</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未定级</source>
+        <translation type="unfinished">Ungraded</translation>
+    </message>
+    <message>
+        <source>【演习】</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>另有 {n} 条</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AddUserDialog</name>
     <message>
         <source>新增用户</source>
@@ -1805,7 +1824,7 @@
     </message>
     <message>
         <source>监测报警</source>
-        <translation type="unfinished">Monitoring alarm</translation>
+        <translation>Monitoring alarm</translation>
     </message>
     <message>
         <source>时间</source>
@@ -4143,11 +4162,11 @@ Database: {url}</translation>
     </message>
     <message>
         <source>监测报警：{message}</source>
-        <translation type="unfinished"></translation>
+        <translation>Monitoring alarm: {message}</translation>
     </message>
     <message>
         <source>监测报警解除：{message}</source>
-        <translation type="unfinished"></translation>
+        <translation>Monitoring alarm cleared: {message}</translation>
     </message>
     <message>
         <source>没有这条监测报警: {id}</source>
