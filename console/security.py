@@ -69,11 +69,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "recording.": _DUTY,
     "monitoring.alarm.": _DUTY,
     "instruction.done": _DUTY,
-    # Warnings (预警): drafted, published and cancelled by duty staff; approving and updating a
-    # published one is the leader's (the service also wants the leader of the shift on duty).
-    "warning.": _DUTY,
-    "warning.approve": _LEADER,
-    "warning.update": _LEADER,
     # Warnings: duty staff draft, publish and import; approving is the leader's (and the
     # service also requires the leader to be on duty now).
     "warning.": _DUTY,
