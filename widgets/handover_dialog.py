@@ -421,7 +421,15 @@ class HandoverDialog(QDialog):
             return
         actor = self._acting_incoming()
         if actor is None:
-            self._fill_tree(h)
+            # Take the tick back in place. Rebuilding the tree here, inside the view's own
+            # itemChanged, would delete the item Qt is still using (a crash on Qt 6.8).
+            node = self.item_node(item_id)
+            if node is not None:
+                self._filling = True
+                try:
+                    node.setCheckState(0, Qt.CheckState.Unchecked)
+                finally:
+                    self._filling = False
             return
         self._run(
             True,
