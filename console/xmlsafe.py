@@ -16,6 +16,7 @@ tests/fuzz/test_fuzz_xml.py checks that every module reading XML does so through
 
 from __future__ import annotations
 
+import re
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
@@ -55,7 +56,14 @@ def parse(
             _tr("XML 太大：{n} 字节，最多 {limit} 字节").format(n=len(raw), limit=max_bytes)
         )
     try:
-        root = fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        try:
+            root = _fromstring(raw)
+        except (LookupError, ValueError) as exc:
+            if isinstance(exc, DefusedXmlException):
+                raise
+            # expat reads only UTF-8/16 and single-byte encodings: a Chinese feed declaring
+            # GB2312/GBK/GB18030 (or BIG5) is decoded here and parsed as text
+            root = _fromstring(_decode_declared(raw))
     except DefusedXmlException as exc:
         raise UnsafeXml(_tr("拒绝不安全的 XML（DTD、实体或外部引用）：{e}").format(e=exc)) from None
     except ParseError as exc:
@@ -63,8 +71,30 @@ def parse(
     except (RecursionError, MemoryError):
         raise UnsafeXml(_tr("XML 嵌套太深或太大")) from None
     _check_depth(root, max_depth)
+    return root
+
+
+def _fromstring(document: bytes | str) -> Element:
+    root = fromstring(document, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     assert isinstance(root, Element)
     return root
+
+
+_DECLARED = re.compile(rb"""\A\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']""")
+
+
+def _decode_declared(raw: bytes) -> str:
+    """The document as text, decoded with the encoding its XML declaration names."""
+    match = _DECLARED.match(raw[:200])
+    name = match.group(1).decode("ascii") if match else "?"
+    try:
+        return raw.decode(name)
+    except LookupError:
+        raise UnsafeXml(_tr("不支持的 XML 编码：{name}").format(name=name)) from None
+    except UnicodeDecodeError as exc:
+        raise UnsafeXml(
+            _tr("XML 内容不是声明的编码 {name}：{e}").format(name=name, e=exc)
+        ) from None
 
 
 def _check_depth(root: Element, limit: int) -> None:

@@ -709,11 +709,14 @@ class Sl651Stream:
                 station,
                 PROTOCOL,
             )
-        raw = self._take(total)
         try:
-            return parse_sl651(raw)
+            frame = parse_sl651(bytes(buf[:total]))
         except FrameError as exc:
-            return exc.rejection(raw, PROTOCOL)
+            # refused: drop only up to the next 7E7E, which may be a good frame the damaged
+            # length field reached into
+            return exc.rejection(self._resync(), PROTOCOL)
+        self._take(total)
+        return frame
 
     def _next_ascii(self) -> Sl651Frame | Rejection | None:
         buf = self._buf
@@ -734,8 +737,9 @@ class Sl651Stream:
                 station,
                 PROTOCOL,
             )
-        raw = self._take(total)
         try:
-            return parse_sl651_ascii(raw)
-        except FrameError as exc:
-            return exc.rejection(raw, PROTOCOL)
+            frame = parse_sl651_ascii(bytes(buf[:total]))
+        except FrameError as exc:  # as for HEX: a good frame may start inside
+            return exc.rejection(self._resync(), PROTOCOL)
+        self._take(total)
+        return frame

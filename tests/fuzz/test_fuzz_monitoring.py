@@ -45,6 +45,11 @@ SL651 = [
     ),
     bytes.fromhex("7E7E01003096035700004A000F02017A200623102812F1F100309603570368BC"),
 ]
+#: The verified 32H report in the ASCII form (tests/devices/test_sl651_frames.py, ASCII_32H).
+SL651_ASCII = (
+    b"\x01010010100001A000320051\x02000C200724172349 ST 0010100001 H TT 2007241723 "
+    b"PJ 13.0 PN05 4.0 Z 0.550 VT 12.68 \x03F78B"
+)
 MN = "010000A8900016F000169DC0"
 
 
@@ -53,6 +58,7 @@ def test_the_copied_frames_are_good() -> None:
         hj212.parse_frame(frame)
     for frame in SL651:
         sl651.parse_sl651(frame)
+    sl651.parse_sl651_ascii(SL651_ASCII)
 
 
 def _refused(exc: FrameError) -> None:
@@ -175,7 +181,7 @@ def test_hj212_stream_resynchronises_and_keeps_every_good_frame(
     assert packets[-1] == hj212.parse_frame(HJ212[0]).data
 
 
-@given(parts=_stream_parts(SL651), cuts=st.lists(st.integers(0, 600), max_size=5))
+@given(parts=_stream_parts([*SL651, SL651_ASCII]), cuts=st.lists(st.integers(0, 600), max_size=5))
 def test_sl651_stream_resynchronises_and_keeps_every_good_frame(
     parts: list[tuple[bool, bytes]], cuts: list[int]
 ) -> None:
@@ -188,7 +194,11 @@ def test_sl651_stream_resynchronises_and_keeps_every_good_frame(
     flush = SL651[0] * (sl651.Sl651Stream.MAX_FRAME // len(SL651[0]) + 2)
     got = stream.feed(data) + stream.feed(flush)
     frames = [_key(x) for x in got if isinstance(x, sl651.Sl651Frame)]
-    expected = [_key(sl651.parse_sl651(p)) for is_good, p in parts if is_good]
+    expected = [
+        _key(sl651.parse_sl651_ascii(p) if p[:1] == b"\x01" else sl651.parse_sl651(p))
+        for is_good, p in parts
+        if is_good
+    ]
     assert _contains_in_order(frames, expected)
     assert frames[-1] == _key(sl651.parse_sl651(SL651[0]))
 
@@ -348,6 +358,15 @@ def test_a_stray_hash_or_7e_before_a_frame_does_not_swallow_it() -> None:
     for junk_byte in (b"\x7e", b"\x7e\x7e", b"\x7e\x7e\x7e"):
         frames = sl651.Sl651Stream().feed(junk_byte + SL651[0])
         assert isinstance(frames[-1], sl651.Sl651Frame)
+
+
+def test_a_damaged_length_reaching_into_the_next_frame_does_not_swallow_it() -> None:
+    """Regression: a cut-off frame whose length field ran into the next frame took that frame's
+    first bytes with it when parsing failed (found by a long run)."""
+    cut_off = SL651[0][:30]
+    got = sl651.Sl651Stream().feed(cut_off + SL651[1])
+    assert isinstance(got[-1], sl651.Sl651Frame)
+    assert got[-1].function == 0x4A
 
 
 def test_nul_bytes_in_junk_are_quarantined_on_every_database(

@@ -118,6 +118,28 @@ def test_dtd_retrieval_is_refused_without_any_request() -> None:
     assert requests == []
 
 
+@pytest.mark.parametrize("encoding", ["GB2312", "GBK", "GB18030", "UTF-16", "UTF-8"])
+def test_chinese_feeds_in_their_declared_encoding_parse(encoding: str) -> None:
+    """expat reads no multi-byte encodings: GB2312/GBK/GB18030 are decoded before parsing."""
+    text = (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n<alert><event>暴雨红色预警</event></alert>'
+    )
+    assert parse(text.encode(encoding)).findtext("event") == "暴雨红色预警"
+
+
+def test_an_unknown_or_wrong_encoding_is_refused() -> None:
+    """Regression: LookupError (unknown encoding) came out of parse."""
+    for document in (
+        b'<?xml version="1.0" encoding="TTF-8"?><alert/>',
+        b'<?xml version="1.0" encoding="GB2312"?><alert>\xff\xff</alert>',
+    ):
+        with pytest.raises(UnsafeXml) as caught:
+            parse(document)
+        refused(caught.value, "xml")
+    with pytest.raises(UnsafeXml, match="DTD"):
+        parse(b'<?xml version="1.0" encoding="GBK"?>' + BILLION_LAUGHS.split(b"?>", 1)[1])
+
+
 def test_size_and_depth_limits() -> None:
     with pytest.raises(UnsafeXml):
         parse(b"<a>" + b"x" * 100 + b"</a>", max_bytes=50)
@@ -133,7 +155,7 @@ def test_size_and_depth_limits() -> None:
 
 @given(
     document=st.one_of(
-        mutated([CAP, BILLION_LAUGHS, EXTERNAL_ENTITY]),
+        mutated([CAP, CAP.replace(b"UTF-8", b"GB18030"), BILLION_LAUGHS, EXTERNAL_ENTITY]),
         st.binary(max_size=60),
         st.text(max_size=60),
     )
