@@ -6348,6 +6348,14 @@ Add them in File → Device settings, or with duty-console device add --kind cam
         <translation>Malformed XML: {e}</translation>
     </message>
     <message>
+        <source>不支持的 XML 编码：{name}</source>
+        <translation>Unsupported XML encoding: {name}</translation>
+    </message>
+    <message>
+        <source>XML 内容不是声明的编码 {name}：{e}</source>
+        <translation>XML content is not in its declared encoding {name}: {e}</translation>
+    </message>
+    <message>
         <source>XML 嵌套太深：超过 {limit} 层</source>
         <translation>XML nested too deeply: more than {limit} levels</translation>
     </message>
