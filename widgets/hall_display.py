@@ -77,6 +77,7 @@ from console.timeutil import to_beijing, utcnow
 from widgets.incident_board import readable_text
 from widgets.map.view import MapPane
 from widgets.video.wall import VideoWall, WallView
+from widgets.warnings.strip import ActiveWarningsStrip
 
 log = logging.getLogger(__name__)
 
@@ -503,6 +504,8 @@ class HallDisplay(QWidget):
         outer.setSpacing(14)
         outer.addLayout(header)
         outer.addWidget(self.duty_label)
+        self.warnings_strip = ActiveWarningsStrip(ctx, self, large=True)  # warnings in force
+        outer.addWidget(self.warnings_strip)
         outer.addLayout(tiles)
         outer.addLayout(body, 1)
         outer.addWidget(self.footer_label)

@@ -44,6 +44,7 @@ from widgets.monitoring.pane import MonitoringPane
 from widgets.status_bar import DutyStatusBar
 from widgets.video import VideoWall, WallView
 from widgets.warnings.pane import WarningsPane
+from widgets.warnings.strip import ActiveWarningsStrip
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +193,8 @@ class MainWindow(QMainWindow):
         central_layout.setContentsMargins(0, 0, 0, 0)
         central_layout.setSpacing(0)
         central_layout.addWidget(self.banner)
+        self.warnings_strip = ActiveWarningsStrip(ctx, self)  # warnings in force, by level
+        central_layout.addWidget(self.warnings_strip)
         # Red while the database server is away: the window is read-only meanwhile.
         self.connection_banner = ConnectionBanner(ctx.watchdog, self)
         central_layout.insertWidget(0, self.connection_banner)

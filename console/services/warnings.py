@@ -31,8 +31,6 @@ from console.db.session import Database
 from console.domain import ConflictError, NotFoundError, Role, ValidationError
 from console.domain.warnings import (
     CATEGORIES,
-    LEVEL_COLOUR_NAMES,
-    LEVEL_NAMES,
     SCOPES,
     ImportReport,
     WarningDraft,
@@ -75,11 +73,19 @@ def state_label(state: WarningState | str) -> str:
 
 def level_label(level: int | None) -> str:
     """``一级（红色）`` — or 未定级 when unknown."""
-    if level is None:
-        return _tr("未定级")
-    return _tr("{level}（{colour}）").format(
-        level=_tr(LEVEL_NAMES[level]), colour=_tr(LEVEL_COLOUR_NAMES[level])
-    )
+    labels = {
+        1: _tr("一级（红色）"),
+        2: _tr("二级（橙色）"),
+        3: _tr("三级（黄色）"),
+        4: _tr("四级（蓝色）"),
+    }
+    return labels.get(level or 0, _tr("未定级"))
+
+
+def level_name(level: int | None) -> str:
+    """``一级`` … ``四级`` — or 未定级 when unknown."""
+    names = {1: _tr("一级"), 2: _tr("二级"), 3: _tr("三级"), 4: _tr("四级")}
+    return names.get(level or 0, _tr("未定级"))
 
 
 def _notice(row: WarningRow) -> WarningNotice:

@@ -135,3 +135,33 @@ def test_import_shows_the_report(qtbot: QtBot, ctx: AppContext) -> None:
     settle(qtbot, ctx)
     assert not pane.save_button.isEnabled()  # received alerts are read-only
     assert pane.export_button.isEnabled()
+
+
+def test_strip_shows_warnings_in_force_gravest_first(qtbot: QtBot, ctx: AppContext) -> None:
+    from datetime import timedelta
+
+    from console.timeutil import utcnow
+    from tests.test_warnings import draft
+    from widgets.warnings.strip import ActiveWarningsStrip
+
+    services = ctx.services
+    for level, exercise in ((3, False), (1, True)):
+        w = services.warnings.create("zhangwei", draft(level=level, exercise=exercise))
+        w = services.warnings.approve(LEADER, w.id, w.version)
+        services.warnings.publish("zhangwei", w.id, w.version)
+    services.warnings.create("zhangwei", draft(level=2))  # a draft is not in force
+    blue = services.warnings.create("zhangwei", draft(level=4))
+    blue = services.warnings.approve(LEADER, blue.id, blue.version)
+    services.warnings.publish("zhangwei", blue.id, blue.version)
+    strip = ActiveWarningsStrip(ctx)
+    qtbot.addWidget(strip)
+    qtbot.waitUntil(lambda: len(strip.chips) == 3)
+    texts = [c.text() for c in strip.chips]
+    assert texts[0].startswith("【演习】一级 暴雨")
+    assert texts[1].startswith("三级 暴雨")
+    assert texts[2].startswith("四级 暴雨")
+    assert "#d32f2f" in strip.chips[0].styleSheet()
+    assert not strip.isHidden()
+    # Expiry: a warning whose validity has passed leaves the strip.
+    later = utcnow() + timedelta(hours=13)
+    assert [w.level for w in services.warnings.active(now=later)] == []

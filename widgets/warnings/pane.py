@@ -62,20 +62,6 @@ if TYPE_CHECKING:
 PAGE = 100
 TOPICS = ("warnings",)
 BEIJING_ZONE = QTimeZone(8 * 3600)  # Beijing time has no daylight saving
-CATEGORY_NAMES = {
-    "Geo": "地质",
-    "Met": "气象",
-    "Safety": "安全",
-    "Security": "治安",
-    "Rescue": "救援",
-    "Fire": "火灾",
-    "Health": "卫生",
-    "Env": "环境",
-    "Transport": "交通",
-    "Infra": "基础设施",
-    "CBRNE": "化生放核爆",
-    "Other": "其他",
-}
 
 
 def text_colour(level: int | None) -> str:
@@ -162,8 +148,22 @@ class WarningsPane(QWidget):
         self.event_edit.setObjectName("warningEvent")
         self.event_edit.setPlaceholderText(self.tr("如：暴雨、森林火险、地质灾害"))
         self.category_combo = QComboBox(body)
+        category_names = {
+            "Geo": self.tr("地质"),
+            "Met": self.tr("气象"),
+            "Safety": self.tr("安全"),
+            "Security": self.tr("治安"),
+            "Rescue": self.tr("救援"),
+            "Fire": self.tr("火灾"),
+            "Health": self.tr("卫生"),
+            "Env": self.tr("环境"),
+            "Transport": self.tr("交通"),
+            "Infra": self.tr("基础设施"),
+            "CBRNE": self.tr("化生放核爆"),
+            "Other": self.tr("其他"),
+        }
         for code in CATEGORIES:
-            self.category_combo.addItem(self.tr(CATEGORY_NAMES[code]), code)
+            self.category_combo.addItem(category_names[code], code)
         self.category_combo.setCurrentIndex(CATEGORIES.index("Met"))
         event_row = QHBoxLayout()
         event_row.addWidget(self.event_edit, 1)
@@ -221,9 +221,13 @@ class WarningsPane(QWidget):
         form.addRow(self.tr("发布对象"), self.audience_edit)
         self.scope_combo = QComboBox(body)
         self.scope_combo.setObjectName("warningScope")
-        scope_names = {"Public": "公开", "Restricted": "限定范围", "Private": "指定对象"}
+        scope_names = {
+            "Public": self.tr("公开"),
+            "Restricted": self.tr("限定范围"),
+            "Private": self.tr("指定对象"),
+        }
         for scope in SCOPES:
-            self.scope_combo.addItem(f"{self.tr(scope_names[scope])} ({scope})", scope)
+            self.scope_combo.addItem(f"{scope_names[scope]} ({scope})", scope)
         self.restriction_edit = QLineEdit(body)
         self.restriction_edit.setObjectName("warningRestriction")
         self.restriction_edit.setPlaceholderText(self.tr("限定规则（仅限定范围）"))
