@@ -5,19 +5,15 @@
     <name>ActiveWarningsStrip</name>
     <message>
         <source>生效预警</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>未定级</source>
-        <translation type="unfinished">Ungraded</translation>
+        <translation>Warnings in force</translation>
     </message>
     <message>
         <source>【演习】</source>
-        <translation type="unfinished"></translation>
+        <translation>[Exercise] </translation>
     </message>
     <message>
         <source>另有 {n} 条</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} more</translation>
     </message>
 </context>
 <context>
@@ -181,47 +177,47 @@
     <name>Cap</name>
     <message>
         <source>范围为 Restricted 时必须有 &lt;restriction&gt; (Restricted scope needs a restriction)</source>
-        <translation type="unfinished"></translation>
+        <translation>Restricted scope needs a &lt;restriction&gt;</translation>
     </message>
     <message>
         <source>只有范围为 Restricted 时才能有 &lt;restriction&gt; (restriction is used only when scope is Restricted)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;restriction&gt; is used only when scope is Restricted</translation>
     </message>
     <message>
         <source>范围为 Private 时必须有 &lt;addresses&gt; (Private scope needs addresses)</source>
-        <translation type="unfinished"></translation>
+        <translation>Private scope needs &lt;addresses&gt;</translation>
     </message>
     <message>
         <source>第 {line} 行：{message}</source>
-        <translation type="unfinished">Line {line}: {message}</translation>
+        <translation>line {line}: {message}</translation>
     </message>
     <message>
         <source>文件太大，不是一条 CAP 预警 (file too large for a CAP alert)</source>
-        <translation type="unfinished"></translation>
+        <translation>The file is too large for a CAP alert</translation>
     </message>
     <message>
         <source>不符合 CAP 1.2 模式 (invalid against CAP-v1.2.xsd)</source>
-        <translation type="unfinished"></translation>
+        <translation>Invalid against the CAP 1.2 schema (CAP-v1.2.xsd)</translation>
     </message>
     <message>
         <source>&lt;addresses&gt; 的引号不成对 (unbalanced quotes in addresses)</source>
-        <translation type="unfinished"></translation>
+        <translation>Unbalanced quotes in &lt;addresses&gt;</translation>
     </message>
     <message>
         <source>时间 {t} 超出可处理的范围 (time out of range)</source>
-        <translation type="unfinished"></translation>
+        <translation>Time {t} is out of range</translation>
     </message>
     <message>
         <source>XML 格式错误 (not well-formed XML): {e}</source>
-        <translation type="unfinished"></translation>
+        <translation>Not well-formed XML: {e}</translation>
     </message>
     <message>
         <source>根元素是 {tag}，不是 CAP 1.2 的 alert (not a CAP 1.2 alert)</source>
-        <translation type="unfinished"></translation>
+        <translation>The root element is {tag}, not a CAP 1.2 alert</translation>
     </message>
     <message>
         <source>不是格式正确的 XML (not well-formed XML): {e}</source>
-        <translation type="unfinished"></translation>
+        <translation>Not well-formed XML: {e}</translation>
     </message>
 </context>
 <context>
@@ -3676,7 +3672,7 @@ Beijing time</translation>
     </message>
     <message>
         <source>预警</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnings</translation>
     </message>
     <message>
         <source>设备</source>
@@ -5920,406 +5916,494 @@ Add them in File → Device settings, or with duty-console device add --kind cam
     <name>Warnings</name>
     <message>
         <source>草稿</source>
-        <translation type="unfinished"></translation>
+        <translation>Draft</translation>
     </message>
     <message>
         <source>已审批</source>
-        <translation type="unfinished"></translation>
+        <translation>Approved</translation>
     </message>
     <message>
         <source>已发布</source>
-        <translation type="unfinished"></translation>
+        <translation>Published</translation>
     </message>
     <message>
         <source>已更新</source>
-        <translation type="unfinished"></translation>
+        <translation>Updated</translation>
     </message>
     <message>
         <source>已解除</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelled</translation>
     </message>
     <message>
         <source>外来</source>
-        <translation type="unfinished"></translation>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>一级（红色）</source>
+        <translation>Level I (red)</translation>
+    </message>
+    <message>
+        <source>二级（橙色）</source>
+        <translation>Level II (orange)</translation>
+    </message>
+    <message>
+        <source>三级（黄色）</source>
+        <translation>Level III (yellow)</translation>
+    </message>
+    <message>
+        <source>四级（蓝色）</source>
+        <translation>Level IV (blue)</translation>
     </message>
     <message>
         <source>未定级</source>
-        <translation type="unfinished">Ungraded</translation>
+        <translation>No level</translation>
     </message>
     <message>
-        <source>{level}（{colour}）</source>
-        <translation type="unfinished"></translation>
+        <source>一级</source>
+        <translation>Level I</translation>
+    </message>
+    <message>
+        <source>二级</source>
+        <translation>Level II</translation>
+    </message>
+    <message>
+        <source>三级</source>
+        <translation>Level III</translation>
+    </message>
+    <message>
+        <source>四级</source>
+        <translation>Level IV</translation>
     </message>
     <message>
         <source>应急值守指挥台</source>
-        <translation type="unfinished">Duty Console</translation>
+        <translation>Duty Console</translation>
     </message>
     <message>
         <source>请选择预警级别（一级至四级）</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a warning level (I to IV)</translation>
     </message>
     <message>
         <source>请选择行政区划或绘制区域</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose divisions or draw an area</translation>
     </message>
     <message>
         <source>请填写失效时间</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter when the warning expires</translation>
     </message>
     <message>
         <source>发布范围应为 Public、Restricted 或 Private</source>
-        <translation type="unfinished"></translation>
+        <translation>Scope must be Public, Restricted or Private</translation>
     </message>
     <message>
         <source>指定对象（Private）须填写接收地址</source>
-        <translation type="unfinished"></translation>
+        <translation>Private scope needs addresses</translation>
     </message>
     <message>
         <source>绘制区域</source>
-        <translation type="unfinished"></translation>
+        <translation>Drawn area</translation>
     </message>
     <message>
         <source>预警 #{id} 已被他人修改，请刷新后再操作</source>
-        <translation type="unfinished"></translation>
+        <translation>Warning #{id} was changed by someone else; refresh and try again</translation>
     </message>
     <message>
         <source>预警没有 &lt;info&gt; 内容，无法显示 (the alert has no info block)</source>
-        <translation type="unfinished"></translation>
+        <translation>The alert has no &lt;info&gt; block</translation>
     </message>
     <message>
         <source>有区域多边形无法解析（不是闭合的经纬度点列），未保存该多边形</source>
-        <translation type="unfinished"></translation>
+        <translation>An area polygon could not be read (not a closed list of lat,lon points); it was not stored</translation>
     </message>
     <message>
         <source>多边形至少要有 3 个点</source>
-        <translation type="unfinished"></translation>
+        <translation>A polygon needs at least 3 points</translation>
     </message>
     <message>
         <source>失效时间应晚于生效时间</source>
-        <translation type="unfinished"></translation>
+        <translation>Expiry must be after onset</translation>
     </message>
     <message>
         <source>限定范围（Restricted）须说明限定规则</source>
-        <translation type="unfinished"></translation>
+        <translation>Restricted scope needs the restriction rule</translation>
     </message>
     <message>
         <source>说明太长</source>
-        <translation type="unfinished"></translation>
+        <translation>Note too long</translation>
     </message>
     <message>
         <source>未指定</source>
-        <translation type="unfinished"></translation>
+        <translation>Not specified</translation>
     </message>
     <message>
         <source>级别：{level}，依据 {basis}</source>
-        <translation type="unfinished"></translation>
+        <translation>Level: {level}, from {basis}</translation>
     </message>
     <message>
         <source>未知的类别 {v}</source>
-        <translation type="unfinished"></translation>
+        <translation>Unknown category {v}</translation>
     </message>
     <message>
         <source>未知的紧急程度 {v}</source>
-        <translation type="unfinished"></translation>
+        <translation>Unknown urgency {v}</translation>
     </message>
     <message>
         <source>未知的确定性 {v}</source>
-        <translation type="unfinished"></translation>
+        <translation>Unknown certainty {v}</translation>
     </message>
     <message>
         <source>只有限定范围（Restricted）才填写限定规则</source>
-        <translation type="unfinished"></translation>
+        <translation>A restriction is only for Restricted scope</translation>
     </message>
     <message>
         <source>已过失效时间，不能审批</source>
-        <translation type="unfinished"></translation>
+        <translation>Already expired: cannot be approved</translation>
     </message>
     <message>
         <source>已过失效时间，不能发布</source>
-        <translation type="unfinished"></translation>
+        <translation>Already expired: cannot be published</translation>
     </message>
     <message>
         <source>外来预警只能查看，不能修改</source>
-        <translation type="unfinished"></translation>
+        <translation>Received warnings are read-only</translation>
     </message>
     <message>
         <source>预警 #{id} 当前为“{state}”，不能进行此操作</source>
-        <translation type="unfinished"></translation>
+        <translation>Warning #{id} is {state}: this is not possible now</translation>
     </message>
     <message>
         <source>只有当班带班领导可以审批、更新或解除预警（{actor} 不是当班带班领导）</source>
-        <translation type="unfinished"></translation>
+        <translation>Only the leader on duty may approve, update or cancel a warning ({actor} is not the leader on duty)</translation>
     </message>
     <message>
         <source>预警 #{id} 不存在</source>
-        <translation type="unfinished"></translation>
+        <translation>Warning #{id} does not exist</translation>
     </message>
     <message>
         <source>消息类型 {t} 不是预警 (msgType is not Alert, Update or Cancel)</source>
-        <translation type="unfinished"></translation>
+        <translation>Message type {t} is not Alert, Update or Cancel</translation>
     </message>
     <message>
         <source>该预警已导入过 (already imported)</source>
-        <translation type="unfinished"></translation>
+        <translation>This alert was already imported</translation>
     </message>
     <message>
         <source>行政区划代码应为 6 位数字：{code}</source>
-        <translation type="unfinished"></translation>
+        <translation>A division code has 6 digits: {code}</translation>
     </message>
     <message>
         <source>替代了此前导入的预警 #{id}</source>
-        <translation type="unfinished"></translation>
+        <translation>Replaces warning #{id} imported before</translation>
     </message>
     <message>
         <source>未知的行政区划代码 {code}</source>
-        <translation type="unfinished">Unknown division code {code}</translation>
+        <translation>Unknown division code {code}</translation>
     </message>
     <message>
         <source>多边形的点 {lon},{lat} 不在中国境内</source>
-        <translation type="unfinished"></translation>
+        <translation>Polygon point {lon},{lat} is outside China</translation>
     </message>
     <message>
         <source>该预警已导入过（预警 #{id}） (already imported)</source>
-        <translation type="unfinished"></translation>
+        <translation>This alert was already imported (warning #{id})</translation>
     </message>
 </context>
 <context>
     <name>WarningsPane</name>
     <message>
         <source>级别</source>
-        <translation type="unfinished"></translation>
+        <translation>Level</translation>
     </message>
     <message>
         <source>状态</source>
-        <translation type="unfinished"></translation>
+        <translation>State</translation>
     </message>
     <message>
         <source>事件</source>
-        <translation type="unfinished"></translation>
+        <translation>Event</translation>
     </message>
     <message>
         <source>标题</source>
-        <translation type="unfinished"></translation>
+        <translation>Headline</translation>
     </message>
     <message>
         <source>失效时间</source>
-        <translation type="unfinished"></translation>
+        <translation>Expires</translation>
     </message>
     <message>
         <source>来源</source>
-        <translation type="unfinished"></translation>
+        <translation>Source</translation>
     </message>
     <message>
         <source>新建预警</source>
-        <translation type="unfinished"></translation>
+        <translation>New warning</translation>
     </message>
     <message>
         <source>导入 CAP…</source>
-        <translation type="unfinished"></translation>
+        <translation>Import CAP…</translation>
     </message>
     <message>
         <source>更多…</source>
-        <translation type="unfinished">More…</translation>
+        <translation>More…</translation>
     </message>
     <message>
         <source>导入 CAP 文件后，这里显示校验报告</source>
-        <translation type="unfinished"></translation>
+        <translation>The validation report of an imported CAP file appears here</translation>
     </message>
     <message>
         <source>新预警（草稿）</source>
-        <translation type="unfinished"></translation>
+        <translation>New warning (draft)</translation>
     </message>
     <message>
         <source>如：暴雨、森林火险、地质灾害</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. rainstorm, forest fire danger, geological hazard</translation>
+    </message>
+    <message>
+        <source>地质</source>
+        <translation>Geological</translation>
+    </message>
+    <message>
+        <source>气象</source>
+        <translation>Meteorological</translation>
+    </message>
+    <message>
+        <source>安全</source>
+        <translation>Safety</translation>
+    </message>
+    <message>
+        <source>治安</source>
+        <translation>Security</translation>
+    </message>
+    <message>
+        <source>救援</source>
+        <translation>Rescue</translation>
+    </message>
+    <message>
+        <source>火灾</source>
+        <translation>Fire</translation>
+    </message>
+    <message>
+        <source>卫生</source>
+        <translation>Health</translation>
+    </message>
+    <message>
+        <source>环境</source>
+        <translation>Environment</translation>
+    </message>
+    <message>
+        <source>交通</source>
+        <translation>Transport</translation>
+    </message>
+    <message>
+        <source>基础设施</source>
+        <translation>Infrastructure</translation>
+    </message>
+    <message>
+        <source>化生放核爆</source>
+        <translation>CBRNE</translation>
+    </message>
+    <message>
+        <source>其他</source>
+        <translation>Other</translation>
     </message>
     <message>
         <source>描述</source>
-        <translation type="unfinished"></translation>
+        <translation>Description</translation>
     </message>
     <message>
         <source>防御指引</source>
-        <translation type="unfinished"></translation>
+        <translation>Instruction</translation>
     </message>
     <message>
         <source>筛选行政区划</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter divisions</translation>
     </message>
     <message>
         <source>区域</source>
-        <translation type="unfinished"></translation>
+        <translation>Area</translation>
     </message>
     <message>
         <source>绘制区域：经度,纬度 经度,纬度 …（至少 3 点）</source>
-        <translation type="unfinished"></translation>
+        <translation>Drawn area: lon,lat lon,lat … (at least 3 points)</translation>
     </message>
     <message>
         <source>多边形</source>
-        <translation type="unfinished"></translation>
+        <translation>Polygon</translation>
     </message>
     <message>
         <source>至</source>
-        <translation type="unfinished"></translation>
+        <translation>to</translation>
     </message>
     <message>
         <source>有效期</source>
-        <translation type="unfinished"></translation>
+        <translation>Valid</translation>
     </message>
     <message>
         <source>紧急程度</source>
-        <translation type="unfinished"></translation>
+        <translation>Urgency</translation>
     </message>
     <message>
         <source>确定性</source>
-        <translation type="unfinished"></translation>
+        <translation>Certainty</translation>
     </message>
     <message>
         <source>CAP</source>
-        <translation type="unfinished"></translation>
+        <translation>CAP</translation>
     </message>
     <message>
         <source>如：社会公众、各县（市、区）应急管理局</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. the public, county emergency management bureaus</translation>
     </message>
     <message>
         <source>发布对象</source>
-        <translation type="unfinished"></translation>
+        <translation>Audience</translation>
+    </message>
+    <message>
+        <source>公开</source>
+        <translation>Public</translation>
+    </message>
+    <message>
+        <source>限定范围</source>
+        <translation>Restricted</translation>
+    </message>
+    <message>
+        <source>指定对象</source>
+        <translation>Private</translation>
     </message>
     <message>
         <source>限定规则（仅限定范围）</source>
-        <translation type="unfinished"></translation>
+        <translation>Restriction rule (Restricted only)</translation>
     </message>
     <message>
         <source>接收地址，空格分隔（指定对象必填）</source>
-        <translation type="unfinished"></translation>
+        <translation>Addresses, space-separated (required for Private)</translation>
     </message>
     <message>
         <source>发布范围</source>
-        <translation type="unfinished"></translation>
+        <translation>Scope</translation>
     </message>
     <message>
         <source>限定规则</source>
-        <translation type="unfinished"></translation>
+        <translation>Restriction</translation>
     </message>
     <message>
         <source>接收地址</source>
-        <translation type="unfinished"></translation>
+        <translation>Addresses</translation>
     </message>
     <message>
         <source>演习（CAP status Exercise）</source>
-        <translation type="unfinished"></translation>
+        <translation>Exercise (CAP status Exercise)</translation>
     </message>
     <message>
         <source>保存草稿</source>
-        <translation type="unfinished"></translation>
+        <translation>Save draft</translation>
     </message>
     <message>
         <source>审批</source>
-        <translation type="unfinished"></translation>
+        <translation>Approve</translation>
     </message>
     <message>
         <source>发布</source>
-        <translation type="unfinished"></translation>
+        <translation>Publish</translation>
     </message>
     <message>
         <source>更新发布</source>
-        <translation type="unfinished"></translation>
+        <translation>Publish update</translation>
     </message>
     <message>
         <source>解除</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancel warning</translation>
     </message>
     <message>
         <source>导出 CAP…</source>
-        <translation type="unfinished"></translation>
+        <translation>Export CAP…</translation>
     </message>
     <message>
         <source>本单位</source>
-        <translation type="unfinished"></translation>
+        <translation>Ours</translation>
     </message>
     <message>
         <source>（演习）</source>
-        <translation type="unfinished"></translation>
+        <translation> (exercise)</translation>
     </message>
     <message>
         <source>演习</source>
-        <translation type="unfinished"></translation>
+        <translation>Exercise</translation>
     </message>
     <message>
         <source>审批人 {who}</source>
-        <translation type="unfinished"></translation>
+        <translation>approved by {who}</translation>
     </message>
     <message>
         <source>来自 {sender}</source>
-        <translation type="unfinished"></translation>
+        <translation>from {sender}</translation>
     </message>
     <message>
         <source>级别依据 {basis}</source>
-        <translation type="unfinished"></translation>
+        <translation>level from {basis}</translation>
     </message>
     <message>
         <source>点 {p} 应写作 经度,纬度</source>
-        <translation type="unfinished"></translation>
+        <translation>Write point {p} as lon,lat</translation>
     </message>
     <message>
         <source>预警 #{id} 已保存为草稿</source>
-        <translation type="unfinished"></translation>
+        <translation>Warning #{id} saved as a draft</translation>
     </message>
     <message>
         <source>预警 #{id} 已保存</source>
-        <translation type="unfinished"></translation>
+        <translation>Warning #{id} saved</translation>
     </message>
     <message>
         <source>预警 #{id} 已审批</source>
-        <translation type="unfinished"></translation>
+        <translation>Warning #{id} approved</translation>
     </message>
     <message>
         <source>预警 #{id} 已发布</source>
-        <translation type="unfinished"></translation>
+        <translation>Warning #{id} published</translation>
     </message>
     <message>
         <source>预警 #{id} 已更新发布</source>
-        <translation type="unfinished"></translation>
+        <translation>Update of warning #{id} published</translation>
     </message>
     <message>
         <source>预警 #{id} 已解除</source>
-        <translation type="unfinished"></translation>
+        <translation>Warning #{id} cancelled</translation>
     </message>
     <message>
         <source>导出 CAP 1.2</source>
-        <translation type="unfinished"></translation>
+        <translation>Export CAP 1.2</translation>
     </message>
     <message>
         <source>CAP 预警 (*.xml *.cap)</source>
-        <translation type="unfinished"></translation>
+        <translation>CAP alerts (*.xml *.cap)</translation>
     </message>
     <message>
         <source>已导出 CAP 1.2：{path}（{n} 字节）</source>
-        <translation type="unfinished"></translation>
+        <translation>Exported CAP 1.2: {path} ({n} bytes)</translation>
     </message>
     <message>
         <source>导入 CAP 1.2 预警</source>
-        <translation type="unfinished"></translation>
+        <translation>Import a CAP 1.2 alert</translation>
     </message>
     <message>
         <source>CAP 预警 (*.xml *.cap);;所有文件 (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>CAP alerts (*.xml *.cap);;All files (*)</translation>
     </message>
     <message>
         <source>无法读取文件：{e}</source>
-        <translation type="unfinished">Cannot read the file: {e}</translation>
+        <translation>Cannot read the file: {e}</translation>
     </message>
     <message>
         <source>✔ 已导入 {name}：预警 #{id}，{level}</source>
-        <translation type="unfinished"></translation>
+        <translation>✔ Imported {name}: warning #{id}, {level}</translation>
     </message>
     <message>
         <source>✘ 拒收 {name}（未保存）：</source>
-        <translation type="unfinished"></translation>
+        <translation>✘ Refused {name} (not stored):</translation>
     </message>
     <message>
         <source>请改正标红的内容</source>
-        <translation type="unfinished"></translation>
+        <translation>Correct the fields marked in red</translation>
     </message>
 </context>
 <context>
