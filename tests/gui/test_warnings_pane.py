@@ -107,6 +107,24 @@ def test_draft_approved_by_the_leader_on_duty_then_published(
     assert xsd_valid(data)
     assert cap.check(data).identifier == w.identifier
 
+    # The leader on duty raises it to red (CAP Update), then cancels it (CAP Cancel).
+    leader.reload()
+    qtbot.waitUntil(lambda: cell(leader.table, 0, 1) == "已发布")
+    leader.table.selectRow(0)
+    qtbot.waitUntil(leader.update_button.isEnabled)
+    assert leader.cancel_button.isEnabled()
+    leader.level_combo.setCurrentIndex(0)
+    leader.update_button.click()
+    qtbot.waitUntil(lambda: cell(leader.table, 0, 1) == "已更新")
+    assert leader.table.item(0, 0).background().color().name() == "#d32f2f"  # type: ignore[union-attr]
+    settle(qtbot, leader_ctx)
+    qtbot.waitUntil(leader.cancel_button.isEnabled)
+    leader.cancel_button.click()
+    qtbot.waitUntil(lambda: cell(leader.table, 0, 1) == "已解除")
+    settle(qtbot, leader_ctx)
+    w = leader_ctx.services.warnings.page()[0]
+    assert (w.state, w.level, w.msg_type) == (WarningState.CANCELLED, 1, "Cancel")
+
 
 def test_validation_messages_show_in_the_editor(qtbot: QtBot, ctx: AppContext) -> None:
     pane = open_pane(qtbot, ctx)
