@@ -234,6 +234,17 @@ def test_demo_layers_popups_near_list_and_search(qtbot: QtBot, demo_ctx: AppCont
     with qtbot.waitSignal(pane.search_done, timeout=5_000) as found:
         pane.search(shelter.name[:8])
     assert any(h.label.startswith(shelter.name) for h in found.args[0])
+    # The map flies to the first hit: let it land, or the flight overrides the view set below.
+    seen: list[object] = [None]
+
+    def landed() -> bool:
+        qtbot.wait(250)
+        now = js_json(qtbot, pane, "[dutyMap.zoom(), dutyMap.pointOf(125.35, 43.88)]")
+        same = bool(now == seen[0])
+        seen[0] = now
+        return same
+
+    qtbot.waitUntil(landed, timeout=10_000)
 
     # Measuring: two clicks 0.1° of longitude apart at 43.88° N.
     pane.measure_button.setChecked(True)

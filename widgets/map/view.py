@@ -571,7 +571,12 @@ class MapPane(QWidget):
         self.last_near = result
         title = self._near_center[2] if self._near_center else ""
         self.near_panel.show_result(result, title)
-        self.near_panel.show()
+        if self.near_panel.isHidden():
+            # The map keeps three quarters of the width: left alone, the splitter gave the list
+            # all of it and the map none (Qt 6.8's page then had no area to click).
+            width = self.splitter.width()
+            self.near_panel.show()
+            self.splitter.setSizes([width - width // 4, width // 4])
         data = json.loads(result.to_json())
         del data["op"]
         self._command("near", **data)
