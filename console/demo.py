@@ -364,6 +364,9 @@ def seed_demo(services: Services) -> None:
             ),
         )
     log.info("demo data seeded: %d incidents", len(ids))
+    from console.demo_warnings import seed_demo_warnings
+
+    seed_demo_warnings(services)  # needs the roster: the leader on duty approves them
 
 
 def _roster(services: Services, users: dict[str, User], now: datetime) -> None:

@@ -447,3 +447,27 @@ def test_imported_cancel_ends_the_alert_it_references(services: Services, tmp_pa
         assert other.warnings.active() == []
     finally:
         other.close()
+
+
+def test_demo_issues_warnings_with_the_leader_on_duty(sqlite_url: str) -> None:
+    from console.demo import seed_demo
+
+    s = Services.open(sqlite_url)
+    try:
+        seed_demo(s)
+        rows = s.warnings.page()
+        assert sorted((w.level, w.state.value, w.exercise) for w in rows) == [
+            (1, "published", False),
+            (2, "draft", False),
+            (4, "published", True),
+        ]
+        shift = s.people.shift_at()
+        assert shift is not None
+        leaders = {
+            u.username for u in s.people.users() if u.id in {m.user_id for m in shift.leaders}
+        }
+        assert {w.approved_by for w in rows if w.approved_by} <= leaders
+        for w in rows:
+            assert xsd_valid(s.warnings.export_cap("system", w.id))
+    finally:
+        s.close()
