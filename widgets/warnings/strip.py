@@ -49,7 +49,7 @@ class ActiveWarningsStrip(QFrame):
         self._layout.addWidget(self.caption)
         self._layout.addStretch(1)
         self._layout.addWidget(self.more_label)
-        size = 20 if large else 12
+        size = 26 if large else 12
         self.setStyleSheet(f"QLabel {{ font-size: {size}px; }}")
         self.hide()
         self._timer = QTimer(self)
@@ -89,7 +89,7 @@ class ActiveWarningsStrip(QFrame):
             self._layout.removeWidget(chip)
             chip.deleteLater()
         self.chips = []
-        pad = "4px 10px" if self._large else "1px 6px"
+        pad = "4px 12px" if self._large else "1px 6px"
         for i, w in enumerate(warnings[:MAX_CHIPS]):
             text = f"{level_name(w.level)} {w.event}：{w.headline or w.area_desc}"
             if w.exercise:
