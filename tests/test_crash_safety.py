@@ -232,7 +232,9 @@ def check_burst_saved(services: Services, saved: list[str]) -> None:
                         bindparam("ids", expanding=True)
                     ),
                     {"ids": list(wanted)},
-                ).tuples()
+                )
+                .tuples()
+                .all()  # a list of pairs: dict() of the result itself would take it as a mapping
             )
             for record_id, label in wanted.items():
                 assert found.get(record_id) == label, f"lost after SIGKILL: {kind} {record_id}"
