@@ -103,15 +103,15 @@
     <name>Audit</name>
     <message>
         <source>审计记录 #{id} 的内容已被改动 (record #{id} was altered)</source>
-        <translation type="unfinished"></translation>
+        <translation>Audit record #{id} was altered</translation>
     </message>
     <message>
         <source>审计链在记录 #{id} 处断开：其前有记录被删除、插入或调换 (the chain breaks at record #{id}: a record before it was deleted, inserted or reordered)</source>
-        <translation type="unfinished"></translation>
+        <translation>The audit chain breaks at record #{id}: a record before it was deleted, inserted or reordered</translation>
     </message>
     <message>
         <source>审计链末尾的记录被删除 (records were removed from the end of the chain)</source>
-        <translation type="unfinished"></translation>
+        <translation>Records were removed from the end of the audit chain</translation>
     </message>
 </context>
 <context>
@@ -2131,31 +2131,31 @@
     <name>Files</name>
     <message>
         <source>事件 #{id} 不存在</source>
-        <translation type="unfinished">Incident #{id} does not exist</translation>
+        <translation>Incident #{id} does not exist</translation>
     </message>
     <message>
         <source>接报 #{id} 不存在</source>
-        <translation type="unfinished"></translation>
+        <translation>Report #{id} does not exist</translation>
     </message>
     <message>
         <source>附件须属于一个事件或一条接报</source>
-        <translation type="unfinished"></translation>
+        <translation>An attachment must belong to an incident or a report</translation>
     </message>
     <message>
         <source>文件 {sha} 不存在</source>
-        <translation type="unfinished"></translation>
+        <translation>File {sha} does not exist</translation>
     </message>
     <message>
         <source>附件类型不正确：{kind}</source>
-        <translation type="unfinished"></translation>
+        <translation>Unknown attachment kind: {kind}</translation>
     </message>
     <message>
         <source>附件标题不能为空，最多 {n} 字</source>
-        <translation type="unfinished"></translation>
+        <translation>An attachment needs a title of at most {n} characters</translation>
     </message>
     <message>
         <source>附件：{title}</source>
-        <translation type="unfinished"></translation>
+        <translation>Attachment: {title}</translation>
     </message>
 </context>
 <context>
@@ -4662,123 +4662,123 @@ Database: {url}</translation>
     <name>ResourceEditorDialog</name>
     <message>
         <source>添加资源</source>
-        <translation type="unfinished"></translation>
+        <translation>Add resource</translation>
     </message>
     <message>
         <source>编辑资源 {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Edit resource {name}</translation>
     </message>
     <message>
         <source>类别</source>
-        <translation type="unfinished">Category</translation>
+        <translation>Kind</translation>
     </message>
     <message>
         <source>如 长春市某区综合救援队</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. Changchun district rescue team</translation>
     </message>
     <message>
         <source>名称</source>
-        <translation type="unfinished">Name</translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>如 消防救援、Ⅰ类避难场所、危化品储存</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. fire rescue, class I shelter, hazardous chemicals store</translation>
     </message>
     <message>
         <source>类型</source>
-        <translation type="unfinished">Kind</translation>
+        <translation>Type</translation>
     </message>
     <message>
         <source>数量</source>
-        <translation type="unfinished"></translation>
+        <translation>Amount</translation>
     </message>
     <message>
         <source>单位：人、张床位、吨</source>
-        <translation type="unfinished"></translation>
+        <translation>Unit: people, beds, tonnes</translation>
     </message>
     <message>
         <source>容量</source>
-        <translation type="unfinished">Capacity</translation>
+        <translation>Capacity</translation>
     </message>
     <message>
         <source>联系人</source>
-        <translation type="unfinished">Contact</translation>
+        <translation>Contact</translation>
     </message>
     <message>
         <source>联系电话</source>
-        <translation type="unfinished">Phone</translation>
+        <translation>Contact phone</translation>
     </message>
     <message>
         <source>地址</source>
-        <translation type="unfinished">URL</translation>
+        <translation>Address</translation>
     </message>
     <message>
         <source>经度，如 125.3245</source>
-        <translation type="unfinished"></translation>
+        <translation>Longitude, e.g. 125.3245</translation>
     </message>
     <message>
         <source>纬度，如 43.8868</source>
-        <translation type="unfinished"></translation>
+        <translation>Latitude, e.g. 43.8868</translation>
     </message>
     <message>
         <source>经纬度（WGS-84）</source>
-        <translation type="unfinished"></translation>
+        <translation>Lon/lat (WGS-84)</translation>
     </message>
     <message>
         <source>留空则按经纬度自动填写</source>
-        <translation type="unfinished"></translation>
+        <translation>Leave empty to fill in from the coordinates</translation>
     </message>
     <message>
         <source>区划代码</source>
-        <translation type="unfinished">Division code</translation>
+        <translation>Division code</translation>
     </message>
     <message>
         <source>备注</source>
-        <translation type="unfinished">Notes</translation>
+        <translation>Notes</translation>
     </message>
     <message>
         <source>保存</source>
-        <translation type="unfinished">Save</translation>
+        <translation>Save</translation>
     </message>
     <message>
         <source>取消</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
     <message>
         <source>不是数字：{text}</source>
-        <translation type="unfinished"></translation>
+        <translation>Not a number: {text}</translation>
     </message>
     <message>
         <source>经度</source>
-        <translation type="unfinished">Longitude</translation>
+        <translation>longitude</translation>
     </message>
     <message>
         <source>纬度</source>
-        <translation type="unfinished">Latitude</translation>
+        <translation>latitude</translation>
     </message>
     <message>
         <source>请填写{what}</source>
-        <translation type="unfinished"></translation>
+        <translation>Please fill in the {what}</translation>
     </message>
     <message>
         <source>正在保存…</source>
-        <translation type="unfinished">Saving…</translation>
+        <translation>Saving…</translation>
     </message>
     <message>
         <source>请先改正标红的字段，尚未保存。</source>
-        <translation type="unfinished">Correct the fields marked in red first; nothing was saved.</translation>
+        <translation>Correct the fields marked in red first; nothing was saved.</translation>
     </message>
     <message>
         <source>保存失败：{reason}</source>
-        <translation type="unfinished">Not saved: {reason}</translation>
+        <translation>Not saved: {reason}</translation>
     </message>
     <message>
         <source>该点不在吉林省的区县内</source>
-        <translation type="unfinished"></translation>
+        <translation>This point is not in a county of Jilin</translation>
     </message>
     <message>
         <source>位于 {place}（{code}）</source>
-        <translation type="unfinished"></translation>
+        <translation>In {place} ({code})</translation>
     </message>
 </context>
 <context>
