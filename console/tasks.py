@@ -66,12 +66,14 @@ class TaskRunner(QObject):
                     self._reads_idle.notify_all()
 
         counted.__qualname__ = getattr(fn, "__qualname__", "read")
+        future: Future[Any] | None = None
         try:
-            return self._submit(self._reads, counted, args, on_result, on_error)
-        except BaseException:
-            with self._reads_idle:
-                self._reads_in_flight -= 1
-            raise
+            future = self._submit(self._reads, counted, args, on_result, on_error)
+            return future
+        finally:
+            if future is None or future.cancelled():  # never queued: it will not count down
+                with self._reads_idle:
+                    self._reads_in_flight -= 1
 
     def read_low(
         self,
@@ -133,7 +135,12 @@ class TaskRunner(QObject):
         on_error: ErrorCallback | None,
     ) -> Future[Any]:
         if self._closed:
-            raise RuntimeError("task runner is shut down")
+            # A timer or a late signal of a window that is closing: nothing more runs, and the
+            # callbacks are never called (their widgets are going away with the window).
+            log.debug("task %s not run: the runner is shut down", getattr(fn, "__qualname__", fn))
+            late: Future[Any] = Future()
+            late.cancel()
+            return late
 
         def job() -> Any:
             try:

@@ -38,3 +38,15 @@ def test_a_low_priority_read_runs_after_the_reads_in_flight(qtbot: QtBot) -> Non
     finally:
         runner.shutdown()
     assert runner.closed
+
+
+def test_work_submitted_after_shutdown_is_dropped_quietly(qtbot: QtBot) -> None:
+    """A window's timer firing while it closes must not raise from inside the event loop."""
+    runner = TaskRunner()
+    runner.shutdown()
+    called: list[object] = []
+    future = runner.read(lambda: 1, on_result=called.append)
+    assert future.cancelled()
+    assert runner.write(lambda: 2, on_result=called.append).cancelled()
+    qtbot.wait(50)
+    assert called == []
