@@ -33,6 +33,8 @@
   const resourceMarkers = new Map();  // "kind-id" -> marker
   const userLayers = new Map();  // user layer id -> {layer, kind, name, count}
   const divisionLayers = new Map();  // division code -> polygon layer
+  const warningAreas = new Map();  // "warning-<id>" -> {group, p}
+  let warningGroup = null;
   let layerControl = null;
   let vectorBase = null;
   let legend = null;
@@ -103,6 +105,7 @@
     map.createPane("userTiles").style.zIndex = 250;
     map.createPane("counties").style.zIndex = 410;
     map.createPane("prefectureLines").style.zIndex = 420;
+    map.createPane("warnings").style.zIndex = 425;  // over the borders, under user shapes
     map.createPane("userShapes").style.zIndex = 430;
     map.createPane("labels").style.zIndex = 450;
     map.getPane("labels").style.pointerEvents = "none";
@@ -361,6 +364,66 @@
     showKinds(json, RESOURCE_KINDS);
   }
 
+  // -- warnings in force -----------------------------------------------------------------------
+
+  function warningPopup(p) {
+    const box = el("div", "warning-popup");
+    el("div", "title", p.headline, box);
+    el("div", "row", p.level_label + (p.exercise ? " · " + p.label.split(" ")[0] : ""), box);
+    if (p.area) el("div", "row", p.area, box);
+    el("div", "row", (texts.validity || "") + "：" + p.validity, box);
+    if (p.sender) el("div", "row", (texts.sender || "") + "：" + p.sender, box);
+    return box;
+  }
+
+  function openWarningPopup(p, latlng) {
+    L.popup({autoPanPadding: [20, 20]}).setLatLng(latlng).setContent(warningPopup(p)).openOn(map);
+  }
+
+  // Each warning: its area filled in the level colour, the outline of the union of its
+  // divisions (dashed for an exercise), and a label with the level and the event.
+  function showWarnings(json) {
+    const data = JSON.parse(json);
+    warningGroup.clearLayers();
+    warningAreas.clear();
+    for (const f of data.features) {
+      const p = f.properties;
+      const fill = L.geoJSON(f, {
+        pane: "warnings",
+        interactive: !texts.readOnly,
+        style: {stroke: false, fillColor: p.colour, fillOpacity: 0.3},
+      });
+      const line = L.polyline(p.outline.map((ring) => ring.map(([lon, lat]) => [lat, lon])), {
+        pane: "warnings",
+        interactive: !texts.readOnly,
+        color: p.colour,
+        weight: 2.5,
+        opacity: 0.95,
+        dashArray: p.exercise ? "8 6" : null,
+      });
+      const group = L.featureGroup([fill, line]);
+      if (!texts.readOnly) {
+        // A click while picking a location or measuring goes on to the map's tools.
+        group.on("click", (e) => {
+          if (picking) pick(e.latlng);
+          else if (measure) measureAdd(e.latlng);
+          else openWarningPopup(p, e.latlng);
+        });
+      }
+      const centre = fill.getBounds().getCenter();
+      const label = L.tooltip({
+        pane: "labels",
+        permanent: true,
+        direction: "center",
+        interactive: false,
+        className: "warning-label" + (p.exercise ? " exercise" : ""),
+      }).setLatLng(centre).setContent(escapeHtml(p.label));
+      group.addTo(warningGroup);
+      label.addTo(warningGroup);
+      warningAreas.set(String(f.id), {group, p, centre, label});
+    }
+  }
+
   // -- user layers -----------------------------------------------------------------------------
 
   // Simplestyle properties (stroke, fill, marker-color) and an optional icon URL; an icon on
@@ -489,6 +552,14 @@
         L.DomUtil.create("span", "swatch grade-" + key, row);
         row.appendChild(document.createTextNode(texts.grades[key] || key));
       }
+      const warnHead = L.DomUtil.create("div", "heading", box);
+      warnHead.textContent = texts.warningLegend || "";
+      for (const level of ["1", "2", "3", "4", "exercise"]) {
+        const row = L.DomUtil.create("div", "", box);
+        L.DomUtil.create("span", "swatch area warning-" + level, row);
+        const text = level === "exercise" ? texts.exercise : (texts.warningLevels || {})[level];
+        row.appendChild(document.createTextNode(text || level));
+      }
       note = L.DomUtil.create("div", "map-note", box);
       return box;
     };
@@ -505,6 +576,7 @@
     base[texts.basemap || "basemap"] = vectorBase;
     const overlays = {};
     overlays[swatchLabel("grade-II", texts.incidents || "")] = clusters;
+    overlays[swatchLabel("area warning-2", texts.warnings || "")] = warningGroup;
     for (const kind of [...RESOURCE_KINDS, "camera", "station"]) {
       overlays[swatchLabel("kind-" + kind, texts.kinds[kind] || kind)] = kindGroup(kind);
     }
@@ -663,6 +735,7 @@
       // every zoom up to 18 took twice as long.
       disableClusteringAtZoom: 14,
     }).addTo(map);
+    warningGroup = L.featureGroup().addTo(map);
     addControls();
     map.on("click", (e) => {
       if (picking) pick(e.latlng);
@@ -684,6 +757,7 @@
     bridge.cameras_changed.connect((json) => showKinds(json, ["camera"]));
     bridge.stations_changed.connect((json) => showKinds(json, ["station"]));
     bridge.user_layers_changed.connect(showUserLayers);
+    bridge.warnings_changed.connect(showWarnings);
     bridge.command.connect(onCommand);
     window.dutyMap.ready = true;
     bridge.report_ready();
@@ -701,6 +775,33 @@
       return n;
     },
     kindCounts: () => Object.assign({}, kindCounts),
+    // The warning areas shown: id, fill colour, dashed border, label, polygon parts, and
+    // whether the layer is switched on.
+    warningAreas: () => Array.from(warningAreas.entries()).map(([key, e]) => {
+      const [fill, line] = e.group.getLayers();
+      const paths = [];  // the SVG paths drawn for the fill
+      fill.eachLayer((l) => { if (l._path && l._path.isConnected) paths.push(l._path); });
+      const border = line._path && line._path.isConnected ? line._path : null;
+      const label = e.label.getElement();
+      return {
+        id: key,
+        warningId: e.p.id,
+        colour: paths.length ? paths[0].getAttribute("fill") : null,
+        opacity: paths.length ? Number(paths[0].getAttribute("fill-opacity")) : null,
+        border: border ? border.getAttribute("stroke") : null,
+        dashed: !!(border && border.getAttribute("stroke-dasharray")),
+        label: label && label.isConnected ? label.textContent : null,
+        parts: fill.toGeoJSON().features[0].geometry.coordinates.length,
+        outlines: e.p.outline.length,
+        centre: [e.centre.lng, e.centre.lat],
+      };
+    }),
+    openWarning: (key) => {
+      const e = warningAreas.get(key);
+      if (!e) return false;
+      openWarningPopup(e.p, e.centre);
+      return true;
+    },
     // Marker colour by feature id ("station-7": "#2e7d32") of the monitoring stations shown.
     stationColours: () => Object.fromEntries(Array.from(resourceMarkers.entries())
       .filter(([key]) => key.startsWith("station-")).map(([key, m]) => [key, m.options.colour])),

@@ -27,6 +27,7 @@ class MapBridge(QObject):
     cameras_changed = Signal(str)  # configured cameras that have a location
     stations_changed = Signal(str)  # monitoring stations (fed later)
     user_layers_changed = Signal(str)  # the user's GeoJSON layers and tile basemaps
+    warnings_changed = Signal(str)  # warnings in force: areas in the level colour
     command = Signal(str)  # {"op": "pick"|"measure"|"near"|"fly"|"division"|…, …}
 
     # -- for the pane
@@ -78,6 +79,17 @@ class MapBridge(QObject):
                 "pick": self.tr("点击地图选择事件位置（Esc 取消）"),
                 "measure": self.tr("单击添加测量点，双击或 Esc 结束"),
                 "km": self.tr("公里"),
+                "warnings": self.tr("预警"),
+                "warningLegend": self.tr("预警级别"),
+                "warningLevels": {
+                    "1": self.tr("一级（红色）"),
+                    "2": self.tr("二级（橙色）"),
+                    "3": self.tr("三级（黄色）"),
+                    "4": self.tr("四级（蓝色）"),
+                },
+                "exercise": self.tr("演习（虚线边框）"),
+                "validity": self.tr("有效期"),
+                "sender": self.tr("发布单位"),
                 "m": self.tr("米"),
             },
             ensure_ascii=False,

@@ -62,6 +62,7 @@ from console.map_data import (
     station_features,
     widen,
 )
+from console.map_warnings import warning_features
 from widgets import i18n
 from widgets.map.bridge import MapBridge
 from widgets.map.layers_dialog import UserLayersDialog
@@ -186,6 +187,7 @@ class MapPane(QWidget):
     near_shown = Signal(object)  # NearResult, listed next to the map
     resources_shown = Signal(int)  # resource markers sent to the page
     user_layers_shown = Signal(int)  # user layers sent to the page
+    warnings_shown = Signal(int)  # warning areas sent to the page
     search_done = Signal(object)  # list[SearchHit]
     exported = Signal(str)  # the PNG written
 
@@ -206,6 +208,8 @@ class MapPane(QWidget):
         self._near_center: tuple[float, float, str] | None = None  # lon, lat, title
         self._pending: list[str] = []  # commands for the page once it is ready
         self._pending_incidents: str | None = None  # read before the page was ready
+        self._warnings_loading = False
+        self._warnings_dirty = False
         self._stations = station_features([])
         self.user_layers: list[UserLayer] = []
         self.user_layer_errors: dict[str, str] = {}
@@ -469,6 +473,35 @@ class MapPane(QWidget):
         if self.bridge.ready:
             self.bridge.stations_changed.emit(self._stations)
 
+    # -- warnings in force ---------------------------------------------------------------------
+
+    def refresh_warnings(self) -> None:
+        """Read the warnings in force again (their areas) and send them to the page."""
+        if not self.bridge.ready:
+            return
+        if self._warnings_loading:
+            self._warnings_dirty = True
+            return
+        self._warnings_loading = True
+        self._read(
+            warning_features,
+            self._ctx.services,
+            then=self._on_warnings_loaded,
+            failed=self._on_warnings_failed,
+        )
+
+    def _on_warnings_loaded(self, text: str) -> None:
+        self._warnings_loading = False
+        self.bridge.warnings_changed.emit(text)
+        self.warnings_shown.emit(text.count('"kind":"warning"'))
+        if self._warnings_dirty:
+            self._warnings_dirty = False
+            self.refresh_warnings()
+
+    def _on_warnings_failed(self, exc: BaseException) -> None:
+        self._warnings_loading = False
+        log.warning("map: could not read the warnings in force: %s", exc)
+
     # -- user layers ---------------------------------------------------------------------------
 
     def reload_user_layers(self) -> None:
@@ -707,6 +740,7 @@ class MapPane(QWidget):
             self.bridge.incidents_changed.emit(text)
         elif not self._loading:
             self.refresh()
+        self.refresh_warnings()
         if not self.read_only:
             self.refresh_cameras()
             self.reload_user_layers()
@@ -754,6 +788,8 @@ class MapPane(QWidget):
             self.refresh_resources()
         elif topic == "devices":
             self.refresh_cameras()
+        elif topic == "warnings":
+            self.refresh_warnings()
 
 
 ZOOMED_IN_FACTOR = 16  # reload resources when the loaded area is this many times the view's
