@@ -276,6 +276,11 @@ class MapPane(QWidget):
         self._view_timer.setSingleShot(True)
         self._view_timer.setInterval(150)
         self._view_timer.timeout.connect(self._on_view_timer_timeout)
+        # Warnings also leave with time alone (their expiry): read them again every minute.
+        self._warnings_timer = QTimer(self)
+        self._warnings_timer.setInterval(60_000)
+        self._warnings_timer.timeout.connect(self.refresh_warnings)
+        self._warnings_timer.start()
 
         # The web engine parts are made on first show: a map nobody looks at costs nothing.
         self._web: _Web | None = None
