@@ -3848,6 +3848,42 @@ Database: {url}</translation>
         <translation>km</translation>
     </message>
     <message>
+        <source>预警</source>
+        <translation>Warnings</translation>
+    </message>
+    <message>
+        <source>预警级别</source>
+        <translation>Warning level</translation>
+    </message>
+    <message>
+        <source>一级（红色）</source>
+        <translation>Level I (red)</translation>
+    </message>
+    <message>
+        <source>二级（橙色）</source>
+        <translation>Level II (orange)</translation>
+    </message>
+    <message>
+        <source>三级（黄色）</source>
+        <translation>Level III (yellow)</translation>
+    </message>
+    <message>
+        <source>四级（蓝色）</source>
+        <translation>Level IV (blue)</translation>
+    </message>
+    <message>
+        <source>演习（虚线边框）</source>
+        <translation>Exercise (dashed border)</translation>
+    </message>
+    <message>
+        <source>有效期</source>
+        <translation>Valid</translation>
+    </message>
+    <message>
+        <source>发布单位</source>
+        <translation>Sender</translation>
+    </message>
+    <message>
         <source>米</source>
         <translation>m</translation>
     </message>
@@ -4048,6 +4084,25 @@ Database: {url}</translation>
     <message>
         <source>已导出：{path}</source>
         <translation>Exported: {path}</translation>
+    </message>
+</context>
+<context>
+    <name>MapWarnings</name>
+    <message>
+        <source>{start} 至 {end}</source>
+        <translation>{start} to {end}</translation>
+    </message>
+    <message>
+        <source>【演习】</source>
+        <translation>[Exercise] </translation>
+    </message>
+    <message>
+        <source>即时</source>
+        <translation>now</translation>
+    </message>
+    <message>
+        <source>另行通知</source>
+        <translation>until further notice</translation>
     </message>
 </context>
 <context>
