@@ -49,7 +49,7 @@ def heartbeat(qtbot: QtBot) -> Iterator[Heartbeat]:
     beat = Heartbeat()
     yield beat
     beat.stop()
-    assert beat.worst <= 50, f"GUI thread stalled {beat.worst} ms"
+    assert beat.worst <= 50, beat.describe()
 
 
 @pytest.fixture

@@ -140,8 +140,8 @@ def heartbeat(qtbot: QtBot) -> Iterator[Heartbeat]:
     yield beat
     beat.stop()
     assert beat.worst <= 50, (
-        f"GUI thread stalled {beat.worst} ms "
-        f"(it used {beat.worst_cpu_ms} ms of CPU itself in that gap; load {os.getloadavg()[0]:.1f})"
+        f"{beat.describe()}; it used {beat.worst_cpu_ms} ms of CPU itself in that gap; "
+        f"load {os.getloadavg()[0]:.1f}"
     )
 
 
