@@ -1,4 +1,4 @@
-"""The status bar: Beijing clock, the shift on duty, reporting alarms, devices and the database."""
+"""The status bar: clock, shift on duty, reporting alarms, devices, audit health, database."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from shiboken6 import isValid
 from console.app import AppContext
 from console.devices import DeviceManager
 from console.domain import DomainError, DueReport, DueState, Incident, Shift
+from console.services.audit import ChainCheck
 from console.services.deadlines import stage_label, state_label
 from console.timeutil import format_beijing, utcnow
 from widgets.devices.health import DeviceHealthIndicator
@@ -25,6 +26,12 @@ _BUTTON = (
 OVERDUE_STYLE = _BUTTON.format(colours="background: #d32f2f; color: white; font-weight: bold;")
 SOON_STYLE = _BUTTON.format(colours="background: #ffb300; color: black; font-weight: bold;")
 QUIET_STYLE = _BUTTON.format(colours="")
+AUDIT_OK_STYLE = "QLabel { color: #2e7d32; padding: 0 4px; }"
+AUDIT_BROKEN_STYLE = (
+    "QLabel { background: #d32f2f; color: white; font-weight: bold; padding: 0 6px; }"
+)
+AUDIT_CHECK_MS = 3_600_000  # the audit chain is walked again every hour (in a low-priority read)
+AUDIT_FIRST_CHECK_MS = 5_000
 
 
 def _titles(ctx: AppContext, ids: list[int]) -> dict[int, str]:
@@ -77,7 +84,17 @@ class DutyStatusBar(QStatusBar):
         self.db_label.setObjectName("databaseLabel")
         self.db_label.setToolTip(ctx.services.db.url)
 
-        for widget in (self.shift_label, self.alarm_button, self.device_label, self.db_label):
+        self.audit_label = QLabel(self.tr("审计：检查中…"), self)
+        self.audit_label.setObjectName("auditLabel")
+        self.audit_label.setToolTip(self.tr("审计链（防篡改）的完整性，每小时检查一次"))
+
+        for widget in (
+            self.shift_label,
+            self.alarm_button,
+            self.device_label,
+            self.audit_label,
+            self.db_label,
+        ):
             self.addPermanentWidget(widget)
         self.addPermanentWidget(self.clock_label)
         if devices is not None:
@@ -95,6 +112,12 @@ class DutyStatusBar(QStatusBar):
         self._shift_timer.start()
         self.refresh_shift()
 
+        self._audit_timer = QTimer(self)
+        self._audit_timer.setInterval(AUDIT_CHECK_MS)
+        self._audit_timer.timeout.connect(self.check_audit)
+        self._audit_timer.start()
+        QTimer.singleShot(AUDIT_FIRST_CHECK_MS, self, self.check_audit)
+
         ctx.monitor.alarms_changed.connect(self._on_monitor_alarms_changed)
         ctx.bus.changed.connect(self._on_bus_changed)
         self._show_alarms(ctx.monitor.alarms)
@@ -108,6 +131,46 @@ class DutyStatusBar(QStatusBar):
             self.removeWidget(self.device_label)
             self.device_label.hide()
         return self.device_indicator
+
+    # -- audit health --------------------------------------------------------------------------
+
+    @Slot()
+    def check_audit(self) -> None:
+        """Walk the audit chain in a low-priority read and show whether it is intact."""
+        self._ctx.runner.read_low(
+            self._ctx.services.audit.verify,
+            on_result=self._on_audit_checked,
+            on_error=self._on_audit_failed,
+        )
+
+    def _on_audit_checked(self, check: ChainCheck) -> None:
+        if not isValid(self):
+            return  # the widget was closed while the task ran
+        when = format_beijing(utcnow())
+        if check.ok:
+            self.audit_label.setText(self.tr("审计 ✓"))
+            self.audit_label.setStyleSheet(AUDIT_OK_STYLE)
+            self.audit_label.setToolTip(
+                self.tr("审计链完整：{n} 条记录（检查于 {when}）").format(
+                    n=check.checked, when=when
+                )
+            )
+        else:
+            self.audit_label.setText(self.tr("审计链断开"))
+            self.audit_label.setStyleSheet(AUDIT_BROKEN_STYLE)
+            self.audit_label.setToolTip(
+                self.tr(
+                    "{message}（检查于 {when}；请通知审计员，运行 duty-console audit verify）"
+                ).format(message=check.message, when=when)
+            )
+
+    def _on_audit_failed(self, exc: BaseException) -> None:
+        if not isValid(self):
+            return
+        log.warning("could not check the audit chain: %s", exc)
+        self.audit_label.setText(self.tr("审计：检查失败"))
+        self.audit_label.setStyleSheet("")
+        self.audit_label.setToolTip(str(exc))
 
     # -- clock and shift -----------------------------------------------------------------------
 

@@ -1961,6 +1961,34 @@
         <translation>Database: {name}</translation>
     </message>
     <message>
+        <source>审计：检查中…</source>
+        <translation>Audit: checking…</translation>
+    </message>
+    <message>
+        <source>审计链（防篡改）的完整性，每小时检查一次</source>
+        <translation>Integrity of the tamper-evident audit chain, checked every hour</translation>
+    </message>
+    <message>
+        <source>审计 ✓</source>
+        <translation>Audit ✓</translation>
+    </message>
+    <message>
+        <source>审计链完整：{n} 条记录（检查于 {when}）</source>
+        <translation>Audit chain intact: {n} records (checked {when})</translation>
+    </message>
+    <message>
+        <source>审计链断开</source>
+        <translation>Audit chain broken</translation>
+    </message>
+    <message>
+        <source>{message}（检查于 {when}；请通知审计员，运行 duty-console audit verify）</source>
+        <translation>{message} (checked {when}; tell the auditor and run duty-console audit verify)</translation>
+    </message>
+    <message>
+        <source>审计：检查失败</source>
+        <translation>Audit: check failed</translation>
+    </message>
+    <message>
         <source>北京时间 {now}</source>
         <translation>Beijing time {now}</translation>
     </message>

@@ -636,3 +636,22 @@ def test_log_pane_explains_why_it_is_empty(
     assert pane.empty_label.text() == "没有包含“没有这样的日志”的日志"
     pane.search_edit.clear()
     qtbot.waitUntil(lambda: not pane.empty_label.isVisible())
+
+
+def test_status_bar_shows_audit_health_and_a_broken_chain(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext
+) -> None:
+    status = window.status
+    status.check_audit()
+    qtbot.waitUntil(lambda: status.audit_label.text() == "审计 ✓")
+    assert "审计链完整" in status.audit_label.toolTip()
+
+    # someone with database rights edits a record behind the program's back
+    with ctx.services.db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER audit_no_update")
+        first = conn.exec_driver_sql("SELECT min(id) FROM audit").scalar_one()
+        conn.exec_driver_sql(f"UPDATE audit SET actor = 'nobody' WHERE id = {first}")
+    status.check_audit()
+    qtbot.waitUntil(lambda: status.audit_label.text() == "审计链断开")
+    assert f"#{first}" in status.audit_label.toolTip()
+    assert "#d32f2f" in status.audit_label.styleSheet()
