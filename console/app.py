@@ -121,6 +121,9 @@ class AppContext:
             self.devices.stop()  # a held PTZ move is stopped first
         if self.demo_devices is not None:
             self.demo_devices.stop()
+        scheduler = self.extra.get("backup_scheduler")  # console.backup_schedule
+        if scheduler is not None and hasattr(scheduler, "stop"):
+            scheduler.stop(wait_s=0.5)  # a backup under way finishes by itself
         stations = self.extra.get("demo_stations")  # console.demo_monitoring.DemoStations
         if stations is not None and hasattr(stations, "stop"):
             stations.stop()

@@ -92,6 +92,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # administrator who sets the devices up and tries them.
     "device.": _DUTY_ADMIN,
     # The audit trail is read by the auditor; nobody changes it.
+    # Backups: the administrator configures them; the workstation's scheduler makes them.
+    "backup.": _ADMIN,
     "audit.export": _AUDITOR,
     "audit.": _NOBODY,
 }
@@ -113,6 +115,8 @@ AUTOMATED: dict[str, tuple[str, ...]] = {
         "attachment.add",
         "device.",
         "station.parameter.discover",
+        "backup.done",
+        "backup.failed",
     ),
     "monitoring": (
         "monitoring.alarm.raise",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QThread, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from console.app import AppContext, build_context
 from console.db.engine import default_url
@@ -264,6 +264,8 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
             main_window = MainWindow(ctx)
             main_window.show()
             ctx.monitor.start()
+            if not screenshot:
+                _start_backup_scheduler(ctx, main_window)
             window = main_window
             if screenshot:
                 _arrange_screenshot(app, main_window, str(screenshot))
@@ -283,3 +285,21 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
         ctx.close()
         for translator in translators:
             app.removeTranslator(translator)
+
+
+def _start_backup_scheduler(ctx: AppContext, window: QMainWindow) -> None:
+    """The day's scheduled backup (系统 → 自动备份…), made in a thread of its own."""
+    from console.backup_schedule import BackupScheduler
+
+    url = ctx.services.db.engine.url.render_as_string(hide_password=False)
+    scheduler = BackupScheduler(ctx.services, url, parent=window)
+    scheduler.failed.connect(
+        lambda message: window.statusBar().showMessage(
+            QCoreApplication.translate("MainWindow", "自动备份失败：{message}").format(
+                message=message
+            ),
+            60_000,
+        )
+    )
+    ctx.extra["backup_scheduler"] = scheduler
+    scheduler.start()

@@ -118,9 +118,27 @@ class SecurityController(QObject):
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock)
         self.lock_action.setEnabled(self.lock_enabled)
-        for action in (self.users_action, self.password_action, self.lock_action):
+        self.backup_action = QAction(self.tr("自动备份…"), window)
+        self.backup_action.setObjectName("backupAction")
+        self.backup_action.triggered.connect(self.open_backup)
+        self.backup_action.setEnabled(admin or not self._ctx.accounts)
+        for action in (
+            self.users_action,
+            self.backup_action,
+            self.password_action,
+            self.lock_action,
+        ):
             menu.addAction(action)
             window.addAction(action)  # the shortcut works with the menu closed
+
+    @Slot()
+    def open_backup(self) -> None:
+        """Open 系统 → 自动备份…."""
+        from widgets.backup_dialog import BackupDialog
+
+        dialog = BackupDialog(self._ctx, self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
 
     @Slot()
     def open_users(self) -> None:

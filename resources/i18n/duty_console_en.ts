@@ -115,6 +115,112 @@
     </message>
 </context>
 <context>
+    <name>BackupDialog</name>
+    <message>
+        <source>自动备份</source>
+        <translation>Scheduled backup</translation>
+    </message>
+    <message>
+        <source>留空则不自动备份；不要与密钥放在一起</source>
+        <translation>Leave empty for no scheduled backups; not where the key is kept</translation>
+    </message>
+    <message>
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source> 份</source>
+        <translation> backups</translation>
+    </message>
+    <message>
+        <source>密钥文件：{path}（请另行妥善保存一份）</source>
+        <translation>Key file: {path} (keep a copy in a safe place, apart from the backups)</translation>
+    </message>
+    <message>
+        <source>备份目录</source>
+        <translation>Backup folder</translation>
+    </message>
+    <message>
+        <source>每天（北京时间）</source>
+        <translation>Daily at (Beijing time)</translation>
+    </message>
+    <message>
+        <source>保留</source>
+        <translation>Keep</translation>
+    </message>
+    <message>
+        <source>上次备份</source>
+        <translation>Last backup</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>立即备份</source>
+        <translation>Back up now</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>尚无</source>
+        <translation>None yet</translation>
+    </message>
+    <message>
+        <source>{date} 成功：{path}</source>
+        <translation>{date} done: {path}</translation>
+    </message>
+    <message>
+        <source>{date} 失败：{message}</source>
+        <translation>{date} failed: {message}</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>已保存。</source>
+        <translation>Saved.</translation>
+    </message>
+    <message>
+        <source>未保存：{reason}</source>
+        <translation>Not saved: {reason}</translation>
+    </message>
+    <message>
+        <source>现在不能备份（没有调度器或正在备份）。</source>
+        <translation>Cannot back up now (no scheduler here, or a backup is under way).</translation>
+    </message>
+    <message>
+        <source>正在备份，完成后在此显示。</source>
+        <translation>Backing up; the outcome will show here.</translation>
+    </message>
+    <message>
+        <source>备份已结束。</source>
+        <translation>The backup has finished.</translation>
+    </message>
+</context>
+<context>
+    <name>BackupSchedule</name>
+    <message>
+        <source>备份目录须为绝对路径：{path}</source>
+        <translation>The backup folder must be an absolute path: {path}</translation>
+    </message>
+    <message>
+        <source>时间格式应为 HH:MM：{text}</source>
+        <translation>The time must be HH:MM: {text}</translation>
+    </message>
+    <message>
+        <source>保留份数应在 1–365：{n}</source>
+        <translation>Keep between 1 and 365 backups: {n}</translation>
+    </message>
+    <message>
+        <source>自动备份失败：{message}</source>
+        <translation>Scheduled backup failed: {message}</translation>
+    </message>
+</context>
+<context>
     <name>Calls</name>
     <message>
         <source>未显示号码</source>
@@ -3812,6 +3918,10 @@ Database: {url}</translation>
         <source>操作失败：{message}</source>
         <translation>Failed: {message}</translation>
     </message>
+    <message>
+        <source>自动备份失败：{message}</source>
+        <translation>Scheduled backup failed: {message}</translation>
+    </message>
 </context>
 <context>
     <name>MapBridge</name>
@@ -5342,6 +5452,10 @@ Database: {url}</translation>
     <message>
         <source>锁定屏幕</source>
         <translation>Lock screen</translation>
+    </message>
+    <message>
+        <source>自动备份…</source>
+        <translation>Scheduled backup…</translation>
     </message>
     <message>
         <source>修改密码</source>
