@@ -451,6 +451,7 @@ class ResourcesDialog(QDialog):
         self.total = 0
         self.loaded = False
         self.loads = 0  # pages shown so far (tests wait on it)
+        self._request = 0  # the newest read asked for; older answers are dropped
         self.editor: ResourceEditorDialog | None = None
         self.last_report: ResourceImportReport | None = None
         self._starts: list[int | None] = [None]  # after_id of each page seen; last = current
@@ -660,11 +661,21 @@ class ResourcesDialog(QDialog):
             }
             return page, total, names
 
-        self._ctx.runner.read(load, on_result=self._on_loaded, on_error=self._on_failed)
+        self._request += 1
+        request = self._request
+        self._ctx.runner.read(
+            load,
+            on_result=lambda value: self._on_loaded(value, request),
+            on_error=self._on_failed,
+        )
 
-    def _on_loaded(self, value: tuple[list[Resource], int, dict[str, str]]) -> None:
+    def _on_loaded(
+        self, value: tuple[list[Resource], int, dict[str, str]], request: int | None = None
+    ) -> None:
         if not isValid(self):
             return
+        if request is not None and request != self._request:
+            return  # an older read (the filter changed since): the newer one is shown instead
         page, total, division_names = value
         if not page and len(self._starts) > 1:  # the page emptied (deletions): step back
             self._starts.pop()
