@@ -148,6 +148,9 @@ def _collect_after_each_test() -> Iterator[None]:
     """
     global _tests_since_full_collection
     yield
+    # Whatever a test switched on (a window's own collector), automatic collection stays off:
+    # a collection in a worker thread would destroy Qt objects there.
+    gc.disable()
     _tests_since_full_collection += 1
     if _tests_since_full_collection >= 25:
         _tests_since_full_collection = 0

@@ -20,19 +20,27 @@ class GuiThreadCollector(QObject):
     def __init__(self, parent: QObject | None = None, interval_ms: int = 1000) -> None:
         super().__init__(parent)
         self._ticks = 0
+        self._was_enabled = gc.isenabled()
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._on_timer_timeout)
 
     def start(self) -> None:
         """Turn automatic collection off and collect from the timer."""
+        self._was_enabled = gc.isenabled()
         gc.disable()
         self._timer.start()
 
     def stop(self) -> None:
-        """Give collection back to the interpreter."""
+        """Stop the timer and give collection back as it was before :meth:`start`.
+
+        Switching automatic collection on when it was off before (a host that collects on its
+        own main thread, like the test suite) would let the next collection run in a database
+        worker again — and destroy Qt objects there, which deadlocks or crashes Qt.
+        """
         self._timer.stop()
-        gc.enable()
+        if self._was_enabled:
+            gc.enable()
 
     @Slot()
     def _on_timer_timeout(self) -> None:
