@@ -219,14 +219,15 @@ class FaxWorker(BaseWorker):
         except (ConnectionLost, DeviceTimeout) as exc:
             reason = describe_error(exc)
             outcome = FaxOutcome(job_id, False, True, error=reason, started_at=utcnow())
-            self._manager._finish(self.cfg, cmd, False, reason, outcome, started)
             self._lost(exc)
+            self._manager._finish(self.cfg, cmd, False, reason, outcome, started)
             return
-        self._manager._finish(self.cfg, cmd, outcome.ok, outcome.error, outcome, started)
+        # The line's health first, so that whoever hears of the outcome sees the line as it is.
         if outcome.ok:
             self._manager._set_health(self.cfg, HealthState.CONNECTED)
         else:  # the call failed (far end, line): the modem itself is up
             self._manager._set_health(self.cfg, HealthState.CONNECTED, error=outcome.error)
+        self._manager._finish(self.cfg, cmd, outcome.ok, outcome.error, outcome, started)
         self._rearm()
 
 

@@ -349,14 +349,13 @@ class _Worker(BaseWorker):
         try:
             value = self._run(cmd)
         except (ConnectionLost, DeviceTimeout) as exc:
-            self._manager._finish(self.cfg, cmd, False, describe_error(exc), None, started)
             self._lost(exc)
+            self._manager._finish(self.cfg, cmd, False, describe_error(exc), None, started)
             return
         except (DeviceError, ValueError) as exc:
-            self._manager._finish(self.cfg, cmd, False, describe_error(exc), None, started)
             self._manager._set_health(self.cfg, HealthState.ERROR, error=describe_error(exc))
+            self._manager._finish(self.cfg, cmd, False, describe_error(exc), None, started)
             return
-        self._manager._finish(self.cfg, cmd, True, "", value, started)
         routing = dict(value) if isinstance(value, Mapping) else None
         if routing is not None and cmd.action in ("route", "route_many", "route_all"):
             # A tie confirms only the outputs it changed; the rest stand as last read back.
@@ -364,7 +363,10 @@ class _Worker(BaseWorker):
             routing = {**(health.routing if health else {}), **routing}
         elif routing is not None:
             self._last_poll = time.monotonic()  # a full read-back
+        # The health (routing as confirmed) first: whoever hears that the command finished
+        # and looks at the device then sees what the command did.
         self._manager._set_health(self.cfg, HealthState.CONNECTED, routing=routing)
+        self._manager._finish(self.cfg, cmd, True, "", value, started)
 
     def _run(self, cmd: _Command) -> Any:
         d = self._driver

@@ -255,8 +255,8 @@ class PbxWorker(BaseWorker):
             value = self._run(cmd)
         except ProtocolError as exc:
             # The PBX refused (no such channel, …): it is up, the command failed.
-            self._manager._finish(self.cfg, cmd, False, describe_error(exc), None, started)
             self._manager._set_health(self.cfg, HealthState.CONNECTED, error=describe_error(exc))
+            self._manager._finish(self.cfg, cmd, False, describe_error(exc), None, started)
             return
         except (DeviceError, ValueError) as exc:
             # Lost or silent: the session's own connection changes set the health.
