@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from time import monotonic
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
@@ -13,7 +14,7 @@ from shiboken6 import isValid
 from console.app import AppContext
 from console.devices import DeviceManager
 from console.domain import DomainError, DueReport, DueState, Incident, Shift
-from console.services.audit import ChainCheck
+from console.services.audit import ChainCheck, ChainCheckpoint
 from console.services.deadlines import stage_label, state_label
 from console.timeutil import format_beijing, utcnow
 from widgets.devices.health import DeviceHealthIndicator
@@ -30,7 +31,8 @@ AUDIT_OK_STYLE = "QLabel { color: #2e7d32; padding: 0 4px; }"
 AUDIT_BROKEN_STYLE = (
     "QLabel { background: #d32f2f; color: white; font-weight: bold; padding: 0 6px; }"
 )
-AUDIT_CHECK_MS = 3_600_000  # the audit chain is walked again every hour (in a low-priority read)
+AUDIT_CHECK_MS = 3_600_000  # the records added since are verified every hour (low-priority read)
+AUDIT_FULL_EVERY_S = 24 * 3600  # and the whole chain is walked at start-up and once a day
 AUDIT_FIRST_CHECK_MS = 5_000
 
 
@@ -86,7 +88,10 @@ class DutyStatusBar(QStatusBar):
 
         self.audit_label = QLabel(self.tr("审计：检查中…"), self)
         self.audit_label.setObjectName("auditLabel")
-        self.audit_label.setToolTip(self.tr("审计链（防篡改）的完整性，每小时检查一次"))
+        self.audit_label.setToolTip(self.audit_schedule_text())
+        self._audit_checkpoint: ChainCheckpoint | None = None  # where the chain was last intact
+        self._audit_full_at: float | None = None  # monotonic time of the last full walk
+        self._audit_generation = 0  # only the newest check's outcome is shown
 
         for widget in (
             self.shift_label,
@@ -114,7 +119,7 @@ class DutyStatusBar(QStatusBar):
 
         self._audit_timer = QTimer(self)
         self._audit_timer.setInterval(AUDIT_CHECK_MS)
-        self._audit_timer.timeout.connect(self.check_audit)
+        self._audit_timer.timeout.connect(self._on_audit_timer_timeout)
         self._audit_timer.start()
         QTimer.singleShot(AUDIT_FIRST_CHECK_MS, self, self.check_audit)
 
@@ -134,27 +139,63 @@ class DutyStatusBar(QStatusBar):
 
     # -- audit health --------------------------------------------------------------------------
 
+    def audit_schedule_text(self) -> str:
+        """How often the audit chain is checked (the label's tooltip before the first check)."""
+        return self.tr(
+            "审计链（防篡改）的完整性：启动时及每 24 小时完整检查一遍，其间每小时检查新增记录"
+            "与记录总数；旧记录被改动最迟一天内发现"
+        )
+
     @Slot()
-    def check_audit(self) -> None:
-        """Walk the audit chain in a low-priority read and show whether it is intact."""
+    def check_audit(self, *, full: bool = True) -> None:
+        """Check the audit chain in a low-priority read and show whether it is intact.
+
+        ``full`` walks the whole chain; otherwise only the records added since the last check
+        that found it intact are read (with the cheap whole-chain count and head check of
+        :meth:`AuditService.verify_since`) — a full walk when there was none yet.
+        """
+        checkpoint = None if full else self._audit_checkpoint
+        self._audit_generation += 1
+        generation = self._audit_generation
+
+        def checked(check: ChainCheck) -> None:
+            self._on_audit_checked(check, generation)
+
         self._ctx.runner.read_low(
-            self._ctx.services.audit.verify,
-            on_result=self._on_audit_checked,
+            self._ctx.services.audit.verify_since,
+            checkpoint,  # None: the whole chain
+            on_result=checked,
             on_error=self._on_audit_failed,
         )
 
-    def _on_audit_checked(self, check: ChainCheck) -> None:
+    @Slot()
+    def _on_audit_timer_timeout(self) -> None:
+        due = self._audit_full_at is None or (
+            monotonic() - self._audit_full_at >= AUDIT_FULL_EVERY_S
+        )
+        self.check_audit(full=due or self._audit_checkpoint is None)
+
+    def _on_audit_checked(self, check: ChainCheck, generation: int) -> None:
         if not isValid(self):
             return  # the widget was closed while the task ran
+        if generation != self._audit_generation:
+            return  # a newer check was asked for meanwhile: its outcome counts
+        self._audit_checkpoint = check.checkpoint
+        if check.full:
+            self._audit_full_at = monotonic()
         when = format_beijing(utcnow())
         if check.ok:
             self.audit_label.setText(self.tr("审计 ✓"))
             self.audit_label.setStyleSheet(AUDIT_OK_STYLE)
-            self.audit_label.setToolTip(
-                self.tr("审计链完整：{n} 条记录（检查于 {when}）").format(
-                    n=check.checked, when=when
+            if check.full:
+                text = self.tr("审计链完整：{n} 条记录（检查于 {when}）").format(
+                    n=check.records, when=when
                 )
-            )
+            else:
+                text = self.tr(
+                    "审计链完整：{n} 条记录，本次检查新增 {new} 条及记录总数（检查于 {when}）"
+                ).format(n=check.records, new=check.checked, when=when)
+            self.audit_label.setToolTip(text + "\n" + self.audit_schedule_text())
         else:
             self.audit_label.setText(self.tr("审计链断开"))
             self.audit_label.setStyleSheet(AUDIT_BROKEN_STYLE)
@@ -163,6 +204,8 @@ class DutyStatusBar(QStatusBar):
                     "{message}（检查于 {when}；请通知审计员，运行 duty-console audit verify）"
                 ).format(message=check.message, when=when)
             )
+            if not check.full:
+                self.check_audit(full=True)  # a full walk names the record
 
     def _on_audit_failed(self, exc: BaseException) -> None:
         if not isValid(self):
