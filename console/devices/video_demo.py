@@ -3,9 +3,15 @@
 A new user sees moving pictures in the video panes without any camera. The clips are made
 with GStreamer's ``gst-launch-1.0`` (``videotestsrc`` → H.264 → MP4; Debian packages
 ``gstreamer1.0-tools``, ``-plugins-base``, ``-plugins-good``, ``-plugins-ugly`` and
-``-plugins-bad``, installed by installer/dev.sh) into ``demo-video/`` beside the demo database,
-in a background thread: the panes show "file missing, retrying" for the second or two it takes
-the first time. Without ``gst-launch-1.0`` the demo cameras say so in their panes.
+``-plugins-bad``, installed by installer/dev.sh).
+
+Where each clip comes from, in this order: the clips an offline bundle installed (made with
+:func:`generate_clip` when the bundle was built — installer/build_bundle.sh — and installed
+read-only into ``PREFIX/share/demo-video`` beside the program's environment ``PREFIX/venv`` by
+installer/install.sh; the bundle carries no GStreamer), else ``demo-video/`` beside the demo
+database, generated there in a background thread when missing: the panes show "file missing,
+retrying" for the second or two it takes the first time. Without either, the demo cameras say in
+their panes that the file is missing (and the log that ``gst-launch-1.0`` is).
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +46,8 @@ MOTION = {
     "zone-plate": ["kx2=20", "ky2=20", "kt=1"],
 }
 WIDTH, HEIGHT, FPS = 640, 360, 25
+#: The bundled clips' folder under the installation prefix (installer/install.sh puts them there).
+BUNDLED_FOLDER = Path("share", "demo-video")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,14 +151,37 @@ def generate_clip(
     return True
 
 
-def demo_camera_configs(folder: Path) -> list[DeviceConfig]:
-    """The demo cameras as file cameras playing their clips in ``folder``."""
+def bundled_video_folder(prefix: Path | None = None) -> Path:
+    """Where an offline bundle installed the demo clips: ``share/demo-video`` under the prefix.
+
+    ``prefix`` is the installation's directory, by default the one holding the program's Python
+    environment (``/opt/duty-console`` for ``/opt/duty-console/venv``).
+    """
+    base = Path(sys.prefix).parent if prefix is None else prefix
+    return base / BUNDLED_FOLDER
+
+
+def demo_clip_paths(folder: Path, bundled: Path | None = None) -> dict[str, Path]:
+    """Each demo camera's clip by camera name: the bundled one when installed, else ``folder``'s."""
+    paths: dict[str, Path] = {}
+    for cam in DEMO_CAMERAS:
+        shipped = bundled / cam.file_name if bundled is not None else None
+        paths[cam.name] = (
+            shipped if shipped is not None and shipped.is_file() else folder / cam.file_name
+        )
+    return paths
+
+
+def demo_camera_configs(
+    folder: Path, paths: Mapping[str, Path] | None = None
+) -> list[DeviceConfig]:
+    """The demo cameras as file cameras playing their clips (``paths``, else in ``folder``)."""
     return [
         DeviceConfig(
             name=cam.name,
             kind=DeviceKind.CAMERA,
             protocol="file",
-            url=str(folder / cam.file_name),
+            url=str(paths[cam.name] if paths is not None else folder / cam.file_name),
             ptz=cam.ptz,
             matrix=MATRIX_NAME if cam.matrix_input else "",
             matrix_input=cam.matrix_input,
@@ -159,11 +192,21 @@ def demo_camera_configs(folder: Path) -> list[DeviceConfig]:
     ]
 
 
-def start_demo_videos(folder: Path) -> tuple[list[DeviceConfig], threading.Thread | None]:
-    """The demo cameras' configurations, and the thread generating missing clips (or None)."""
+def start_demo_videos(
+    folder: Path, bundled: Path | None = None
+) -> tuple[list[DeviceConfig], threading.Thread | None]:
+    """The demo cameras' configurations, and the thread generating missing clips (or None).
+
+    A clip in ``bundled`` (installed with the program, read-only) is played from there; the
+    others are generated into ``folder`` where GStreamer is available.
+    """
     for stale in folder.glob(".*.part"):  # left by a console that ended while generating
         stale.unlink(missing_ok=True)
-    missing = [cam for cam in DEMO_CAMERAS if not (folder / cam.file_name).is_file()]
+    paths = demo_clip_paths(folder, bundled)
+    shipped = sum(bundled is not None and path.parent == bundled for path in paths.values())
+    if shipped:
+        log.info("demo video: %d of %d clips installed in %s", shipped, len(paths), bundled)
+    missing = [cam for cam in DEMO_CAMERAS if not paths[cam.name].is_file()]
     thread = None
     if missing:
 
@@ -173,7 +216,7 @@ def start_demo_videos(folder: Path) -> tuple[list[DeviceConfig], threading.Threa
 
         thread = threading.Thread(target=generate, name="demo-video", daemon=True)
         thread.start()
-    return demo_camera_configs(folder), thread
+    return demo_camera_configs(folder, paths), thread
 
 
 def demo_video_folder(db_url: str) -> Path:
@@ -184,10 +227,13 @@ def demo_video_folder(db_url: str) -> Path:
 
 
 def start_demo_cameras(services: Services) -> threading.Thread | None:
-    """Store the demo cameras (upserted by name) and start generating their clips if missing."""
+    """Store the demo cameras (upserted by name) and start generating their clips if missing.
+
+    Installed clips (an offline bundle's, :func:`bundled_video_folder`) are played first.
+    """
     from console.services.devices import DeviceService
 
-    cameras, thread = start_demo_videos(demo_video_folder(services.db.url))
+    cameras, thread = start_demo_videos(demo_video_folder(services.db.url), bundled_video_folder())
     devices = DeviceService(services.db, services.notify)
     for cfg in cameras:
         devices.upsert(DEMO_ACTOR, cfg)
