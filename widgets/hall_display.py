@@ -70,10 +70,12 @@ from console.domain import (
     LogEntry,
     Shift,
 )
+from console.domain.errors import DatabaseUnavailableError
 from console.services import Services
 from console.services.deadlines import stage_label, state_label
 from console.services.incidents import OPEN_STATUSES, status_label
 from console.timeutil import to_beijing, utcnow
+from widgets.connection_banner import HallConnectionBanner
 from widgets.incident_board import readable_text
 from widgets.map.view import MapPane
 from widgets.video.wall import VideoWall, WallView
@@ -499,9 +501,13 @@ class HallDisplay(QWidget):
         self.footer_label = QLabel(self)
         self.footer_label.setObjectName("hallFooter")
 
+        # -- the database is away: the picture is stale (since the last good read)
+        self.connection_banner = HallConnectionBanner(ctx.watchdog, self)
+
         outer = QVBoxLayout(self)
         outer.setContentsMargins(28, 18, 28, 14)
         outer.setSpacing(14)
+        outer.addWidget(self.connection_banner)
         outer.addLayout(header)
         outer.addWidget(self.duty_label)
         self.warnings_strip = ActiveWarningsStrip(ctx, self, large=True)  # warnings in force
@@ -608,6 +614,9 @@ class HallDisplay(QWidget):
             QListView {{ font-size: {px(25)}px; color: {TEXT}; background: {PANEL};
                          border: none; }}
             #hallFooter {{ font-size: {px(18)}px; color: {MUTED}; }}
+            #hallConnectionBanner {{ font-size: {px(34)}px; font-weight: bold; color: white;
+                                     background: #b71c1c; border: {px(3)}px solid {OVERDUE};
+                                     border-radius: 10px; padding: {px(10)}px {px(20)}px; }}
             #hallIncidentPanel, #hallLogPanel, #hallMapPanel {{ background: {PANEL};
                                                               border-radius: 12px; }}
             QTableView {{ font-size: {px(28)}px; color: {TEXT}; background: {PANEL};
@@ -704,6 +713,7 @@ class HallDisplay(QWidget):
             return
         self.snapshot = snapshot
         self._error = ""
+        self.connection_banner.data_read(snapshot.at)
         self._show_counts(snapshot)
         self._show_duty(snapshot.shift)
         self._show_incidents(snapshot)
@@ -720,6 +730,10 @@ class HallDisplay(QWidget):
         self._loading = False
         log.warning("hall display could not read the data: %s", exc)
         self._error = str(exc)
+        if isinstance(exc, DatabaseUnavailableError):
+            self.connection_banner.read_failed()
+            if self._ctx.watchdog is not None:
+                self._ctx.watchdog.check_now()
         self._show_footer()
         if self._dirty:
             self.refresh()
