@@ -364,6 +364,9 @@ def seed_demo(services: Services) -> None:
             ),
         )
     log.info("demo data seeded: %d incidents", len(ids))
+    from console.demo_recordings import seed_demo_recordings
+
+    seed_demo_recordings(services, ids)  # a few calls on these incidents, recorded and stored
     from console.demo_warnings import seed_demo_warnings
 
     seed_demo_warnings(services)  # needs the roster: the leader on duty approves them

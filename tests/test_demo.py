@@ -25,7 +25,8 @@ FICTITIOUS_PHONE = re.compile(r"^0\d{3}-8\d{3}0000$")
 
 
 @pytest.fixture
-def services(db_url: str) -> Iterator[Services]:
+def services(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Services]:
+    monkeypatch.setenv("DUTY_CONSOLE_FILES", str(tmp_path / "files"))  # the demo's recordings
     opened = Services.open(db_url)
     try:
         yield opened
