@@ -2,12 +2,14 @@
 
 ``seed_demo_warnings`` runs once (only while no warning exists) after the demo roster exists:
 the leader of the shift on duty approves, an officer of that shift drafts and publishes, as in
-a real duty room. Texts are fictitious.
+a real duty room. Texts are fictitious. The 预警 dock's screenshot
+(``tests/gui/warnings_screenshot.py``) issues the same warnings with it.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from console.domain.warnings import WarningDraft
@@ -17,13 +19,25 @@ from console.timeutil import utcnow
 log = logging.getLogger(__name__)
 
 
-def seed_demo_warnings(services: Services) -> None:
-    """Issue the demo's warnings, unless warnings exist or nobody leads the shift on duty."""
+@dataclass(frozen=True)
+class DemoWarnings:
+    """The ids of the warnings the demo issued."""
+
+    red: int  # 暴雨红色预警, approved and published
+    drill: int  # 森林火险蓝色预警, an exercise, approved and published
+    draft: int  # 地质灾害橙色预警, a draft waiting for approval
+
+
+def seed_demo_warnings(services: Services) -> DemoWarnings | None:
+    """Issue the demo's warnings, unless warnings exist or nobody leads the shift on duty.
+
+    Returns what was issued (None when nothing was).
+    """
     if services.warnings.page(limit=1):
-        return
+        return None
     shift = services.people.shift_at()
     if shift is None or not shift.leaders or not shift.officers:
-        return
+        return None
     names = {u.id: u.username for u in services.people.users()}
     leader = names[shift.leaders[0].user_id]
     officer = names[shift.officers[0].user_id]
@@ -61,7 +75,7 @@ def seed_demo_warnings(services: Services) -> None:
     )
     drill = services.warnings.approve(leader, drill.id, drill.version)
     services.warnings.publish(officer, drill.id, drill.version)
-    services.warnings.create(
+    draft = services.warnings.create(
         officer,
         WarningDraft(
             level=2,
@@ -79,3 +93,4 @@ def seed_demo_warnings(services: Services) -> None:
         ),
     )
     log.info("demo warnings issued")
+    return DemoWarnings(red=red.id, drill=drill.id, draft=draft.id)

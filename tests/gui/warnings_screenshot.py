@@ -1,83 +1,42 @@
 """Save a screenshot of the 预警 dock: ``python … DB_URL OUT.png [en]`` (on Xvfb).
 
-Seeds the GUI tests' roster and incidents, issues a red warning (approved by the leader on
-duty and published), keeps an orange draft, an exercise in blue and a CAP alert imported from
-the reference examples, opens the main window with the 预警 dock raised and the draft selected,
-and grabs the window. Used to make docs/screenshots/warnings.png.
+Seeds the GUI tests' roster and incidents, issues the demo's warnings with the demo seeder
+(``console.demo_warnings``: a red warning approved by the leader on duty and published, an
+exercise in blue, an orange draft), imports a CAP alert from the reference examples, opens
+the main window with the 预警 dock raised and the draft selected, and grabs the window. Used
+to make docs/screenshots/warnings.png.
 """
 
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from console.app import build_context
-from console.domain.warnings import WarningDraft
+from console.demo_warnings import seed_demo_warnings
 from console.services import Services
-from console.timeutil import utcnow
 from tests.gui.conftest import OPERATOR, seed
 from widgets import i18n
 from widgets.fonts import load_cjk_font
 from widgets.main_window import MainWindow
 
-LEADER = "wangjg"
 EXAMPLE = Path(__file__).parents[1] / "data/cap/examples/oasis_ex2_thunderstorm_KSTO1055887203.cap"
 
 
 def issue_warnings(services: Services) -> int:
-    """A published red warning, an exercise, an imported alert and a draft (returns its id)."""
-    now = utcnow()
-    red = services.warnings.create(
-        OPERATOR,
-        WarningDraft(
-            level=1,
-            event="暴雨",
-            headline="长春市气象台发布暴雨红色预警",
-            expires=now + timedelta(hours=12),
-            onset=now,
-            description="过去 3 小时南关区、朝阳区降雨量已达 100 毫米以上，降雨仍将持续。",
-            instruction="停止集会、停课、停业；转移危险地带人员。",
-            area_codes=("220102", "220104"),
-            audience="社会公众",
-        ),
-    )
-    red = services.warnings.approve(LEADER, red.id, red.version)
-    services.warnings.publish(OPERATOR, red.id, red.version)
-    drill = services.warnings.create(
-        OPERATOR,
-        WarningDraft(
-            level=4,
-            event="森林火险",
-            headline="延边州森林火险蓝色预警（演习）",
-            expires=now + timedelta(days=2),
-            area_codes=("222401", "222426"),
-            exercise=True,
-        ),
-    )
-    drill = services.warnings.approve(LEADER, drill.id, drill.version)
-    services.warnings.publish(OPERATOR, drill.id, drill.version)
+    """The demo's warnings (console.demo_warnings) and an imported CAP alert: the draft's id.
+
+    The demo seeder has the leader on duty (王建国 here) approve and an officer of the shift
+    publish a red warning and an exercise in blue, and keeps an orange draft.
+    """
+    issued = seed_demo_warnings(services)
+    if issued is None:
+        raise SystemExit("warnings exist already, or nobody is on duty: nothing was issued")
     services.warnings.import_cap(OPERATOR, EXAMPLE.read_bytes(), EXAMPLE.name)
-    draft = services.warnings.create(
-        OPERATOR,
-        WarningDraft(
-            level=2,
-            event="地质灾害",
-            headline="白山市地质灾害气象风险橙色预警",
-            expires=now + timedelta(hours=24),
-            onset=now + timedelta(hours=1),
-            description="受持续降雨影响，浑江区、抚松县发生崩塌、滑坡的气象风险高。",
-            instruction="加强隐患点巡查，必要时组织群众转移。",
-            area_codes=("220602", "220621"),
-            audience="白山市及有关县（市、区）应急管理局",
-            scope="Restricted",
-            restriction="仅限各级应急管理部门",
-        ),
-    )
-    return draft.id
+    return issued.draft
 
 
 def main(argv: list[str]) -> int:
