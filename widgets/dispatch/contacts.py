@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -10,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,7 +28,7 @@ from console.dispatch_data import ContactKey, ContactPage, contact_page
 from console.domain import Contact, ContactDraft, ContactImportReport, PhoneNumber, ValidationError
 from console.services.contacts import MAX_PHONES
 from widgets.dispatch.base import DispatchHost, fit_columns, run, show_error, show_status
-from widgets.forms import FieldErrorLabel, TwoStepButton, error_text, with_error
+from widgets.forms import FormRows, PagedReader, TwoStepButton, error_text
 
 SEARCH_DELAY_MS = 250
 
@@ -61,16 +61,10 @@ class ContactDialog(QDialog):
         self.phones_table.verticalHeader().setVisible(False)
         self.add_phone_button = QPushButton(self.tr("添加号码"), self)
         self.remove_phone_button = QPushButton(self.tr("删除号码"), self)
-        self.errors: dict[str, FieldErrorLabel] = {}
-        form = QFormLayout()
-        for key, label, widget in (
-            ("unit", self.tr("单位"), self.unit_edit),
-            ("title", self.tr("职务"), self.title_edit),
-            ("name", self.tr("姓名 *"), self.name_edit),
-        ):
-            box, err = with_error(widget, self)
-            self.errors[key] = err
-            form.addRow(label, box)
+        self.rows = FormRows(self)
+        self.rows.row("unit", self.tr("单位"), self.unit_edit)
+        self.rows.row("title", self.tr("职务"), self.title_edit)
+        self.rows.row("name", self.tr("姓名 *"), self.name_edit)
         phones_box = QWidget(self)
         phones_col = QVBoxLayout(phones_box)
         phones_col.setContentsMargins(0, 0, 0, 0)
@@ -80,12 +74,11 @@ class ContactDialog(QDialog):
         row.addWidget(self.remove_phone_button)
         row.addStretch(1)
         phones_col.addLayout(row)
-        box, err = with_error(phones_box, self)
-        self.errors["phones"] = err
-        form.addRow(self.tr("电话 *"), box)
-        box, err = with_error(self.notes_edit, self)
-        self.errors["notes"] = err
-        form.addRow(self.tr("备注"), box)
+        phone_keys = [f"phone{i}" for i in range(1, MAX_PHONES + 1)]  # one number's problem
+        self.rows.row(
+            "phones", self.tr("电话 *"), phones_box, focus=self.phones_table, also=phone_keys
+        )
+        self.rows.row("notes", self.tr("备注"), self.notes_edit)
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
         self.buttons = QDialogButtonBox(
@@ -94,7 +87,7 @@ class ContactDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addLayout(self.rows.form)
         layout.addWidget(self.status_label)
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.save)
@@ -143,8 +136,7 @@ class ContactDialog(QDialog):
         """Store the contact (in the writer thread); close when it is stored."""
         ctx = self._host.ctx
         draft = self.draft()
-        for label in self.errors.values():
-            label.set_message("")
+        self.rows.clear()
         show_status(self.status_label, self.tr("正在保存…"))
         if self.contact is None:
             run(
@@ -177,23 +169,15 @@ class ContactDialog(QDialog):
 
     def _on_failed(self, exc: BaseException) -> None:
         if isinstance(exc, ValidationError):
-            rest = []
-            for key, message in exc.errors.items():
-                field = "phones" if key.startswith("phone") else key
-                label = self.errors.get(field)
-                if label is not None:
-                    old = label.text() if label.isVisibleTo(self) else ""
-                    label.set_message("；".join(t for t in (old, message) if t))
-                else:
-                    rest.append(message)
-            show_status(self.status_label, "；".join(rest) or self.tr("请改正标出的项"), ok=False)
+            rest = self.rows.show(exc.errors, focus=False)
+            text = "；".join(rest.values()) or self.tr("请改正标出的项")
+            show_status(self.status_label, text, ok=False)
         else:
             show_error(self.status_label, exc)
 
     def error_of(self, field: str) -> str:
         """The message shown next to ``field``."""
-        label = self.errors[field]
-        return label.text() if label.isVisibleTo(self) else ""
+        return self.rows.message(field)
 
     @Slot()
     def _on_add_phone_button_clicked(self) -> None:
@@ -217,8 +201,13 @@ class ContactsTab(QWidget):
         self.setObjectName("contactsTab")
         self._host = host
         self._contacts: list[Contact] = []
-        self._next: ContactKey | None = None
-        self._generation = 0
+        self.pages: PagedReader[ContactPage, ContactKey] = PagedReader(
+            self,
+            host.ctx.runner,
+            self._query,
+            self._on_page,
+            lambda exc: show_error(self.status_label, exc),
+        )
         self.dialog: ContactDialog | None = None
 
         self.search_edit = QLineEdit(self)
@@ -296,26 +285,16 @@ class ContactsTab(QWidget):
         return list(self._contacts)
 
     def refresh(self) -> None:
-        """Read the first page for the search text."""
-        self._generation += 1
-        generation = self._generation
-        ctx = self._host.ctx
-        run(
-            self,
-            ctx,
-            False,
-            contact_page,
-            ctx.services,
-            self.search_edit.text(),
-            on_result=lambda page: self._on_page(page, generation, True),
-            on_error=lambda exc: show_error(self.status_label, exc),
-        )
+        """Read the first page for the search text (an answer for an older search is dropped)."""
+        self.pages.restart()
 
-    def _on_page(self, page: ContactPage, generation: int, first: bool) -> None:
-        if generation != self._generation:
-            return  # an older search
+    def _query(self, after: ContactKey | None) -> Callable[[], ContactPage]:
+        services, text = self._host.ctx.services, self.search_edit.text()
+        return lambda: contact_page(services, text, after)
+
+    def _on_page(self, page: ContactPage, appended: bool) -> None:
         selected = self.selected()
-        if first:
+        if not appended:
             self._contacts = []
             self.table.setRowCount(0)
         for contact in page.contacts:
@@ -328,8 +307,7 @@ class ContactsTab(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, contact.id)
                 self.table.setItem(row, col, item)
             self._contacts.append(contact)
-        self._next = page.next_key
-        self.more_button.setVisible(page.next_key is not None)
+        self.more_button.setVisible(self.pages.has_next)
         if selected is not None:
             self.select(selected.id)
         self._update_buttons()
@@ -478,21 +456,7 @@ class ContactsTab(QWidget):
 
     @Slot()
     def _on_more_button_clicked(self) -> None:
-        if self._next is None:
-            return
-        generation = self._generation
-        ctx = self._host.ctx
-        run(
-            self,
-            ctx,
-            False,
-            contact_page,
-            ctx.services,
-            self.search_edit.text(),
-            self._next,
-            on_result=lambda page: self._on_page(page, generation, False),
-            on_error=lambda exc: show_error(self.status_label, exc),
-        )
+        self.pages.more()
 
     @Slot()
     def _on_add_button_clicked(self) -> None:
@@ -537,4 +501,4 @@ class ContactsTab(QWidget):
     @Slot(str)
     def _on_bus_changed(self, topic: str) -> None:
         if topic == "contacts":
-            self.refresh()
+            self.pages.reload()  # a burst of announcements: one more read

@@ -8,7 +8,7 @@ record and duty-log line per member and, when 记入所选事件 is ticked, a ti
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt, Slot
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from console.devices import CommandResult
 from console.devices.phone import CallProgress
-from console.dispatch_data import ContactPage, contact_page
+from console.dispatch_data import ContactKey, ContactPage, contact_page
 from console.domain import (
     CallGroup,
     CallOutcome,
@@ -46,7 +45,7 @@ from console.domain import (
     ValidationError,
 )
 from widgets.dispatch.base import Commands, DispatchHost, fit_columns, run, show_error, show_status
-from widgets.forms import FieldErrorLabel, TwoStepButton, with_error
+from widgets.forms import FormRows, Page, PagedReader, TwoStepButton
 
 OUTCOME_COLOURS = {
     CallOutcome.ANSWERED: "#2e7d32",
@@ -94,12 +93,9 @@ class GroupDialog(QDialog):
         self.remove_button = QPushButton(self.tr("← 移出"), self)
         self.up_button = QPushButton(self.tr("上移"), self)
         self.down_button = QPushButton(self.tr("下移"), self)
-        self.errors: dict[str, FieldErrorLabel] = {}
-        form = QFormLayout()
-        box, err = with_error(self.name_edit, self)
-        self.errors["name"] = err
-        form.addRow(self.tr("组名 *"), box)
-        form.addRow(self.tr("备注"), self.notes_edit)
+        self.rows = FormRows(self)
+        self.rows.row("name", self.tr("组名 *"), self.name_edit)
+        self.rows.form.addRow(self.tr("备注"), self.notes_edit)
         grid = QGridLayout()
         grid.addWidget(QLabel(self.tr("通讯录"), self), 0, 0)
         grid.addWidget(QLabel(self.tr("成员（按呼叫顺序）"), self), 0, 2)
@@ -111,9 +107,7 @@ class GroupDialog(QDialog):
             middle.addWidget(button)
         middle.addStretch(1)
         grid.addLayout(middle, 2, 1)
-        members_box, members_err = with_error(self.members_list, self)
-        self.errors["members"] = members_err
-        grid.addWidget(members_box, 1, 2, 2, 1)
+        grid.addWidget(self.rows.field("members", self.members_list), 1, 2, 2, 1)
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
         self.buttons = QDialogButtonBox(
@@ -122,7 +116,7 @@ class GroupDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addLayout(self.rows.form)
         layout.addLayout(grid, 1)
         layout.addWidget(self.status_label)
         layout.addWidget(self.buttons)
@@ -134,6 +128,13 @@ class GroupDialog(QDialog):
         self.down_button.clicked.connect(self._on_down_button_clicked)
         self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
         self.available_list.itemDoubleClicked.connect(self._on_available_double_clicked)
+        self.pages: PagedReader[ContactPage, ContactKey] = PagedReader(
+            self,
+            host.ctx.runner,
+            self._query,
+            self._on_page_loaded,
+            lambda exc: show_error(self.status_label, exc),
+        )
         if group is not None:
             self.name_edit.setText(group.name)
             self.notes_edit.setText(group.notes)
@@ -146,7 +147,7 @@ class GroupDialog(QDialog):
                 on_result=self._on_members_loaded,
                 on_error=lambda exc: show_error(self.status_label, exc),
             )
-        self._search()
+        self.pages.restart()
         self.resize(620, 460)
 
     def member_ids(self) -> list[int]:
@@ -171,22 +172,11 @@ class GroupDialog(QDialog):
             for i in range(self.available_list.count())
         ]
 
-    def _search(self) -> None:
-        ctx = self._host.ctx
-        run(
-            self,
-            ctx,
-            False,
-            contact_page,
-            ctx.services,
-            self.search_edit.text(),
-            None,
-            200,
-            on_result=self._on_page_loaded,
-            on_error=lambda exc: show_error(self.status_label, exc),
-        )
+    def _query(self, _after: ContactKey | None) -> Callable[[], ContactPage]:
+        services, text = self._host.ctx.services, self.search_edit.text()
+        return lambda: contact_page(services, text, None, 200)  # the first 200 found
 
-    def _on_page_loaded(self, page: ContactPage) -> None:
+    def _on_page_loaded(self, page: ContactPage, _appended: bool) -> None:
         self.available_list.clear()
         for contact in page.contacts:
             item = QListWidgetItem(f"{contact.display} {contact.primary}")
@@ -201,8 +191,7 @@ class GroupDialog(QDialog):
     def save(self) -> None:
         """Store the group (writer thread); close when stored."""
         ctx = self._host.ctx
-        for label in self.errors.values():
-            label.set_message("")
+        self.rows.clear()
         name, notes, members = self.name_edit.text(), self.notes_edit.text(), self.member_ids()
         if self.group is None:
             run(
@@ -238,12 +227,9 @@ class GroupDialog(QDialog):
 
     def _on_failed(self, exc: BaseException) -> None:
         if isinstance(exc, ValidationError):
-            for key, message in exc.errors.items():
-                label = self.errors.get(key)
-                if label is not None:
-                    label.set_message(message)
-                else:
-                    show_status(self.status_label, message, ok=False)
+            rest = self.rows.show(exc.errors, focus=False)
+            if rest:
+                show_status(self.status_label, "；".join(rest.values()), ok=False)
         else:
             show_error(self.status_label, exc)
 
@@ -281,7 +267,7 @@ class GroupDialog(QDialog):
 
     @Slot(str)
     def _on_search_edit_text_changed(self, _text: str) -> None:
-        self._search()
+        self.pages.restart()  # an answer for the text before is dropped
 
 
 class GroupsTab(QWidget):
@@ -298,6 +284,14 @@ class GroupsTab(QWidget):
         self.dialog: GroupDialog | None = None
         self.last_group_call: GroupCall | None = None
         self._commands = Commands(host.ctx.devices, self)
+        self.pages: PagedReader[Page[CallGroup, int], int] = PagedReader(
+            self,
+            host.ctx.runner,
+            self._query,
+            self._on_page,
+            lambda exc: show_error(self.status_label, exc),
+        )
+        self._reselect: int | None = None  # a group just saved, selected once it is listed
 
         self.groups_list = QListWidget(self)
         self.groups_list.setObjectName("groupsList")
@@ -377,15 +371,17 @@ class GroupsTab(QWidget):
 
     def refresh(self) -> None:
         """Read the groups again."""
-        ctx = self._host.ctx
-        run(
-            self,
-            ctx,
-            False,
-            ctx.services.contacts.groups,
-            on_result=self._on_groups_loaded,
-            on_error=lambda exc: show_error(self.status_label, exc),
-        )
+        self.pages.reload()
+
+    def _query(self, _start: int | None) -> Callable[[], Page[CallGroup, int]]:
+        contacts = self._host.ctx.services.contacts
+        return lambda: Page(tuple(contacts.groups()), None)  # every group: a short list
+
+    def _on_page(self, page: Page[CallGroup, int], _appended: bool) -> None:
+        self._on_groups_loaded(list(page.rows))
+        if self._reselect is not None:
+            self.select_group(self._reselect)
+            self._reselect = None
 
     def _on_groups_loaded(self, groups: list[CallGroup]) -> None:
         current = self.current_group()
@@ -640,14 +636,8 @@ class GroupsTab(QWidget):
             show_status(
                 self.status_label, self.tr("已保存呼叫组：{name}").format(name=dialog.saved.name)
             )
-            saved_id = dialog.saved.id
-
-            def reselect(groups: list[CallGroup]) -> None:
-                self._on_groups_loaded(groups)
-                self.select_group(saved_id)
-
-            ctx = self._host.ctx
-            run(self, ctx, False, ctx.services.contacts.groups, on_result=reselect)
+            self._reselect = dialog.saved.id
+            self.pages.restart()  # read after the save: the group is listed
 
     @Slot(int)
     def _on_groups_list_current_row_changed(self, _row: int) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -19,8 +21,9 @@ from PySide6.QtWidgets import (
 from console.dispatch_data import PAGE_SIZE, CallKey, CallPage, HistoryRow, call_page
 from console.domain import CallDirection, CallOutcome
 from console.timeutil import format_beijing
-from widgets.dispatch.base import DispatchHost, fit_columns, run, show_error
+from widgets.dispatch.base import DispatchHost, fit_columns, show_error
 from widgets.dispatch.groups import OUTCOME_COLOURS
+from widgets.forms import PagedReader
 
 REFRESH_DELAY_MS = 300
 
@@ -35,8 +38,13 @@ class HistoryTab(QWidget):
         self.setObjectName("historyTab")
         self._host = host
         self._rows: list[HistoryRow] = []
-        self._next: CallKey | None = None
-        self._generation = 0
+        self.pages: PagedReader[CallPage, CallKey] = PagedReader(
+            self,
+            host.ctx.runner,
+            self._query,
+            self._on_page,
+            lambda exc: show_error(self.status_label, exc),
+        )
         self.page_size = PAGE_SIZE
 
         self.filter_combo = QComboBox(self)
@@ -77,7 +85,7 @@ class HistoryTab(QWidget):
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
-        self._refresh_timer.timeout.connect(self.refresh)
+        self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
         self.refresh_button.clicked.connect(self.refresh)
         self.more_button.clicked.connect(self._on_more_button_clicked)
         self.filter_combo.currentIndexChanged.connect(self._on_filter_combo_changed)
@@ -94,31 +102,20 @@ class HistoryTab(QWidget):
         return CallOutcome(value) if value else None
 
     def refresh(self) -> None:
-        """Read the newest page again."""
-        self._generation += 1
-        self._load(None, self._generation)
+        """Read the newest page again (an answer for the filter before is dropped)."""
+        self.pages.restart()
 
-    def _load(self, after: CallKey | None, generation: int) -> None:
-        ctx = self._host.ctx
-        run(
-            self,
-            ctx,
-            False,
-            lambda: call_page(ctx.services, after, self.page_size, outcome=self._outcome()),
-            on_result=lambda page: self._on_page(page, generation, after is None),
-            on_error=lambda exc: show_error(self.status_label, exc),
-        )
+    def _query(self, after: CallKey | None) -> Callable[[], CallPage]:
+        services, size, outcome = self._host.ctx.services, self.page_size, self._outcome()
+        return lambda: call_page(services, after, size, outcome=outcome)
 
-    def _on_page(self, page: CallPage, generation: int, first: bool) -> None:
-        if generation != self._generation:
-            return
-        if first:
+    def _on_page(self, page: CallPage, appended: bool) -> None:
+        if not appended:
             self._rows = []
             self.table.setRowCount(0)
         for entry in page.rows:
             self._add_row(entry)
-        self._next = page.next_key
-        self.more_button.setVisible(page.next_key is not None)
+        self.more_button.setVisible(self.pages.has_next)
         self.status_label.setText(self.tr("显示 {n} 条").format(n=len(self._rows)))
 
     def _add_row(self, entry: HistoryRow) -> None:
@@ -144,8 +141,7 @@ class HistoryTab(QWidget):
 
     @Slot()
     def _on_more_button_clicked(self) -> None:
-        if self._next is not None:
-            self._load(self._next, self._generation)
+        self.pages.more()
 
     @Slot(int, int)
     def _on_table_cell_double_clicked(self, row: int, _column: int) -> None:
@@ -155,6 +151,10 @@ class HistoryTab(QWidget):
     @Slot(int)
     def _on_filter_combo_changed(self, _index: int) -> None:
         self.refresh()
+
+    @Slot()
+    def _on_refresh_timer_timeout(self) -> None:
+        self.pages.reload()  # while a read is on its way: one more once it lands
 
     @Slot(str)
     def _on_bus_changed(self, topic: str) -> None:

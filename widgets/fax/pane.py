@@ -37,7 +37,7 @@ from console.domain import DomainError, Intake
 from console.services.fax import FaxJob, FaxStatus, ReceivedFax
 from console.timeutil import to_beijing
 from widgets.fax.send_dialog import SendFaxDialog
-from widgets.forms import run_guarded
+from widgets.forms import Page, PagedReader, keyset_page, run_guarded
 
 if TYPE_CHECKING:
     from console.app import AppContext
@@ -86,9 +86,9 @@ class InboxTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.faxes: list[ReceivedFax] = []
-        self._more = False
-        self._loading = False
-        self._pending = False  # a reload was asked for while a page was on its way
+        self.pages: PagedReader[Page[ReceivedFax, int], int] = PagedReader(
+            self, ctx.runner, self._query, self._show, self._show_error, self._update_buttons
+        )
         self._page_index = 0
         self._preview: PagePreview | None = None
         self._automatic = False
@@ -167,46 +167,23 @@ class InboxTab(QWidget):
 
     def reload(self) -> None:
         """Read the newest page again (keeps the selection when the fax is still there)."""
-        self._read(None, replace=True)
+        self.pages.reload()
 
-    def _read(self, before_id: int | None, *, replace: bool) -> None:
-        if self._loading:
-            self._pending = self._pending or replace
-            return
-        self._loading = True
-        services = self.ctx.services
-
-        def page() -> list[ReceivedFax]:
-            return services.fax.inbox(before_id=before_id, limit=PAGE + 1)
-
-        run_guarded(
-            self,
-            self.ctx.runner,
-            False,
-            page,
-            on_result=lambda faxes: self._show(faxes, replace=replace),
-            on_error=self._show_error,
-            before=self._loaded,
-            after=self._update_buttons,
+    def _query(self, before_id: int | None) -> Callable[[], Page[ReceivedFax, int]]:
+        fax = self.ctx.services.fax
+        return lambda: keyset_page(
+            lambda limit: fax.inbox(before_id=before_id, limit=limit), PAGE, lambda f: f.id
         )
 
-    def _loaded(self) -> None:
-        self._loading = False
-        if self._pending:
-            self._pending = False
-            self.reload()
-
-    def _show(self, faxes: list[ReceivedFax], *, replace: bool) -> None:
+    def _show(self, page: Page[ReceivedFax, int], appended: bool) -> None:
         selected = self.current()
-        self._more = len(faxes) > PAGE
-        faxes = faxes[:PAGE]
-        self.faxes = faxes if replace else self.faxes + faxes
+        self.faxes = self.faxes + list(page.rows) if appended else list(page.rows)
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.faxes))
         for row, fax in enumerate(self.faxes):
             self._fill_row(row, fax)
         self.table.blockSignals(False)
-        self.more_button.setVisible(self._more)
+        self.more_button.setVisible(self.pages.has_next)
         self._automatic = True  # a selection made here does not mean the operator read it
         try:
             if selected is not None:
@@ -248,8 +225,7 @@ class InboxTab(QWidget):
 
     @Slot()
     def _on_more_button_clicked(self) -> None:
-        if self.faxes:
-            self._read(self.faxes[-1].id, replace=False)
+        self.pages.more()
 
     # -- preview ---------------------------------------------------------------------------------
 
@@ -394,8 +370,9 @@ class QueueTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.jobs: list[FaxJob] = []
-        self._loading = False
-        self._pending = False
+        self.pages: PagedReader[Page[FaxJob, int], int] = PagedReader(
+            self, ctx.runner, self._query, self._show, self._show_error, self._update_buttons
+        )
         self._incident_provider = incident_provider
         columns = [self.tr("时间"), self.tr("号码"), self.tr("文件"), self.tr("页数")]
         columns += [self.tr("状态"), self.tr("尝试"), self.tr("挂机码"), self.tr("原因")]
@@ -431,35 +408,15 @@ class QueueTab(QWidget):
 
     def reload(self) -> None:
         """Read the newest jobs again."""
-        if self._loading:
-            self._pending = True
-            return
-        self._loading = True
-        services = self.ctx.services
+        self.pages.reload()
 
-        def page() -> list[FaxJob]:
-            return services.fax.jobs(limit=PAGE)
+    def _query(self, _start: int | None) -> Callable[[], Page[FaxJob, int]]:
+        fax = self.ctx.services.fax
+        return lambda: Page(tuple(fax.jobs(limit=PAGE)), None)  # the newest page only
 
-        run_guarded(
-            self,
-            self.ctx.runner,
-            False,
-            page,
-            on_result=self._show,
-            on_error=self._show_error,
-            before=self._loaded,
-            after=self._update_buttons,
-        )
-
-    def _loaded(self) -> None:
-        self._loading = False
-        if self._pending:
-            self._pending = False
-            self.reload()
-
-    def _show(self, jobs: list[FaxJob]) -> None:
+    def _show(self, page: Page[FaxJob, int], _appended: bool) -> None:
         selected = self.current()
-        self.jobs = jobs
+        jobs = self.jobs = list(page.rows)
         self.table.blockSignals(True)
         self.table.setRowCount(len(jobs))
         colours = {FaxStatus.FAILED: "#c62828", FaxStatus.SENT: "#2e7d32"}

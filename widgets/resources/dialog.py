@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -52,10 +52,11 @@ from console.services import Services
 from widgets.forms import (
     ERROR_COLOUR,
     OK_COLOUR,
-    FieldErrors,
+    FormRows,
+    PagedReader,
     TwoStepButton,
     error_text,
-    with_error,
+    keyset_page,
 )
 
 log = logging.getLogger(__name__)
@@ -153,7 +154,8 @@ class ResourceEditorDialog(QDialog):
         self._ctx = ctx
         self.original = original
         self.busy = False
-        self.errors = FieldErrors()
+        self.rows = FormRows(self)
+        self.errors = self.rows.errors
         if original is None:
             self.setWindowTitle(self.tr("添加资源"))
         else:
@@ -162,13 +164,6 @@ class ResourceEditorDialog(QDialog):
         self.load(original, kind)
         self.resize(max(self.sizeHint().width(), 560), self.sizeHint().height())
 
-    def _row(self, form: QFormLayout, key: str, text: str, field: QWidget) -> None:
-        box, err = with_error(field, self)
-        label = QLabel(text, self)
-        label.setBuddy(field)
-        form.addRow(label, box)
-        self.errors.add(key, field, err)
-
     def _edit(self, name: str, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit(self)
         edit.setObjectName(name)
@@ -176,16 +171,16 @@ class ResourceEditorDialog(QDialog):
         return edit
 
     def _build(self) -> None:
-        form = QFormLayout()
+        form, row = self.rows.form, self.rows.row
         self.kind_combo = QComboBox(self)
         self.kind_combo.setObjectName("resourceKind")
         for kind in ResourceKind:
             self.kind_combo.addItem(kind.label, kind.value)
-        self._row(form, "kind", self.tr("类别"), self.kind_combo)
+        row("kind", self.tr("类别"), self.kind_combo)
         self.name_edit = self._edit("resourceName", self.tr("如 长春市某区综合救援队"))
-        self._row(form, "name", self.tr("名称"), self.name_edit)
+        row("name", self.tr("名称"), self.name_edit)
         self.type_edit = self._edit("resourceType", self.tr("如 消防救援、Ⅰ类避难场所、危化品储存"))
-        self._row(form, "type", self.tr("类型"), self.type_edit)
+        row("type", self.tr("类型"), self.type_edit)
         capacity_row = QWidget(self)
         cap_layout = QHBoxLayout(capacity_row)
         cap_layout.setContentsMargins(0, 0, 0, 0)
@@ -193,18 +188,13 @@ class ResourceEditorDialog(QDialog):
         self.unit_edit = self._edit("resourceUnit", self.tr("单位：人、张床位、吨"))
         cap_layout.addWidget(self.capacity_edit, 2)
         cap_layout.addWidget(self.unit_edit, 1)
-        box, err = with_error(capacity_row, self)
-        label = QLabel(self.tr("容量"), self)
-        label.setBuddy(self.capacity_edit)
-        form.addRow(label, box)
-        self.errors.add("capacity", self.capacity_edit, err)
-        self.errors.alias("unit", "capacity")
+        row("capacity", self.tr("容量"), capacity_row, focus=self.capacity_edit, also=("unit",))
         self.contact_name_edit = self._edit("resourceContactName")
-        self._row(form, "contact_name", self.tr("联系人"), self.contact_name_edit)
+        row("contact_name", self.tr("联系人"), self.contact_name_edit)
         self.contact_phone_edit = self._edit("resourceContactPhone", "0431-88880000")
-        self._row(form, "contact_phone", self.tr("联系电话"), self.contact_phone_edit)
+        row("contact_phone", self.tr("联系电话"), self.contact_phone_edit)
         self.address_edit = self._edit("resourceAddress")
-        self._row(form, "address", self.tr("地址"), self.address_edit)
+        row("address", self.tr("地址"), self.address_edit)
         point = QWidget(self)
         point_layout = QHBoxLayout(point)
         point_layout.setContentsMargins(0, 0, 0, 0)
@@ -212,23 +202,18 @@ class ResourceEditorDialog(QDialog):
         self.lat_edit = self._edit("resourceLat", self.tr("纬度，如 43.8868"))
         point_layout.addWidget(self.lon_edit)
         point_layout.addWidget(self.lat_edit)
-        box, err = with_error(point, self)
-        label = QLabel(self.tr("经纬度（WGS-84）"), self)
-        label.setBuddy(self.lon_edit)
-        form.addRow(label, box)
-        self.errors.add("lon", self.lon_edit, err)
-        self.errors.alias("lat", "lon")
+        row("lon", self.tr("经纬度（WGS-84）"), point, focus=self.lon_edit, also=("lat",))
         self.place_label = QLabel(self)
         self.place_label.setObjectName("resourcePlace")
         self.place_label.setStyleSheet(HINT_STYLE)
         form.addRow("", self.place_label)
         self.division_edit = self._edit("resourceDivision", self.tr("留空则按经纬度自动填写"))
-        self._row(form, "division_code", self.tr("区划代码"), self.division_edit)
+        row("division_code", self.tr("区划代码"), self.division_edit)
         self.notes_edit = QPlainTextEdit(self)
         self.notes_edit.setObjectName("resourceNotes")
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setMaximumHeight(self.notes_edit.fontMetrics().lineSpacing() * 4 + 12)
-        self._row(form, "notes", self.tr("备注"), self.notes_edit)
+        row("notes", self.tr("备注"), self.notes_edit)
 
         self.message_label = QLabel(self)
         self.message_label.setObjectName("resourceEditorMessage")
@@ -415,6 +400,16 @@ class ResourceEditorDialog(QDialog):
 # --------------------------------------------------------------------------- the list
 
 
+@dataclass(frozen=True, slots=True)
+class ResourcePage:
+    """A page of the list, where the next one starts, the count and the division names."""
+
+    rows: tuple[Resource, ...]
+    next_key: int | None  # id of the last resource shown (None: this is the last page)
+    total: int
+    division_names: dict[str, str]
+
+
 class _Table(QTableWidget):
     """A table that says when its size changed (the name column then takes the width left)."""
 
@@ -451,11 +446,12 @@ class ResourcesDialog(QDialog):
         self.total = 0
         self.loaded = False
         self.loads = 0  # pages shown so far (tests wait on it)
-        self._request = 0  # the newest read asked for; older answers are dropped
+        self.pages: PagedReader[ResourcePage, int] = PagedReader(
+            self, ctx.runner, self._query, self._on_loaded, self._on_failed
+        )
         self.editor: ResourceEditorDialog | None = None
         self.last_report: ResourceImportReport | None = None
         self._starts: list[int | None] = [None]  # after_id of each page seen; last = current
-        self._has_next = False
         self._busy = False
         self._name_width = 240
         self._build()
@@ -643,47 +639,46 @@ class ResourcesDialog(QDialog):
     # -- loading --------------------------------------------------------------------------------
 
     def reload(self, *, first_page: bool = False) -> None:
-        """Read the current page (or the first one) in a reader thread, then show it."""
+        """Read the current page (or the first one) in a reader thread, then show it.
+
+        A new filter reads at once and the answer of a read still on its way is dropped; the
+        same page asked again while it is on its way is read once more when it lands.
+        """
         if first_page:
             self._starts = [None]
-        after = self._starts[-1]
+            self.pages.restart(None)
+        else:
+            self.pages.reload()
+
+    def _query(self, after: int | None) -> Callable[[], ResourcePage]:
         kind = self.kind()
         text = self.search_edit.text().strip() or None
         services = self._ctx.services
 
-        def load() -> tuple[list[Resource], int, dict[str, str]]:
-            page = services.resources.page(kind, after_id=after, limit=PAGE_SIZE + 1, text=text)
+        def load() -> ResourcePage:
+            page = keyset_page(
+                lambda limit: services.resources.page(kind, after_id=after, limit=limit, text=text),
+                PAGE_SIZE,
+                lambda r: r.id,
+            )
             total = services.resources.count(kind, text=text)
             names = {
                 r.division_code: services.reference.division_name(r.division_code)
-                for r in page
+                for r in page.rows
                 if r.division_code
             }
-            return page, total, names
+            return ResourcePage(page.rows, page.next_key, total, names)
 
-        self._request += 1
-        request = self._request
-        self._ctx.runner.read(
-            load,
-            on_result=lambda value: self._on_loaded(value, request),
-            on_error=self._on_failed,
-        )
+        return load
 
-    def _on_loaded(
-        self, value: tuple[list[Resource], int, dict[str, str]], request: int | None = None
-    ) -> None:
-        if not isValid(self):
-            return
-        if request is not None and request != self._request:
-            return  # an older read (the filter changed since): the newer one is shown instead
-        page, total, division_names = value
+    def _on_loaded(self, value: ResourcePage, _appended: bool) -> None:
+        page, total, division_names = value.rows, value.total, value.division_names
         if not page and len(self._starts) > 1:  # the page emptied (deletions): step back
             self._starts.pop()
-            self.reload()
+            self.pages.restart(self._starts[-1])
             return
         keep = self.selected()
-        self._has_next = len(page) > PAGE_SIZE
-        self.resources = page[:PAGE_SIZE]
+        self.resources = list(page)
         self.total = total
         self.table.setUpdatesEnabled(False)
         self.table.clearContents()
@@ -765,21 +760,21 @@ class ResourcesDialog(QDialog):
         self.delete_button.setEnabled(chosen)
         self.import_button.setEnabled(not self._busy)
         self.prev_button.setEnabled(len(self._starts) > 1)
-        self.next_button.setEnabled(self._has_next)
+        self.next_button.setEnabled(self.pages.has_next)
 
     # -- paging and filtering -------------------------------------------------------------------
 
     def next_page(self) -> None:
         """Show the next page (keyset: the resources after the last one shown)."""
-        if self._has_next and self.resources:
+        if self.pages.has_next and self.resources:
             self._starts.append(self.resources[-1].id)
-            self.reload()
+            self.pages.restart(self._starts[-1])
 
     def previous_page(self) -> None:
         """Show the page before."""
         if len(self._starts) > 1:
             self._starts.pop()
-            self.reload()
+            self.pages.restart(self._starts[-1])
 
     @Slot()
     def _on_next_clicked(self) -> None:

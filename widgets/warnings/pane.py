@@ -13,6 +13,7 @@ reading and writing too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,7 +55,7 @@ from console.domain.warnings import (
 )
 from console.services.warnings import CERTAINTIES, URGENCIES, level_label, state_label
 from console.timeutil import to_beijing, utcnow
-from widgets.forms import run_guarded
+from widgets.forms import Page, PagedReader, keyset_page, run_guarded
 
 if TYPE_CHECKING:
     from console.app import AppContext
@@ -82,10 +83,10 @@ class WarningsPane(QWidget):
         self.warnings: list[WarningNotice] = []
         self.current: WarningNotice | None = None
         self.allowed: set[str] = set()
-        self._loading = False
-        self._pending = False
+        self.pages: PagedReader[Page[WarningNotice, int], int] = PagedReader(
+            self, ctx.runner, self._query, self._show, self._show_error, self._update_buttons
+        )
         self._busy = False
-        self._more = False
 
         # -- list ---------------------------------------------------------------------------
         columns = [self.tr("级别"), self.tr("状态"), self.tr("事件"), self.tr("标题")]
@@ -322,46 +323,23 @@ class WarningsPane(QWidget):
 
     def reload(self) -> None:
         """Read the newest page again (keeps the selection when it is still there)."""
-        self._read(None, replace=True)
+        self.pages.reload()
 
-    def _read(self, before_id: int | None, *, replace: bool) -> None:
-        if self._loading:
-            self._pending = self._pending or replace
-            return
-        self._loading = True
-        services = self.ctx.services
-
-        def page() -> list[WarningNotice]:
-            return services.warnings.page(before_id=before_id, limit=PAGE + 1)
-
-        run_guarded(
-            self,
-            self.ctx.runner,
-            False,
-            page,
-            on_result=lambda rows: self._show(rows, replace=replace),
-            on_error=self._show_error,
-            before=self._loaded,
-            after=self._update_buttons,
+    def _query(self, before_id: int | None) -> Callable[[], Page[WarningNotice, int]]:
+        warnings = self.ctx.services.warnings
+        return lambda: keyset_page(
+            lambda limit: warnings.page(before_id=before_id, limit=limit), PAGE, lambda w: w.id
         )
 
-    def _loaded(self) -> None:
-        self._loading = False
-        if self._pending:
-            self._pending = False
-            self.reload()
-
-    def _show(self, rows: list[WarningNotice], *, replace: bool) -> None:
+    def _show(self, page: Page[WarningNotice, int], appended: bool) -> None:
         selected = self.current.id if self.current is not None else None
-        self._more = len(rows) > PAGE
-        rows = rows[:PAGE]
-        self.warnings = rows if replace else self.warnings + rows
+        self.warnings = self.warnings + list(page.rows) if appended else list(page.rows)
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.warnings))
         for row, w in enumerate(self.warnings):
             self._fill_row(row, w)
         self.table.blockSignals(False)
-        self.more_button.setVisible(self._more)
+        self.more_button.setVisible(self.pages.has_next)
         if selected is not None:
             for row, w in enumerate(self.warnings):
                 if w.id == selected:
@@ -849,8 +827,7 @@ class WarningsPane(QWidget):
 
     @Slot()
     def _on_more_button_clicked(self) -> None:
-        if self.warnings:
-            self._read(self.warnings[-1].id, replace=False)
+        self.pages.more()
 
     @Slot(int)
     def _on_scope_combo_changed(self, _index: int) -> None:
