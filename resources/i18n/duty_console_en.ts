@@ -113,6 +113,10 @@
         <source>审计链末尾的记录被删除 (records were removed from the end of the chain)</source>
         <translation>Records were removed from the end of the audit chain</translation>
     </message>
+    <message>
+        <source>审计记录数或链头与上次检查不符：有记录被删除、插入或改动，完整检查可定位 (the records do not match the last check and the chain&apos;s head: one was deleted, inserted or changed; a full check names it)</source>
+        <translation>The audit records do not match the last check and the chain&apos;s head: a record was deleted, inserted or changed; a full check names it</translation>
+    </message>
 </context>
 <context>
     <name>BackupDialog</name>
@@ -733,6 +737,33 @@
     </message>
 </context>
 <context>
+    <name>DeviceCredentials</name>
+    <message>
+        <source>设备凭据密钥文件格式不对（应为 64 位十六进制）：{path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>设备凭据无法解密：本机密钥不匹配 — 本机没有设备凭据密钥 {path}。请从已配置的席位复制该文件（权限 0600）后重启。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>设备凭据密钥无法读取：{path}：{error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>设备凭据无法解密：本机密钥不匹配 — 凭据由密钥 {stored} 加密，本机密钥 {local}（{path}）。请从已配置的席位复制密钥文件后重启。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>设备凭据无法解密：密文损坏或被改动（{reason}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>无法创建设备凭据密钥 {path}：{error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DeviceEditorDialog</name>
     <message>
         <source>添加设备</source>
@@ -903,6 +934,34 @@
         <translation>Latitude</translation>
     </message>
     <message>
+        <source>交换机 (AMI)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>manager.conf 中的用户名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AMI 用户名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AMI 密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>值班分机</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>拨号上下文</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>拨号通道</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -915,6 +974,18 @@
 {example}</source>
         <translation>One “number=name” per line, e.g.:
 {example}</translation>
+    </message>
+    <message>
+        <source>不更改</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>manager.conf 中的 secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已保存的密码不显示；留空则保留原密码，输入新密码则替换。</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>正在保存…</source>
@@ -1069,6 +1140,10 @@
     <message>
         <source>否</source>
         <translation>No</translation>
+    </message>
+    <message>
+        <source>凭据无法解密</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>未运行</source>
@@ -1475,7 +1550,7 @@
     </message>
     <message>
         <source>行：输入（信号源）&#x3000;列：输出（大屏/显示器）</source>
-        <translation>Rows: inputs (sources)&#x3000;Columns: outputs (wall screens, monitors)</translation>
+        <translation>Rows: inputs (sources) · Columns: outputs (wall screens, monitors)</translation>
     </message>
     <message>
         <source>场景：</source>
@@ -1671,6 +1746,10 @@
     <message>
         <source>设备 {name!r} 不存在 (no such device)</source>
         <translation>no such device: {name!r}</translation>
+    </message>
+    <message>
+        <source>无法保存设备凭据：{reason}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>TOML 语法错误 (not TOML): {e}</source>
@@ -2071,8 +2150,8 @@
         <translation>Audit: checking…</translation>
     </message>
     <message>
-        <source>审计链（防篡改）的完整性，每小时检查一次</source>
-        <translation>Integrity of the tamper-evident audit chain, checked every hour</translation>
+        <source>审计链（防篡改）的完整性：启动时及每 24 小时完整检查一遍，其间每小时检查新增记录与记录总数；旧记录被改动最迟一天内发现</source>
+        <translation>Integrity of the tamper-evident audit chain: the whole chain is checked at start-up and every 24 hours, the new records and the record count every hour in between; a changed old record is found within a day</translation>
     </message>
     <message>
         <source>审计 ✓</source>
@@ -2081,6 +2160,10 @@
     <message>
         <source>审计链完整：{n} 条记录（检查于 {when}）</source>
         <translation>Audit chain intact: {n} records (checked {when})</translation>
+    </message>
+    <message>
+        <source>审计链完整：{n} 条记录，本次检查新增 {new} 条及记录总数（检查于 {when}）</source>
+        <translation>Audit chain intact: {n} records; this check read the {new} new ones and the count (checked {when})</translation>
     </message>
     <message>
         <source>审计链断开</source>
@@ -2104,7 +2187,7 @@
     </message>
     <message>
         <source>值班员：{officers}&#x3000;带班领导：{leaders}</source>
-        <translation>Officers: {officers}&#x3000;Leader on duty: {leaders}</translation>
+        <translation>Officers: {officers} · Leader on duty: {leaders}</translation>
     </message>
     <message>
         <source>班次 {start} — {end}</source>
@@ -2470,6 +2553,17 @@
     </message>
 </context>
 <context>
+    <name>HallConnectionBanner</name>
+    <message>
+        <source>数据库连接中断：尚未读到数据，连接恢复后自动显示</source>
+        <translation>Database connection lost: no data read yet — shown as soon as the connection is back</translation>
+    </message>
+    <message>
+        <source>数据库连接中断：画面停留在 {when}（最后一次成功刷新），连接恢复后自动更新</source>
+        <translation>Database connection lost: this picture is from {when} (last good refresh) — it updates as soon as the connection is back</translation>
+    </message>
+</context>
+<context>
     <name>HallDisplay</name>
     <message>
         <source>应急值守指挥台 · 指挥大厅</source>
@@ -2485,7 +2579,7 @@
     </message>
     <message>
         <source>值班员：—&#x3000;带班领导：—</source>
-        <translation>Officers: —&#x3000;Leader on duty: —</translation>
+        <translation>Officers: — · Leader on duty: —</translation>
     </message>
     <message>
         <source>{numeral}级</source>
@@ -2587,7 +2681,7 @@ Beijing time</translation>
     </message>
     <message>
         <source>值班员：{officers}&#x3000;&#x3000;带班领导：{leaders}&#x3000;&#x3000;本班至 {until}</source>
-        <translation>Officers: {officers}&#x3000;&#x3000;Leader on duty: {leaders}&#x3000;&#x3000;Shift ends {until}</translation>
+        <translation>Officers: {officers}  ·  Leader on duty: {leaders}  ·  Shift ends {until}</translation>
     </message>
     <message>
         <source>处置中事件（{n}）</source>
@@ -6078,7 +6172,7 @@ Add them in File → Device settings, or with duty-console device add --kind cam
     </message>
     <message>
         <source>{n} 画面</source>
-        <translation>{n} panes</translation>
+        <translation>{n}</translation>
     </message>
     <message>
         <source>抓图未保存：{error}</source>
