@@ -1,13 +1,14 @@
 """The console's cryptography behind one small interface.
 
 Everything that hashes for integrity (the audit chain) calls :func:`digest`; backups are
-encrypted with :func:`seal_file`. A certified
+encrypted with :func:`seal_file`; a device's stored secret with :func:`seal_text`. A certified
 cryptographic module (SM3 from a 国密 provider, say) replaces the implementation here without
 touching the callers. :data:`DIGEST_NAME` is recorded with what the digest protects.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -212,3 +213,79 @@ def new_token() -> str:
 def token_digest(token: str) -> str:
     """What is stored for a token: its digest (a token has 256 random bits; no salt needed)."""
     return digest(b"duty-console token\x00" + token.encode())
+
+
+# --------------------------------------------------------------------------- sealed texts
+#
+# A short secret kept in the database (a PBX's AMI secret) is sealed as one line of text:
+# ``dcs1:KEYID:BASE64(nonce ‖ ciphertext ‖ tag)`` — AES-256-GCM under a 96-bit random nonce,
+# authenticated together with the prefix and key id (and an optional context), so the wrong
+# key is named before anything is tried and a changed text fails instead of yielding garbage.
+
+TEXT_SEAL_VERSION = "dcs1"
+_TEXT_NONCE = 12
+
+
+class WrongKeyError(SealError):
+    """The text or file was sealed under another key (its key id is not this key's)."""
+
+    def __init__(self, message: str, sealed_with: str, this_key: str) -> None:
+        super().__init__(message)
+        self.sealed_with = sealed_with
+        self.this_key = this_key
+
+
+def is_sealed_text(text: str) -> bool:
+    """Whether ``text`` looks like the output of :func:`seal_text`."""
+    return text.startswith(TEXT_SEAL_VERSION + ":") and text.count(":") == 2
+
+
+def sealed_text_key_id(text: str) -> str:
+    """The key id a sealed text names; raises :class:`SealError` for other text."""
+    if not is_sealed_text(text):
+        raise SealError("not a sealed text (不是加密文本)")
+    return text.split(":")[1]
+
+
+def _text_aad(kid: str, context: bytes) -> bytes:
+    return f"{TEXT_SEAL_VERSION}:{kid}:".encode() + context
+
+
+def seal_text(key: bytes, plain: str, *, context: bytes = b"") -> str:
+    """``plain`` sealed under ``key`` as one line of ASCII (``dcs1:KEYID:…``)."""
+    if len(key) != SEAL_KEY_BYTES:
+        raise SealError("key must be 32 bytes")
+    kid = key_id(key)
+    nonce = os.urandom(_TEXT_NONCE)
+    sealed = AESGCM(key).encrypt(nonce, plain.encode("utf-8"), _text_aad(kid, context))
+    return f"{TEXT_SEAL_VERSION}:{kid}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+
+
+def unseal_text(key: bytes, text: str, *, context: bytes = b"") -> str:
+    """The plain text of a :func:`seal_text` output.
+
+    Raises:
+        WrongKeyError: it was sealed under another key.
+        SealError: not a sealed text, or changed (fails authentication).
+    """
+    kid = sealed_text_key_id(text)
+    if kid != key_id(key):
+        raise WrongKeyError(
+            f"wrong key: sealed with key {kid}, this is key {key_id(key)} (密钥不匹配)",
+            kid,
+            key_id(key),
+        )
+    try:
+        blob = base64.urlsafe_b64decode(text.split(":")[2].encode("ascii"))
+    except (ValueError, UnicodeEncodeError) as exc:
+        raise SealError("damaged sealed text (密文损坏)") from exc
+    if len(blob) < _TEXT_NONCE + _TAG:
+        raise SealError("damaged sealed text (密文损坏)")
+    try:
+        plain = AESGCM(key).decrypt(blob[:_TEXT_NONCE], blob[_TEXT_NONCE:], _text_aad(kid, context))
+    except InvalidTag as exc:
+        raise SealError("sealed text fails authentication (密文被改动)") from exc
+    try:
+        return plain.decode("utf-8")
+    except UnicodeDecodeError as exc:  # pragma: no cover - authenticated, so ours
+        raise SealError("damaged sealed text (密文损坏)") from exc

@@ -103,14 +103,21 @@ class DeviceConfig:
     matrix_input: int | None = None
     lon: float | None = None
     lat: float | None = None
+    # Why the stored secret cannot be read on this seat ("设备凭据无法解密：…"): set when the
+    # configuration is read, never stored, never imported. Such a device is not started (the
+    # device manager shows it offline with this message) and has no address to reach, so
+    # nothing is ever sent in place of the secret.
+    credential_error: str = ""
 
     @property
     def host_port(self) -> tuple[str, int] | None:
-        """``(host, port)`` of a ``socket://HOST:PORT`` URL (None for other URLs)."""
-        match = HOST_PORT_RE.match(self.url)
-        if match is None:
+        """``(host, port)`` of a ``socket://HOST:PORT`` URL, or None.
+
+        None for other URLs, and for a device whose secret cannot be read here.
+        """
+        if self.credential_error:
             return None
-        return match["host"].strip("[]"), int(match["port"])
+        return _host_port(self.url)
 
     def channel_for(self, number: str) -> str:
         """The PBX channel that dials ``number`` (``PJSIP/8001``)."""
@@ -170,7 +177,7 @@ class DeviceConfig:
 
     def _pbx_problems(self) -> dict[str, str]:
         errors: dict[str, str] = {}
-        where = self.host_port
+        where = _host_port(self.url)
         if where is None or not 1 <= where[1] <= 65535:
             errors["url"] = (
                 "交换机地址应为 socket://主机:端口 (a PBX is reached at socket://HOST:PORT, "
@@ -178,6 +185,8 @@ class DeviceConfig:
             )
         if not self.username:
             errors["username"] = "需填写 AMI 用户名 (the manager.conf username is required)"
+        if self.credential_error:
+            errors["secret"] = self.credential_error
         if self.extension and not EXTEN_RE.match(self.extension):
             errors["extension"] = f"分机号应为数字 (extension: digits) {self.extension!r}"
         if not CONTEXT_RE.match(self.context):
@@ -250,6 +259,13 @@ class DeviceConfig:
         return self.output_names.get(n, f"输出{n}")
 
 
+def _host_port(url: str) -> tuple[str, int] | None:
+    match = HOST_PORT_RE.match(url)
+    if match is None:
+        return None
+    return match["host"].strip("[]"), int(match["port"])
+
+
 def _names(value: object) -> dict[int, str]:
     if value is None:
         return {}
@@ -272,7 +288,7 @@ def config_from_mapping(data: Mapping[str, Any]) -> DeviceConfig:
     Raises:
         ValueError: a key is unknown or a value has the wrong type (message says which).
     """
-    known = set(DeviceConfig.__dataclass_fields__)
+    known = set(DeviceConfig.__dataclass_fields__) - {"credential_error"}
     unknown = set(data) - known
     if unknown:
         raise ValueError(f"未知字段 (unknown keys): {', '.join(sorted(unknown))}")
@@ -320,35 +336,44 @@ def config_from_mapping(data: Mapping[str, Any]) -> DeviceConfig:
         raise ValueError(f"字段类型错误 (bad value): {exc}") from exc
 
 
-def config_to_mapping(cfg: DeviceConfig) -> dict[str, Any]:
-    """The JSON/TOML-friendly form of a configuration."""
-    return {
-        "name": cfg.name,
-        "kind": cfg.kind.value,
-        "protocol": cfg.protocol,
-        "url": cfg.url,
-        "baud": cfg.baud,
-        "bytesize": cfg.bytesize,
-        "parity": cfg.parity,
-        "stopbits": cfg.stopbits,
-        "rs485": cfg.rs485,
-        "timeout": cfg.timeout,
-        "address": cfg.address,
-        "inputs": cfg.inputs,
-        "outputs": cfg.outputs,
-        "input_names": {str(k): v for k, v in cfg.input_names.items()},
-        "output_names": {str(k): v for k, v in cfg.output_names.items()},
-        "preset_names": {str(k): v for k, v in cfg.preset_names.items()},
-        "enabled": cfg.enabled,
-        # A camera's own settings (the map reads "lon" and "lat" of the stored settings).
-        **(
-            {key: getattr(cfg, key) for key in CAMERA_KEYS}
-            if cfg.kind == DeviceKind.CAMERA
+def config_to_mapping(cfg: DeviceConfig, *, secret: bool = False) -> dict[str, Any]:
+    """The JSON/TOML-friendly form of a configuration.
+
+    A PBX's ``secret`` is left out unless ``secret`` is true (listings and exports never show
+    it unless asked for explicitly).
+    """
+    return (
+        {
+            "name": cfg.name,
+            "kind": cfg.kind.value,
+            "protocol": cfg.protocol,
+            "url": cfg.url,
+            "baud": cfg.baud,
+            "bytesize": cfg.bytesize,
+            "parity": cfg.parity,
+            "stopbits": cfg.stopbits,
+            "rs485": cfg.rs485,
+            "timeout": cfg.timeout,
+            "address": cfg.address,
+            "inputs": cfg.inputs,
+            "outputs": cfg.outputs,
+            "input_names": {str(k): v for k, v in cfg.input_names.items()},
+            "output_names": {str(k): v for k, v in cfg.output_names.items()},
+            "preset_names": {str(k): v for k, v in cfg.preset_names.items()},
+            "enabled": cfg.enabled,
+            # A camera's own settings (the map reads "lon" and "lat" of the stored settings).
+            **(
+                {key: getattr(cfg, key) for key in CAMERA_KEYS}
+                if cfg.kind == DeviceKind.CAMERA
+                else {}
+            ),
+        }
+        | (
+            # Only a PBX has these: matrices' and cameras' tables stay as they were.
+            {key: getattr(cfg, key) for key in PHONE_KEYS if secret or key != "secret"}
+            if cfg.kind == DeviceKind.PBX
             else {}
-        ),
-    } | (
-        # Only a PBX has these: matrices' and cameras' tables stay as they were.
-        {key: getattr(cfg, key) for key in PHONE_KEYS} if cfg.kind == DeviceKind.PBX else {}
-    ) | (
-        {key: getattr(cfg, key) for key in FAX_KEYS} if cfg.kind == DeviceKind.FAX else {}
-    ) | ({"sample_rate": cfg.sample_rate} if cfg.kind == DeviceKind.RECORDER else {})
+        )
+        | ({key: getattr(cfg, key) for key in FAX_KEYS} if cfg.kind == DeviceKind.FAX else {})
+        | ({"sample_rate": cfg.sample_rate} if cfg.kind == DeviceKind.RECORDER else {})
+    )

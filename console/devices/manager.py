@@ -464,6 +464,9 @@ class DeviceManager(QObject):
             if not cfg.enabled:
                 self._set_health(cfg, HealthState.DISABLED)
                 continue
+            if cfg.credential_error:  # its secret cannot be read on this seat: never opened
+                self._set_health(cfg, HealthState.OFFLINE, error=cfg.credential_error)
+                continue
             worker = self._make_worker(cfg)
             self._workers[name] = worker
             worker.start()

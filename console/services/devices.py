@@ -2,18 +2,27 @@
 
 The administrator's devices live in the ``device`` table. Every write is checked with
 :meth:`DeviceConfig.problems`, audited with its before and after, and announced as the
-``devices`` topic. :meth:`DeviceService.record_command` is the device manager's recorder: every
-command and its outcome goes to the audit trail and, when issued for an incident, onto its
-timeline.
+``devices`` topic. :meth:`DeviceService.record_command` is the device manager's recorder:
+every command and its outcome goes to the audit trail and, when issued for an incident, onto
+its timeline.
+
+A PBX's ``secret`` is stored only sealed under the device-credentials key
+(:mod:`console.devices.credentials`) and is unsealed when a configuration is read, in memory,
+for the device manager. An empty secret in a write keeps the stored one (the settings dialog's
+"不更改", an import without ``secret``). A legacy plain secret still works and is sealed on the
+device's next save, or by :meth:`DeviceService.seal_legacy_secrets`. The audit trail shows a
+secret only as ``••••`` or ``••••（已更改）``; TOML exports leave it out unless asked.
 """
 
 from __future__ import annotations
 
+import builtins
 import json
 import logging
+import threading
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +30,7 @@ from PySide6.QtCore import QCoreApplication
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from console import crypto
 from console.db import models as m
 from console.db.session import Database
 from console.devices.config import (
@@ -32,6 +42,7 @@ from console.devices.config import (
     config_from_mapping,
     config_to_mapping,
 )
+from console.devices.credentials import CredentialError, CredentialKey
 from console.devices.manager import CommandResult
 from console.domain import EventKind, NotFoundError, ValidationError
 from console.services import audit, convert
@@ -57,6 +68,12 @@ SETTING_KEYS = (
 )
 NAME_KEYS = ("input_names", "output_names", "preset_names")
 MAX_TOML_BYTES = 1_000_000
+SYSTEM_ACTOR = "system"  # the program itself (console.security.AUTOMATED)
+#: How a stored secret appears in the audit trail: unchanged, or changed by this write.
+SECRET_MASK = "••••"
+SECRET_CHANGED = "••••（已更改）"
+#: A secret this short is not searched for in command records (it would blank out digits).
+MIN_SCRUBBED = 4
 MAX_SUMMARY_ITEMS = 64
 
 # What a TOML value must be, per key (config_from_mapping converts liberally: "false" → True).
@@ -132,7 +149,25 @@ class ImportReport:
 # --------------------------------------------------------------------------- row ↔ config
 
 
-def _row_to_config(row: m.DeviceRow) -> DeviceConfig:
+_reported_lock = threading.Lock()
+_reported: set[tuple[str, str]] = set()
+
+
+def _report_once(device: str, problem: str) -> None:
+    """Log a device's unreadable secret once per message (configurations are read often)."""
+    with _reported_lock:
+        if (device, problem) in _reported:
+            return
+        _reported.add((device, problem))
+    log.error("device %s: %s", device, problem)
+
+
+def _stored_secret(row: m.DeviceRow | None) -> str:
+    return str((row.settings or {}).get("secret") or "") if row is not None else ""
+
+
+def _row_to_config(row: m.DeviceRow, key: CredentialKey) -> DeviceConfig:
+    """The configuration of a row, its secret unsealed (or why it cannot be, on this seat)."""
     data: dict[str, Any] = {
         "name": row.name,
         "kind": row.kind,
@@ -142,21 +177,88 @@ def _row_to_config(row: m.DeviceRow) -> DeviceConfig:
     }
     data.update({k: v for k, v in (row.settings or {}).items() if k in SETTING_KEYS})
     data.update({k: v for k, v in (row.names or {}).items() if k in NAME_KEYS})
-    return config_from_mapping(data)
+    stored = str(data.pop("secret", None) or "")
+    cfg = config_from_mapping(data)
+    if not stored:
+        return cfg
+    try:
+        return replace(cfg, secret=key.unseal(stored))
+    except CredentialError as exc:
+        _report_once(row.name, str(exc))
+        return replace(cfg, credential_error=str(exc))
 
 
-def _columns(cfg: DeviceConfig) -> dict[str, Any]:
-    """The column values of a configuration."""
+def _sealed_secret(
+    row: m.DeviceRow | None, cfg: DeviceConfig, key: CredentialKey
+) -> tuple[str, bool]:
+    """What to store as ``cfg``'s secret over the row's, and whether the secret changed.
+
+    An empty secret keeps the stored one (a legacy plain one is sealed now); the same secret
+    keeps the stored sealed text as it is (nothing to write, nothing to audit).
+
+    Raises:
+        ValidationError: no key to seal with (``secret``).
+    """
+    stored = _stored_secret(row) if cfg.kind == DeviceKind.PBX else ""
+    wanted = cfg.secret if cfg.kind == DeviceKind.PBX else ""
+    try:
+        if not wanted:
+            if stored and not crypto.is_sealed_text(stored):
+                return key.seal(stored), False
+            return stored, False
+        if stored:
+            try:
+                if key.unseal(stored) == wanted:
+                    if crypto.is_sealed_text(stored):
+                        return stored, False
+                    return key.seal(wanted), False
+            except CredentialError:
+                pass  # unreadable here: the administrator gives it anew
+        return key.seal(wanted), True
+    except CredentialError as exc:
+        log.error("device %s: secret not stored: %s", cfg.name, exc)
+        raise ValidationError(
+            {"secret": _tr("无法保存设备凭据：{reason}").format(reason=exc)}
+        ) from exc
+
+
+def _columns(cfg: DeviceConfig, secret: str = "") -> dict[str, Any]:
+    """The column values of a configuration (``secret``: the sealed secret to store)."""
     mapping = config_to_mapping(cfg)
+    settings = {k: mapping[k] for k in SETTING_KEYS if k in mapping}
+    if cfg.kind == DeviceKind.PBX:
+        settings["secret"] = secret
     return {
         "name": cfg.name,
         "kind": DeviceKind(cfg.kind).value,
         "protocol": cfg.protocol,
         "url": cfg.url,
-        "settings": {k: mapping[k] for k in SETTING_KEYS if k in mapping},
+        "settings": settings,
         "names": {k: mapping[k] for k in NAME_KEYS},
         "enabled": cfg.enabled,
     }
+
+
+def _snapshot(row: m.DeviceRow, mark: str = SECRET_MASK) -> dict[str, Any]:
+    """A row for the audit trail: a stored secret shows only as ``mark``."""
+    snap = convert.snapshot(row)
+    settings = snap.get("settings")
+    if isinstance(settings, dict) and settings.get("secret"):
+        snap["settings"] = {**settings, "secret": mark}
+    return snap
+
+
+def _scrub(value: Any, secret: str) -> Any:
+    """``value`` with every occurrence of ``secret`` in its strings replaced by the mask."""
+    if len(secret) < MIN_SCRUBBED:
+        return value
+    if isinstance(value, str):
+        return value.replace(secret, SECRET_MASK)
+    if isinstance(value, dict):
+        return {k: _scrub(v, secret) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v, secret) for v in value]
+    return value
 
 
 def validate(cfg: DeviceConfig) -> None:
@@ -203,16 +305,22 @@ def _toml_value(value: Any) -> str:
     return _toml_string(str(value))
 
 
-def to_toml(configs: Iterable[DeviceConfig]) -> str:
-    """Configurations as a TOML file of ``[[device]]`` tables (``import_toml`` reads it back)."""
+def to_toml(configs: Iterable[DeviceConfig], *, secrets: bool = False) -> str:
+    """Configurations as a TOML file of ``[[device]]`` tables (``import_toml`` reads it back).
+
+    A PBX's secret is written only with ``secrets`` (in plain text: keep such a file safe);
+    without it, importing the file keeps the secrets stored.
+    """
     out = [
         "# 设备配置 Duty Console devices: one [[device]] table per device.",
         "# duty-console device import FILE",
         "",
     ]
     for cfg in configs:
-        mapping = config_to_mapping(cfg)
+        mapping = config_to_mapping(cfg, secret=secrets and bool(cfg.secret))
         out.append("[[device]]")
+        if cfg.kind == DeviceKind.PBX and "secret" not in mapping:
+            out.append("# secret: 未导出，导入时保留已存的凭据 (not exported; import keeps it)")
         for key, value in mapping.items():
             if key in NAME_KEYS or value is None:
                 continue
@@ -339,9 +447,16 @@ def parse_toml(text: str) -> list[Any]:
 class DeviceService:
     """Stores the administrator's devices and records every device command."""
 
-    def __init__(self, db: Database, notify: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        notify: Callable[[str], None] | None = None,
+        key: CredentialKey | None = None,
+    ) -> None:
         self._db = db
         self._notify = notify or (lambda _topic: None)
+        # The device-credentials key (its file: DUTY_CONSOLE_DEVICE_KEY or the config folder).
+        self.key = key or CredentialKey()
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -349,7 +464,7 @@ class DeviceService:
         """Every configured device, by name."""
         with self._db.read() as s:
             rows = s.scalars(select(m.DeviceRow).order_by(m.DeviceRow.name))
-            return [_row_to_config(r) for r in rows]
+            return [_row_to_config(r, self.key) for r in rows]
 
     def get(self, name: str) -> DeviceConfig:
         """One device by name.
@@ -358,13 +473,13 @@ class DeviceService:
             NotFoundError: no device has that name.
         """
         with self._db.read() as s:
-            return _row_to_config(self._row(s, name))
+            return _row_to_config(self._row(s, name), self.key)
 
     def find(self, name: str) -> DeviceConfig | None:
         """One device by name, or None."""
         with self._db.read() as s:
             row = self._find(s, name)
-            return _row_to_config(row) if row is not None else None
+            return _row_to_config(row, self.key) if row is not None else None
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -411,7 +526,7 @@ class DeviceService:
         """
         with self._db.transaction() as s:
             row = self._row(s, name)
-            before = convert.snapshot(row)
+            before = _snapshot(row)
             s.delete(row)
             audit.append(s, actor, "device.remove", "device", row.id, before, None)
         self._notify(TOPIC)
@@ -421,14 +536,15 @@ class DeviceService:
         with self._db.transaction() as s:
             row = self._row(s, name)
             if row.enabled == enabled:
-                return _row_to_config(row)
-            before = convert.snapshot(row)
+                return _row_to_config(row, self.key)
+            before = _snapshot(row)
             row.enabled = enabled
+            self._seal_legacy(row)  # a save seals a legacy plain secret
             row.updated_at = utcnow()
             s.flush()
             action = "device.enable" if enabled else "device.disable"
-            audit.append(s, actor, action, "device", row.id, before, convert.snapshot(row))
-            cfg = _row_to_config(row)
+            audit.append(s, actor, action, "device", row.id, before, _snapshot(row))
+            cfg = _row_to_config(row, self.key)
         self._notify(TOPIC)
         return cfg
 
@@ -483,9 +599,34 @@ class DeviceService:
             self._notify(TOPIC)
         return report
 
-    def export_toml(self) -> str:
-        """Every device as TOML, in the form ``import_toml`` reads."""
-        return to_toml(self.list())
+    def export_toml(self, *, secrets: bool = False) -> str:
+        """Every device as TOML, in the form ``import_toml`` reads.
+
+        PBX secrets are written (in plain text) only when the administrator asks: ``secrets``.
+        """
+        return to_toml(self.list(), secrets=secrets)
+
+    def seal_legacy_secrets(self) -> builtins.list[str]:
+        """Seal every secret still stored in plain text (from before sealing); their names.
+
+        The program's own upkeep (a start-up pass), so done by ``system``; each device is
+        audited as ``device.update`` with the secret shown as unchanged.
+        """
+        actor = SYSTEM_ACTOR
+        sealed: builtins.list[str] = []
+        with self._db.transaction() as s:
+            for row in s.scalars(select(m.DeviceRow).order_by(m.DeviceRow.name)):
+                before = _snapshot(row)
+                if not self._seal_legacy(row):
+                    continue
+                row.updated_at = utcnow()
+                s.flush()
+                audit.append(s, actor, "device.update", "device", row.id, before, _snapshot(row))
+                sealed.append(row.name)
+        if sealed:
+            log.info("sealed the legacy plain secrets of %s", ", ".join(sealed))
+            self._notify(TOPIC)
+        return sealed
 
     # -- commands -------------------------------------------------------------------------------
 
@@ -496,15 +637,16 @@ class DeviceService:
         """
         with self._db.transaction() as s:
             row = self._find(s, result.device)
-            cfg = _row_to_config(row) if row is not None else None
-            what = describe_command(cfg, result.action, result.args)
+            cfg = _row_to_config(row, self.key) if row is not None else None
+            secret = cfg.secret if cfg is not None else ""
+            what = _scrub(describe_command(cfg, result.action, result.args), secret)
             after = {
                 "device": result.device,
                 "command_id": result.id,
-                "args": json_safe(list(result.args)),
+                "args": _scrub(json_safe(list(result.args)), secret),
                 "ok": result.ok,
-                "reason": result.reason,
-                "value": json_safe(result.value),
+                "reason": _scrub(result.reason, secret),
+                "value": _scrub(json_safe(result.value), secret),
                 "text": what,
                 "started_at": _iso(result.started_at),
                 "finished_at": _iso(result.finished_at),
@@ -527,7 +669,7 @@ class DeviceService:
                         text = _tr("{device}：{what} 成功").format(device=result.device, what=what)
                     else:
                         text = _tr("{device}：{what} 失败：{reason}").format(
-                            device=result.device, what=what, reason=result.reason
+                            device=result.device, what=what, reason=after["reason"]
                         )
                     s.add(
                         m.IncidentEventRow(
@@ -541,7 +683,7 @@ class DeviceService:
                                 "action": result.action,
                                 "args": after["args"],
                                 "ok": result.ok,
-                                "reason": result.reason,
+                                "reason": after["reason"],
                             },
                         )
                     )
@@ -573,26 +715,42 @@ class DeviceService:
 
     def _add(self, s: Session, actor: str, cfg: DeviceConfig) -> m.DeviceRow:
         self._name_taken(s, cfg.name)
+        secret, _changed = _sealed_secret(None, cfg, self.key)
         now = utcnow()
-        row = m.DeviceRow(**_columns(cfg), created_at=now, updated_at=now)
+        row = m.DeviceRow(**_columns(cfg, secret), created_at=now, updated_at=now)
         s.add(row)
         s.flush()
-        audit.append(s, actor, "device.add", "device", row.id, None, convert.snapshot(row))
+        audit.append(s, actor, "device.add", "device", row.id, None, _snapshot(row, SECRET_CHANGED))
         return row
 
     def _update(self, s: Session, actor: str, row: m.DeviceRow, cfg: DeviceConfig) -> bool:
         """Apply ``cfg``; False (and no audit record) when nothing changed."""
         if cfg.name != row.name:
             self._name_taken(s, cfg.name)
-        columns = _columns(cfg)
+        secret, changed = _sealed_secret(row, cfg, self.key)
+        columns = _columns(cfg, secret)
         if all(getattr(row, k) == v for k, v in columns.items()):
             return False
-        before = convert.snapshot(row)
+        before = _snapshot(row)
         for key, value in columns.items():
             setattr(row, key, value)
         row.updated_at = utcnow()
         s.flush()
-        audit.append(s, actor, "device.update", "device", row.id, before, convert.snapshot(row))
+        after = _snapshot(row, SECRET_CHANGED if changed else SECRET_MASK)
+        audit.append(s, actor, "device.update", "device", row.id, before, after)
+        return True
+
+    def _seal_legacy(self, row: m.DeviceRow) -> bool:
+        """Seal the row's secret if it is still stored in plain text; whether it was."""
+        stored = _stored_secret(row)
+        if not stored or crypto.is_sealed_text(stored):
+            return False
+        try:
+            sealed = self.key.seal(stored)
+        except CredentialError as exc:
+            log.error("device %s: legacy secret not sealed: %s", row.name, exc)
+            return False
+        row.settings = {**(row.settings or {}), "secret": sealed}
         return True
 
     def _upsert(self, s: Session, actor: str, cfg: DeviceConfig) -> str:

@@ -127,7 +127,7 @@ def test_pbx_config_is_stored_and_validated(services: Services) -> None:
     assert cfg.channel_for("8001") == "PJSIP/8001"
     services.devices.add(OFFICER, cfg)
     assert services.devices.get("pbx") == cfg
-    assert 'secret = "p"' in services.devices.export_toml()
+    assert 'secret = "p"' in services.devices.export_toml(secrets=True)  # only when asked
     bad = DeviceConfig(
         "pbx2", DeviceKind.PBX, "sip", "/dev/ttyS0", extension="80a", dial="PJSIP/8001"
     )

@@ -339,6 +339,30 @@ class DeviceEditorDialog(QDialog):
         self.lat_edit.setPlaceholderText("43.8868")
         self._row(form, "lat", self.tr("纬度"), self.lat_edit)
 
+        # -- a PBX (kind pbx): the AMI login, the operator's extension, how numbers are dialled
+        self.phone_group = QGroupBox(self.tr("交换机 (AMI)"), self)
+        form = QFormLayout(self.phone_group)
+        self.username_edit = QLineEdit(self)
+        self.username_edit.setObjectName("pbxUsername")
+        self.username_edit.setPlaceholderText(self.tr("manager.conf 中的用户名"))
+        self._row(form, "username", self.tr("AMI 用户名"), self.username_edit)
+        self.secret_edit = QLineEdit(self)
+        self.secret_edit.setObjectName("pbxSecret")
+        # Never shown, never filled in: empty keeps the stored secret (the service's rule).
+        self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self._row(form, "secret", self.tr("AMI 密码"), self.secret_edit)
+        self.extension_edit = QLineEdit(self)
+        self.extension_edit.setObjectName("pbxExtension")
+        self.extension_edit.setPlaceholderText("8000")
+        self._row(form, "extension", self.tr("值班分机"), self.extension_edit)
+        self.context_edit = QLineEdit(self)
+        self.context_edit.setObjectName("pbxContext")
+        self._row(form, "context", self.tr("拨号上下文"), self.context_edit)
+        self.dial_edit = QLineEdit(self)
+        self.dial_edit.setObjectName("pbxDial")
+        self.dial_edit.setPlaceholderText("PJSIP/{number}")
+        self._row(form, "dial", self.tr("拨号通道"), self.dial_edit)
+
         self.message_label = QLabel(self)
         self.message_label.setObjectName("deviceEditorMessage")
         self.message_label.setWordWrap(True)
@@ -361,6 +385,7 @@ class DeviceEditorDialog(QDialog):
         grid.addWidget(line, 1, 0)
         grid.addWidget(ports, 0, 1, 2, 1)
         grid.addWidget(self.camera_group, 2, 0, 1, 2)
+        grid.addWidget(self.phone_group, 3, 0, 1, 2)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         layout = QVBoxLayout(self)
@@ -413,7 +438,21 @@ class DeviceEditorDialog(QDialog):
         self.matrix_input_spin.setValue(cfg.matrix_input or 0)
         self.lon_edit.setText("" if cfg.lon is None else str(cfg.lon))
         self.lat_edit.setText("" if cfg.lat is None else str(cfg.lat))
+        self.username_edit.setText(cfg.username)
+        self.secret_edit.clear()
+        stored = bool(cfg.secret or cfg.credential_error)
+        self.secret_edit.setPlaceholderText(
+            self.tr("不更改") if stored else self.tr("manager.conf 中的 secret")
+        )
+        self.secret_edit.setToolTip(
+            self.tr("已保存的密码不显示；留空则保留原密码，输入新密码则替换。") if stored else ""
+        )
+        self.extension_edit.setText(cfg.extension)
+        self.context_edit.setText(cfg.context)
+        self.dial_edit.setText(cfg.dial)
         self._apply_kind()
+        if cfg.credential_error:  # this seat cannot read the stored secret: say so at its field
+            self.errors.show({"secret": cfg.credential_error})
 
     def kind(self) -> DeviceKind:
         """The kind chosen."""
@@ -439,6 +478,7 @@ class DeviceEditorDialog(QDialog):
             widget.setEnabled(matrix)
         camera = self.kind() is DeviceKind.CAMERA
         self.camera_group.setVisible(camera)
+        self.phone_group.setVisible(self.kind() is DeviceKind.PBX)
         line = self.baud_combo.parentWidget()  # the serial settings: none for a stream
         if line is not None:
             line.setVisible(not camera)
@@ -485,6 +525,15 @@ class DeviceEditorDialog(QDialog):
         )
         if self.kind() is DeviceKind.CAMERA:
             cfg = self._camera_config(cfg, errors)
+        if self.kind() is DeviceKind.PBX:
+            cfg = replace(
+                cfg,
+                username=self.username_edit.text().strip(),
+                secret=self.secret_edit.text(),  # empty: the service keeps the stored one
+                extension=self.extension_edit.text().strip(),
+                context=self.context_edit.text().strip(),
+                dial=self.dial_edit.text().strip(),
+            )
         # The editor's own reading of a field beats the check of the placeholder value.
         return cfg, {**cfg.problems(), **errors}
 
@@ -788,7 +837,10 @@ class DeviceSettingsDialog(QDialog):
     def _show_health(self, row: int, cfg: DeviceConfig) -> None:
         manager = self._ctx.devices
         health = manager.health(cfg.name) if manager is not None else None
-        if health is None:
+        if cfg.credential_error:  # not run here: its secret cannot be read on this seat
+            colour = state_colour(HealthState.OFFLINE)
+            text, tip = self.tr("凭据无法解密"), cfg.credential_error
+        elif health is None:
             text, colour, tip = self.tr("未运行"), GREY, ""
         else:
             text, colour = state_label(health.state), state_colour(health.state)
