@@ -740,27 +740,27 @@
     <name>DeviceCredentials</name>
     <message>
         <source>设备凭据密钥文件格式不对（应为 64 位十六进制）：{path}</source>
-        <translation type="unfinished"></translation>
+        <translation>The device-credentials key file is not a key (64 hex digits expected): {path}</translation>
     </message>
     <message>
         <source>设备凭据无法解密：本机密钥不匹配 — 本机没有设备凭据密钥 {path}。请从已配置的席位复制该文件（权限 0600）后重启。</source>
-        <translation type="unfinished"></translation>
+        <translation>Device credentials cannot be decrypted: this seat&apos;s key does not match — there is no device-credentials key at {path}. Copy that file from a configured seat (mode 0600) and restart.</translation>
     </message>
     <message>
         <source>设备凭据密钥无法读取：{path}：{error}</source>
-        <translation type="unfinished"></translation>
+        <translation>The device-credentials key cannot be read: {path}: {error}</translation>
     </message>
     <message>
         <source>设备凭据无法解密：本机密钥不匹配 — 凭据由密钥 {stored} 加密，本机密钥 {local}（{path}）。请从已配置的席位复制密钥文件后重启。</source>
-        <translation type="unfinished"></translation>
+        <translation>Device credentials cannot be decrypted: this seat&apos;s key does not match — they were sealed with key {stored}, this seat has key {local} ({path}). Copy the key file from a configured seat and restart.</translation>
     </message>
     <message>
         <source>设备凭据无法解密：密文损坏或被改动（{reason}）</source>
-        <translation type="unfinished"></translation>
+        <translation>Device credentials cannot be decrypted: the sealed text is damaged or was changed ({reason})</translation>
     </message>
     <message>
         <source>无法创建设备凭据密钥 {path}：{error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot create the device-credentials key {path}: {error}</translation>
     </message>
 </context>
 <context>
@@ -935,31 +935,31 @@
     </message>
     <message>
         <source>交换机 (AMI)</source>
-        <translation type="unfinished"></translation>
+        <translation>PBX (AMI)</translation>
     </message>
     <message>
         <source>manager.conf 中的用户名</source>
-        <translation type="unfinished"></translation>
+        <translation>the username in manager.conf</translation>
     </message>
     <message>
         <source>AMI 用户名</source>
-        <translation type="unfinished"></translation>
+        <translation>AMI username</translation>
     </message>
     <message>
         <source>AMI 密码</source>
-        <translation type="unfinished"></translation>
+        <translation>AMI secret</translation>
     </message>
     <message>
         <source>值班分机</source>
-        <translation type="unfinished"></translation>
+        <translation>Duty extension</translation>
     </message>
     <message>
         <source>拨号上下文</source>
-        <translation type="unfinished"></translation>
+        <translation>Dialplan context</translation>
     </message>
     <message>
         <source>拨号通道</source>
-        <translation type="unfinished"></translation>
+        <translation>Dial channel</translation>
     </message>
     <message>
         <source>保存</source>
@@ -977,15 +977,15 @@
     </message>
     <message>
         <source>不更改</source>
-        <translation type="unfinished"></translation>
+        <translation>unchanged</translation>
     </message>
     <message>
         <source>manager.conf 中的 secret</source>
-        <translation type="unfinished"></translation>
+        <translation>the secret in manager.conf</translation>
     </message>
     <message>
         <source>已保存的密码不显示；留空则保留原密码，输入新密码则替换。</source>
-        <translation type="unfinished"></translation>
+        <translation>The stored secret is never shown; leave empty to keep it, type a new one to replace it.</translation>
     </message>
     <message>
         <source>正在保存…</source>
@@ -1143,7 +1143,7 @@
     </message>
     <message>
         <source>凭据无法解密</source>
-        <translation type="unfinished"></translation>
+        <translation>Credentials unreadable</translation>
     </message>
     <message>
         <source>未运行</source>
@@ -1749,7 +1749,7 @@
     </message>
     <message>
         <source>无法保存设备凭据：{reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot store the device credentials: {reason}</translation>
     </message>
     <message>
         <source>TOML 语法错误 (not TOML): {e}</source>
