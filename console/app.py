@@ -235,6 +235,10 @@ def build_context(
     manager = demo_devices = None
     extra: dict[str, object] = {}
     if devices and not read_only:
+        try:  # device secrets stored in plain text by earlier versions are sealed now
+            services.devices.seal_legacy_secrets()
+        except Exception:  # the devices still run; the device's next save seals it
+            log.exception("legacy device secrets not sealed")
         manager = DeviceManager(
             recorder=services.devices.record_command, authorize=services.users.guard.refusal
         )

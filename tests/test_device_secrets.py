@@ -348,7 +348,7 @@ def test_a_seat_without_the_key_file_says_so_and_makes_none(
 # --------------------------------------------------------------------------- legacy plain secrets
 
 
-def legacy_row(services: Services) -> None:
+def legacy_row(services: Services, *, enabled: bool = True) -> None:
     """A PBX as stored before secrets were sealed."""
     now = utcnow()
     with services.db.transaction() as s:
@@ -360,7 +360,7 @@ def legacy_row(services: Services) -> None:
                 url="socket://127.0.0.1:5038",
                 settings={"username": "console", "secret": SECRET, "extension": "8000"},
                 names={},
-                enabled=True,
+                enabled=enabled,
                 created_at=now,
                 updated_at=now,
             )
@@ -387,3 +387,24 @@ def test_legacy_plain_secrets_are_sealed_in_one_pass(services: Services) -> None
     assert settings_secret(row.before) == settings_secret(row.after) == SECRET_MASK
     assert SECRET not in audit_text(services)
     assert os.environ[KEY_ENV]  # the fixture's key, not the user's
+
+
+def test_the_workstation_seals_legacy_secrets_when_it_starts(
+    qtbot: QtBot, sqlite_url: str, key_file: Path
+) -> None:
+    from console.app import build_context
+
+    services = Services.open(sqlite_url)
+    try:
+        legacy_row(services, enabled=False)  # configured but not run: nothing to connect to
+    finally:
+        services.close()
+    ctx = build_context(sqlite_url, operator=ADMIN, monitor_interval_ms=3_600_000, watch=False)
+    try:
+        assert stored_secret(ctx.services).startswith("dcs1:")
+        assert ctx.services.devices.get("pbx").secret == SECRET
+        assert ctx.devices is not None
+        assert ctx.devices.health("pbx") is not None
+    finally:
+        ctx.close()
+    assert key_file.exists()
