@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     Qt,
     QTimer,
     Signal,
@@ -20,11 +21,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -176,8 +179,20 @@ class IncidentBoard(QWidget):
 
         # -- filter bar
         self.status_buttons: dict[IncidentStatus, QToolButton] = {}
-        bar = QHBoxLayout()
-        bar.setSpacing(6)
+        # Two groups, side by side when the board is wide enough and one above the other when
+        # it is not (English words and a 1366-pixel screen): the board never pushes the side
+        # docks or the window beyond the screen.
+        status_row = QHBoxLayout()
+        status_row.setSpacing(6)
+        filter_row = QHBoxLayout()
+        filter_row.setSpacing(6)
+        self._bar = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._bar.setSpacing(6)
+        self._bar.addLayout(status_row)
+        self._bar.addLayout(filter_row, 1)
+        self._status_row = status_row
+        self._filter_row = filter_row
+        bar = status_row
         bar.addWidget(QLabel(self.tr("状态"), self))
         for status in IncidentStatus:
             button = QToolButton(self)
@@ -188,7 +203,8 @@ class IncidentBoard(QWidget):
             button.toggled.connect(self._on_filter_changed)
             self.status_buttons[status] = button
             bar.addWidget(button)
-        bar.addSpacing(8)
+        bar.addStretch()
+        bar = filter_row
 
         self.grade_combo = QComboBox(self)
         self.grade_combo.setObjectName("gradeFilter")
@@ -198,6 +214,7 @@ class IncidentBoard(QWidget):
             self.grade_combo.addItem(label, grade.value)
         self.grade_combo.addItem(self.tr("未定级"), "none")
         self.grade_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self._shrinkable(self.grade_combo)
         bar.addWidget(self.grade_combo)
 
         self.category_combo = QComboBox(self)
@@ -205,6 +222,7 @@ class IncidentBoard(QWidget):
         self.category_combo.addItem(self.tr("全部类别"), "")
         self.category_combo.setMinimumContentsLength(8)
         self.category_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self._shrinkable(self.category_combo)
         bar.addWidget(self.category_combo)
 
         self.area_combo = QComboBox(self)
@@ -212,6 +230,7 @@ class IncidentBoard(QWidget):
         self.area_combo.addItem(self.tr("全部地区"), "")
         self.area_combo.setMinimumContentsLength(6)
         self.area_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self._shrinkable(self.area_combo)
         bar.addWidget(self.area_combo)
 
         self.time_combo = QComboBox(self)
@@ -227,13 +246,14 @@ class IncidentBoard(QWidget):
             self.time_combo.addItem(labels[key], days)
         self.time_combo.setCurrentIndex(len(self.TIME_RANGES) - 1)
         self.time_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self._shrinkable(self.time_combo)
         bar.addWidget(self.time_combo)
 
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName("searchEdit")
         self.search_edit.setPlaceholderText(self.tr("搜索标题、地址或编号"))
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(160)
+        self.search_edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("0") * 14)
         self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
         bar.addWidget(self.search_edit, 1)
 
@@ -258,8 +278,12 @@ class IncidentBoard(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(IncidentBoardModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        for column, width in self._column_widths().items():
+        self._widths = self._column_widths()
+        for column, width in self._widths.items():
             self.view.setColumnWidth(column, width)
+        self._fitting = False
+        self._dragged = False  # the operator has sized a column: leave the widths alone
+        header.sectionResized.connect(self._on_header_section_resized)
         selection = self.view.selectionModel()
         selection.currentRowChanged.connect(self._on_selection_current_row_changed)
 
@@ -287,7 +311,7 @@ class IncidentBoard(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 4)
-        layout.addLayout(bar)
+        layout.addLayout(self._bar)
         layout.addWidget(self.view, 1)
         layout.addLayout(footer)
 
@@ -304,6 +328,71 @@ class IncidentBoard(QWidget):
 
         self._load_reference()
         self.apply_filter()
+
+    def _shrinkable(self, combo: QComboBox) -> None:
+        """A filter combo that gives up width before the board does; its choice as a tooltip."""
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(max(6, combo.minimumContentsLength()))
+        combo.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+        def show_choice() -> None:
+            combo.setToolTip(combo.currentText())
+
+        combo.currentTextChanged.connect(show_choice)
+        show_choice()
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the wider of the two filter groups (they stack when the board is narrow)."""
+        hint = super().minimumSizeHint()
+        outer = self.layout()
+        assert outer is not None
+        margins = outer.contentsMargins()
+        rows = max(self._status_row.minimumSize().width(), self._filter_row.minimumSize().width())
+        return QSize(max(rows + margins.left() + margins.right(), 200), hint.height())
+
+    def _arrange_bar(self) -> None:
+        outer = self.layout()
+        assert outer is not None
+        margins = outer.contentsMargins()
+        room = self.width() - margins.left() - margins.right()
+        wide = (
+            self._status_row.sizeHint().width()
+            + self._bar.spacing()
+            + self._filter_row.minimumSize().width()
+        )
+        direction = (
+            QBoxLayout.Direction.LeftToRight if room >= wide else QBoxLayout.Direction.TopToBottom
+        )
+        if self._bar.direction() != direction:
+            self._bar.setDirection(direction)
+
+    def _fit_columns(self) -> None:
+        """On a narrow board, category and area give up width first.
+
+        The title and the due column then stay in sight; the whole category and area are in
+        the cells' tooltips.
+        """
+        if self._dragged:
+            return
+        room = self.view.viewport().width()
+        title = self.view.fontMetrics().horizontalAdvance("0") * 16
+        excess = sum(self._widths.values()) + title - room
+        narrow = {}
+        for column in (IncidentBoardModel.COL_CATEGORY, IncidentBoardModel.COL_AREA):
+            wanted = self._widths[column]
+            narrow[column] = max(min(wanted, 64), wanted - max(0, excess + 1) // 2)
+        self._fitting = True
+        try:
+            for column, width in narrow.items():
+                if self.view.columnWidth(column) != width:
+                    self.view.setColumnWidth(column, width)
+        finally:
+            self._fitting = False
+
+    @Slot(int, int, int)
+    def _on_header_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if not self._fitting and column != IncidentBoardModel.COL_TITLE and self.isVisible():
+            self._dragged = True
 
     def _column_widths(self) -> dict[int, int]:
         """Widths that fit the words of the language in use (English ones are longer)."""
@@ -494,6 +583,8 @@ class IncidentBoard(QWidget):
         return True
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """Keep the empty-state text centred over the table."""
+        """Keep the empty-state text centred over the table; stack the filters when narrow."""
+        self._arrange_bar()
         super().resizeEvent(event)
+        self._fit_columns()
         self.empty_label.setGeometry(self.view.viewport().rect())

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,6 +40,7 @@ from console.domain import (
     Incident,
     IncidentEvent,
     IncidentStatus,
+    ReportStage,
     User,
     ValidationError,
 )
@@ -47,6 +48,7 @@ from console.services import Services
 from console.services.deadlines import stage_label, state_label
 from console.services.incidents import TRANSITIONS, grade_label, status_label
 from console.timeutil import format_beijing, utcnow
+from widgets.elide import ElidedLabel
 from widgets.incident_board import OVERDUE_COLOUR, SOON_COLOUR, readable_text
 
 log = logging.getLogger(__name__)
@@ -139,28 +141,34 @@ class IncidentDetail(QWidget):
         self.title_label.setWordWrap(True)
         self.title_label.setStyleSheet("font-size: 13pt; font-weight: bold;")
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.grade_badge = QLabel(self)
+        # The badge shrinks with the pane ("…", the whole grade in its tooltip); the values
+        # wrap: English names are longer than the Chinese ones and the dock is narrow.
+        self.grade_badge = ElidedLabel("", self, min_chars=8)
         self.grade_badge.setObjectName("gradeBadge")
         self.grade_badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.grade_badge.setMinimumWidth(80)
+        self.grade_badge.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.status_value = QLabel(self)
         self.status_value.setObjectName("statusValue")
+        self.status_value.setWordWrap(True)
         self.owner_value = QLabel(self)
+        self.owner_value.setWordWrap(True)
         self.category_value = QLabel(self)
         self.category_value.setWordWrap(True)
         self.area_value = QLabel(self)
         self.area_value.setWordWrap(True)
         self.occurred_value = QLabel(self)
+        self.occurred_value.setWordWrap(True)
         self.received_value = QLabel(self)
+        self.received_value.setWordWrap(True)
         self.casualties_value = QLabel(self)
         self.casualties_value.setWordWrap(True)
 
         badge_row = QHBoxLayout()
         badge_row.addWidget(self.grade_badge)
-        badge_row.addWidget(self.status_value)
-        badge_row.addStretch()
+        badge_row.addWidget(self.status_value, 1)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self.tr("责任人"), self.owner_value)
         form.addRow(self.tr("类别"), self.category_value)
         form.addRow(self.tr("地区"), self.area_value)
@@ -198,10 +206,10 @@ class IncidentDetail(QWidget):
             self.tr("在对方的版本上保留您的选择；再按一次对应按钮才会保存")
         )
         self.conflict_keep_button.clicked.connect(self._on_conflict_keep_button_clicked)
-        conflict_buttons = QHBoxLayout()
-        conflict_buttons.addStretch()
-        conflict_buttons.addWidget(self.conflict_reload_button)
-        conflict_buttons.addWidget(self.conflict_keep_button)
+        # One above the other: side by side they are wider than the dock in English.
+        conflict_buttons = QVBoxLayout()
+        conflict_buttons.addWidget(self.conflict_reload_button, 0, Qt.AlignmentFlag.AlignRight)
+        conflict_buttons.addWidget(self.conflict_keep_button, 0, Qt.AlignmentFlag.AlignRight)
         conflict_layout = QVBoxLayout(self.conflict_box)
         conflict_layout.addWidget(self.conflict_label)
         conflict_layout.addLayout(conflict_buttons)
@@ -215,8 +223,7 @@ class IncidentDetail(QWidget):
         )
         self.due_tree.setRootIsDecorated(False)
         self.due_tree.setMaximumHeight(110)
-        self.due_tree.setColumnWidth(0, 80)
-        self.due_tree.setColumnWidth(1, 130)
+        self._fit_due_columns()
         self.due_tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.record_button = QPushButton(self.tr("记录报送"), self)
         self.record_button.setObjectName("recordSentButton")
@@ -259,11 +266,14 @@ class IncidentDetail(QWidget):
         self.merge_button.clicked.connect(self._on_merge_button_clicked)
 
         for combo in (self.grade_combo, self.status_combo, self.owner_combo):
-            # Shrink with the dock instead of pushing the buttons out of sight.
+            # Shrink with the dock instead of pushing the buttons out of sight; the whole
+            # choice is in the tooltip when the combo is too narrow to show it.
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             combo.setMinimumContentsLength(6)
+            combo.currentTextChanged.connect(combo.setToolTip)
+        self.grade_combo.setToolTip(self.grade_combo.currentText())
         actions = QGroupBox(self.tr("处置"), self)
         grid = QGridLayout(actions)
         grid.addWidget(QLabel(self.tr("定级"), actions), 0, 0)
@@ -325,6 +335,34 @@ class IncidentDetail(QWidget):
         self._refresh_timer.setInterval(150)
         self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
         ctx.bus.changed.connect(self._on_bus_changed)
+
+    def minimumSizeHint(self) -> QSize:
+        """Never narrower than the shown incident's content: the pane scrolls only downwards.
+
+        The dock (and a saved layout restored into it) then cannot cut off the right-hand side
+        of a label, a button or a combo, whatever the language's word lengths.
+        """
+        hint = super().minimumSizeHint()
+        scroll = self._scroll
+        width = (
+            self.body.minimumSizeHint().width()
+            + scroll.verticalScrollBar().sizeHint().width()
+            + 2 * scroll.frameWidth()
+        )
+        outer = self.layout()
+        assert outer is not None
+        margins = outer.contentsMargins()
+        return QSize(max(hint.width(), width + margins.left() + margins.right()), hint.height())
+
+    def _fit_due_columns(self) -> None:
+        """Column widths for the longest stage and state names of the language in use."""
+        metrics = self.due_tree.fontMetrics()
+        pad = 16
+        header = self.due_tree.headerItem()
+        stages = [stage_label(stage, 2) for stage in ReportStage] + [header.text(0)]
+        when = [format_beijing(utcnow()), header.text(1)]
+        self.due_tree.setColumnWidth(0, max(metrics.horizontalAdvance(t) for t in stages) + pad)
+        self.due_tree.setColumnWidth(1, max(metrics.horizontalAdvance(t) for t in when) + pad)
 
     # -- showing -------------------------------------------------------------------------------
 
@@ -417,7 +455,9 @@ class IncidentDetail(QWidget):
         for due in view.dues:
             when = format_beijing(due.sent_at) if due.sent_at else format_beijing(due.due_at)
             item = QTreeWidgetItem([stage_label(due.stage, due.seq), when, state_label(due.state)])
-            item.setToolTip(0, due.rule_source)
+            item.setToolTip(0, f"{item.text(0)}\n{due.rule_source}")
+            item.setToolTip(1, when)
+            item.setToolTip(2, item.text(2))
             if due.state is DueState.OVERDUE:
                 for col in range(3):
                     item.setForeground(col, _brush(OVERDUE_COLOUR))
@@ -467,6 +507,7 @@ class IncidentDetail(QWidget):
             entry.setData(Qt.ItemDataRole.UserRole, event.id)
             self.timeline_list.addItem(entry)
         self.timeline_list.scrollToBottom()
+        self.updateGeometry()  # the minimum width follows the content just shown
         if self._pending is not None:
             self._show_conflict(view, self._pending)
         elif self._kept is not None:

@@ -220,6 +220,8 @@ class IntakeForm(QWidget):
         self.lon_edit.setPlaceholderText(self.tr("经度，如 125.32"))
         self.lat_edit = QLineEdit(body)
         self.lat_edit.setPlaceholderText(self.tr("纬度，如 43.82"))
+        for edit in (self.address_edit, self.lon_edit, self.lat_edit):
+            edit.setToolTip(edit.placeholderText())  # the hint is elided in a narrow dock
         coords = QWidget(body)
         grid = QHBoxLayout(coords)
         grid.setContentsMargins(0, 0, 0, 0)

@@ -61,6 +61,15 @@ BANNER_FLASH = "background: #fff3e0; color: black;"  # the off phase: text stays
 AlarmKeys = frozenset[tuple[int, str, int, str]]  # (incident, stage, seq, state) per alarm
 
 
+def _scrolled(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless scroll area: its minimum width no longer sets the window's."""
+    scroller = QScrollArea(widget.parentWidget())
+    scroller.setWidgetResizable(True)
+    scroller.setFrameShape(QFrame.Shape.NoFrame)
+    scroller.setWidget(widget)
+    return scroller
+
+
 def _encode(data: QByteArray) -> str:
     return base64.b64encode(bytes(data.data())).decode("ascii")
 
@@ -215,7 +224,8 @@ class MainWindow(QMainWindow):
         self.map_dock = self._dock("mapDock", self.tr("地图"), self.map_pane)
         # Live cameras, tabbed with the map; streams play only while the tab is shown.
         self.video_wall = VideoWall(ctx, self, incident_provider=lambda: self.detail.incident_id)
-        self.video_dock = self._dock("videoDock", self.tr("视频"), self.video_wall)
+        # In a scroll area: four panes' buttons must not widen the window past a 1366 screen.
+        self.video_dock = self._dock("videoDock", self.tr("视频"), _scrolled(self.video_wall))
         # Monitoring stations and their charts, tabbed with the map and the cameras (in a
         # scroll area: the chart's toolbar must not set the bottom docks' minimum size).
         self.monitoring_pane = MonitoringPane(ctx, self)
@@ -226,7 +236,9 @@ class MainWindow(QMainWindow):
         self.monitoring_dock = self._dock("monitoringDock", self.tr("监测"), monitoring_scroller)
         # Warnings (预警): list, editor, approval and CAP exchange, tabbed with monitoring.
         self.warnings_pane = WarningsPane(ctx, self)
-        self.warnings_dock = self._dock("warningsDock", self.tr("预警"), self.warnings_pane)
+        self.warnings_dock = self._dock(
+            "warningsDock", self.tr("预警"), _scrolled(self.warnings_pane)
+        )
         self.station_feed = StationMapFeed(ctx, self.map_pane)  # stations on the map, by state
         # The duty room's hardware, tabbed behind the detail pane (not on the hall display).
         self.devices_pane: DevicesPane | None = None

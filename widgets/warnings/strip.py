@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from console.domain.warnings import WarningNotice
 from console.services.warnings import level_name
+from widgets.elide import ElidedLabel
 from widgets.forms import run_guarded
 from widgets.warnings.pane import text_colour
 
@@ -39,7 +40,7 @@ class ActiveWarningsStrip(QFrame):
         self._large = large
         self._loading = False
         self.warnings: list[WarningNotice] = []
-        self.chips: list[QLabel] = []
+        self.chips: list[ElidedLabel] = []
         self.caption = QLabel(self.tr("生效预警"), self)
         self.caption.setObjectName("activeWarningsCaption")
         self.more_label = QLabel(self)
@@ -94,7 +95,7 @@ class ActiveWarningsStrip(QFrame):
             text = f"{level_name(w.level)} {w.event}：{w.headline or w.area_desc}"
             if w.exercise:
                 text = self.tr("【演习】") + text
-            chip = QLabel(text, self)
+            chip = ElidedLabel(text, self)  # many chips share a narrow board: "…" and tooltip
             chip.setObjectName("activeWarningChip")
             chip.setToolTip(f"{w.area_desc}\n{w.sender_name or w.sender}")
             chip.setStyleSheet(
