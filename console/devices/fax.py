@@ -18,11 +18,9 @@ database work runs on the task runner, all modem work on the line's thread.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
 import logging
-import queue
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,13 +30,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
-from console.devices.config import DeviceConfig, DeviceKind
+from console.devices.config import DeviceKind
 from console.devices.manager import (
-    BaseWorker,
     CommandResult,
     DeviceHealth,
     DeviceManager,
     HealthState,
+    PolledSerialWorker,
     _Command,
     describe_error,
 )
@@ -46,7 +44,7 @@ from console.timeutil import utcnow
 from devices.errors import ConnectionLost, DeviceError, DeviceTimeout, ProtocolError
 from devices.fax.class2 import Class2Fax
 from devices.fax.g3 import encode_page, read_pages, write_tiff
-from devices.transport import SerialSettings, SerialTransport, open_transport
+from devices.transport import SerialTransport
 
 if TYPE_CHECKING:
     from console.services import Services
@@ -87,78 +85,29 @@ class IncomingFax:
     at: datetime
 
 
-class FaxWorker(BaseWorker):
+class FaxWorker(PolledSerialWorker[Class2Fax]):
     """One fax modem: answers incoming faxes between sending queued jobs."""
 
-    def __init__(self, cfg: DeviceConfig, manager: DeviceManager) -> None:
-        super().__init__(cfg, manager)
-        self._transport: SerialTransport | None = None
-        self._fax: Class2Fax | None = None
+    command_wait = 0.0  # the poll waits for RING
+    logger = log
+    offline_message = "fax line %s offline: %s"
+    back_message = "fax line %s back after %d attempts"
 
-    def run(self) -> None:
-        """Connect and prepare the modem, then poll for RING between commands."""
-        try:
-            while not self._stopping.is_set():
-                if self._fax is None and not self._connect():
-                    self._drain_until(time.monotonic() + self._backoff())
-                    continue
-                try:
-                    cmd = self.commands.get_nowait()
-                except queue.Empty:
-                    self._poll()
-                    continue
-                if cmd is not None:
-                    self._execute(cmd)
-        finally:
-            self._disconnect()
-
-    def _connect(self) -> bool:
-        self._manager._set_health(self.cfg, HealthState.CONNECTING)
-        settings = SerialSettings(
-            baudrate=self.cfg.baud,
-            bytesize=self.cfg.bytesize,
-            parity=self.cfg.parity,
-            stopbits=self.cfg.stopbits,
-            timeout=self.cfg.timeout,
+    def _open(self, transport: SerialTransport) -> tuple[str, dict[int, int] | None]:
+        """Prepare the modem to answer faxes."""
+        self._driver = Class2Fax(
+            transport,
+            local_id=self.cfg.station_id,
+            timeout=max(self.cfg.timeout, 1.0),
         )
-        try:
-            self._transport = open_transport(self.cfg.url, settings)
-            self._fax = Class2Fax(
-                self._transport,
-                local_id=self.cfg.station_id,
-                timeout=max(self.cfg.timeout, 1.0),
-            )
-            self._fax.prepare_receive()
-        except (DeviceError, ValueError, OSError) as exc:
-            self._failures += 1
-            self._disconnect()
-            self._manager._set_health(self.cfg, HealthState.OFFLINE, error=describe_error(exc))
-            if self._failures == 1:
-                log.warning("fax line %s offline: %s", self.cfg.name, exc)
-            return False
-        if self._failures:
-            log.info("fax line %s back after %d attempts", self.cfg.name, self._failures)
-        self._failures = 0
-        info = f"Class 2.0 {self.cfg.station_id}".strip()
-        self._manager._set_health(self.cfg, HealthState.CONNECTED, info=info)
-        return True
-
-    def _disconnect(self) -> None:
-        if self._transport is not None:
-            with contextlib.suppress(DeviceError):
-                self._transport.close()
-        self._transport = None
-        self._fax = None
-
-    def _lost(self, exc: BaseException) -> None:
-        self._disconnect()
-        self._failures = 1
-        self._manager._set_health(self.cfg, HealthState.OFFLINE, error=describe_error(exc))
+        self._driver.prepare_receive()
+        return f"Class 2.0 {self.cfg.station_id}".strip(), None
 
     # -- receiving -------------------------------------------------------------------------------
 
     def _poll(self) -> None:
-        fax = self._fax
+        """Answer and receive a fax that rings (waits for RING a moment)."""
+        fax = self._driver
         assert fax is not None
         try:
             if not fax.wait_for_ring(RING_POLL):
@@ -192,10 +141,10 @@ class FaxWorker(BaseWorker):
 
     def _rearm(self) -> None:
         """Be ready to answer again (after a call the modem may have other settings)."""
-        if self._fax is None:
+        if self._driver is None:
             return
         try:
-            self._fax.prepare_receive()
+            self._driver.prepare_receive()
         except (ConnectionLost, DeviceTimeout) as exc:
             self._lost(exc)
         except DeviceError as exc:
@@ -204,10 +153,11 @@ class FaxWorker(BaseWorker):
     # -- sending ---------------------------------------------------------------------------------
 
     def _execute(self, cmd: _Command) -> None:
+        """Send a job; the outcome says how the call went, also when it failed."""
         started = time.monotonic()
         if self._expired(cmd, started):
             return
-        fax = self._fax
+        fax = self._driver
         assert fax is not None
         if cmd.action != SEND_ACTION or len(cmd.args) != 3:
             reason = f"unknown action {cmd.action!r} for a fax line"

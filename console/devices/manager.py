@@ -17,16 +17,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from console.devices.config import DeviceConfig, DeviceKind
 from console.timeutil import utcnow
 from devices.errors import ConnectionLost, DeviceError, DeviceTimeout, ProtocolError
-from devices.matrix import open_matrix
+from devices.matrix import KramerP2000, LineMatrix, open_matrix
 from devices.ptz import DRIVERS as PTZ_DRIVERS
-from devices.ptz import MoveGuard
+from devices.ptz import MoveGuard, PtzCamera
 from devices.ptz.guard import Hold
 from devices.transport import SerialSettings, SerialTransport, open_transport
 
@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 BACKOFF = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
 POLL_SECONDS = 30.0  # matrix read-back; also the Extron session keep-alive (idle after ~5 min)
 HOLD_TIMEOUT = 1.0  # a PTZ move with no keepalive for this long is stopped
+
+DriverT = TypeVar("DriverT")
 
 
 class HealthState(StrEnum):
@@ -154,7 +156,17 @@ def describe_error(exc: BaseException) -> str:
 
 
 class BaseWorker(threading.Thread):
-    """One device's thread: its configuration, its command queue, and how it is stopped."""
+    """One device's thread: its configuration, its command queue, and how it is stopped.
+
+    Its loop (:meth:`run`): connect when not connected (:meth:`_connect`), retrying with
+    back-off while that fails, commands meanwhile failing at once as offline; then wait for a
+    command and run it (:meth:`_execute`), and :meth:`_poll` the device while none comes. The
+    device is let go (:meth:`_disconnect`) when the thread ends.
+    """
+
+    #: How long the loop waits for a command before it polls; 0 when :meth:`_poll` itself
+    #: waits on the line.
+    command_wait: ClassVar[float] = 1.0
 
     def __init__(self, cfg: DeviceConfig, manager: DeviceManager) -> None:
         super().__init__(name=f"device-{cfg.name}", daemon=True)
@@ -168,6 +180,44 @@ class BaseWorker(threading.Thread):
         """Ask the thread to end (it closes its device on the way out)."""
         self._stopping.set()
         self.commands.put(None)
+
+    def run(self) -> None:
+        """Connect (with back-off until it works), then run commands and poll between them."""
+        try:
+            while not self._stopping.is_set():
+                if not self._connected() and not self._connect():
+                    self._drain_until(time.monotonic() + self._backoff())
+                    continue
+                try:
+                    if self.command_wait > 0:
+                        cmd = self.commands.get(timeout=self.command_wait)
+                    else:
+                        cmd = self.commands.get_nowait()
+                except queue.Empty:
+                    self._poll()
+                    continue
+                if cmd is not None:
+                    self._execute(cmd)
+        finally:
+            self._disconnect()
+
+    def _connected(self) -> bool:
+        """Whether the device is open (else the loop connects)."""
+        raise NotImplementedError
+
+    def _connect(self) -> bool:
+        """Open the device and show its health; False (shown offline) when that failed."""
+        raise NotImplementedError
+
+    def _poll(self) -> None:
+        """Look at the device while no command is waiting (default: nothing)."""
+
+    def _execute(self, cmd: _Command) -> None:
+        """Run one command and announce its outcome (``_finish``)."""
+        raise NotImplementedError
+
+    def _disconnect(self) -> None:
+        """Let the device go (default: nothing)."""
 
     def _backoff(self) -> float:
         return BACKOFF[min(max(self._failures, 1) - 1, len(BACKOFF) - 1)]
@@ -217,35 +267,53 @@ class _CameraEntry(BaseWorker):
         """Nothing to wait for."""
 
 
-class _Worker(BaseWorker):
-    """Owns one device's transport and driver; every port call happens on this thread."""
+class PolledSerialWorker(BaseWorker, Generic[DriverT]):
+    """A device on a serial line (or a TCP bridge to one) whose driver this thread owns.
+
+    It runs the worker's loop: the port is opened and the driver set up (:meth:`_open`);
+    commands run with :meth:`_run` (the default :meth:`_execute`); :meth:`_poll` looks at the
+    device between them. A line that is lost is closed (:meth:`_close`), shown offline and
+    reopened with back-off.
+    """
+
+    #: Whether the configuration's RS-485 setting applies to this kind of device.
+    rs485: ClassVar[bool] = False
+    #: Logged on the first failure to connect (name, error) and on the reconnect (name,
+    #: attempts); None: not logged.
+    logger: ClassVar[logging.Logger] = log
+    offline_message: ClassVar[str | None] = "device %s offline: %s"
+    back_message: ClassVar[str | None] = "device %s reconnected after %d attempts"
 
     def __init__(self, cfg: DeviceConfig, manager: DeviceManager) -> None:
         super().__init__(cfg, manager)
         self._transport: SerialTransport | None = None
-        self._driver: Any = None
-        self._guard: MoveGuard | None = None
-        self._hold: Hold | None = None
-        self._last_poll = 0.0
+        self._driver: DriverT | None = None
 
-    # -- lifecycle ------------------------------------------------------------------------------
+    # -- to fill in -------------------------------------------------------------------------
 
-    def run(self) -> None:
-        try:
-            while not self._stopping.is_set():
-                if self._driver is None and not self._connect():
-                    self._drain_until(time.monotonic() + self._backoff())
-                    continue
-                try:
-                    cmd = self.commands.get(timeout=1.0)
-                except queue.Empty:
-                    self._poll()
-                    continue
-                if cmd is None:
-                    continue
-                self._execute(cmd)
-        finally:
-            self._disconnect()
+    def _open(self, transport: SerialTransport) -> tuple[str, dict[int, int] | None]:
+        """Set the driver up on a freshly opened port (``self._driver``).
+
+        Returns:
+            The health's info line, and the routing read back (None: none).
+        """
+        raise NotImplementedError
+
+    def _run(self, cmd: _Command) -> Any:
+        """Run one command on the driver; its value (used by the default :meth:`_execute`)."""
+        raise NotImplementedError
+
+    def _confirmed(self, cmd: _Command, value: Any) -> dict[int, int] | None:
+        """The routing a command that succeeded with ``value`` leaves (None: unchanged)."""
+        return None
+
+    def _close(self) -> None:
+        """Let go of what the driver holds before the port is closed (default: nothing)."""
+
+    # -- the loop's steps -------------------------------------------------------------------
+
+    def _connected(self) -> bool:
+        return self._driver is not None
 
     def _connect(self) -> bool:
         self._manager._set_health(self.cfg, HealthState.CONNECTING)
@@ -254,46 +322,86 @@ class _Worker(BaseWorker):
             bytesize=self.cfg.bytesize,
             parity=self.cfg.parity,
             stopbits=self.cfg.stopbits,
-            rs485=self.cfg.rs485,
+            rs485=self.rs485 and self.cfg.rs485,
             timeout=self.cfg.timeout,
         )
         try:
             self._transport = open_transport(self.cfg.url, settings)
-            info = ""
-            routing: dict[int, int] = {}
-            if self.cfg.kind is DeviceKind.MATRIX:
-                kwargs: dict[str, Any] = {}
-                if self.cfg.protocol == "kramer-p2000":
-                    kwargs["machine"] = self.cfg.address
-                if self.cfg.inputs:
-                    kwargs["inputs"] = self.cfg.inputs
-                if self.cfg.outputs:
-                    kwargs["outputs"] = self.cfg.outputs
-                self._driver = open_matrix(self._transport, self.cfg.protocol, **kwargs)
-                routing = dict(self._driver.connect())
-                info = self._matrix_info()
-            else:
-                driver_cls = PTZ_DRIVERS[self.cfg.protocol]
-                self._driver = driver_cls(self._transport, address=self.cfg.address)
-                self._guard = MoveGuard(
-                    self._driver, hold_timeout=HOLD_TIMEOUT, on_error=self._on_guard_error
-                )
-                info = f"{self.cfg.protocol} #{self.cfg.address}"
+            info, routing = self._open(self._transport)
         except (DeviceError, ValueError, OSError) as exc:
             self._failures += 1
             self._disconnect()
             self._manager._set_health(self.cfg, HealthState.OFFLINE, error=describe_error(exc))
-            if self._failures == 1:
-                log.warning("device %s offline: %s", self.cfg.name, exc)
+            if self._failures == 1 and self.offline_message is not None:
+                self.logger.warning(self.offline_message, self.cfg.name, exc)
             return False
-        if self._failures:
-            log.info("device %s reconnected after %d attempts", self.cfg.name, self._failures)
+        if self._failures and self.back_message is not None:
+            self.logger.info(self.back_message, self.cfg.name, self._failures)
         self._failures = 0
-        self._last_poll = time.monotonic()
         self._manager._set_health(self.cfg, HealthState.CONNECTED, info=info, routing=routing)
         return True
 
+    def _disconnect(self) -> None:
+        self._close()
+        if self._transport is not None:
+            with contextlib.suppress(DeviceError):
+                self._transport.close()
+        self._transport = None
+        self._driver = None
+
+    def _lost(self, exc: BaseException) -> None:
+        """The line went away: close it, show it offline; the loop reopens it."""
+        self._disconnect()
+        self._failures = 1
+        self._manager._set_health(self.cfg, HealthState.OFFLINE, error=describe_error(exc))
+
+    def _execute(self, cmd: _Command) -> None:
+        """Run a command with :meth:`_run`; a lost line goes offline, a refusal is an error."""
+        started = time.monotonic()
+        if self._expired(cmd, started):
+            return
+        try:
+            value = self._run(cmd)
+        except (ConnectionLost, DeviceTimeout) as exc:
+            self._lost(exc)
+            self._manager._finish(self.cfg, cmd, False, describe_error(exc), None, started)
+            return
+        except (DeviceError, ValueError) as exc:
+            self._manager._set_health(self.cfg, HealthState.ERROR, error=describe_error(exc))
+            self._manager._finish(self.cfg, cmd, False, describe_error(exc), None, started)
+            return
+        # The health (routing as confirmed) first: whoever hears that the command finished
+        # and looks at the device then sees what the command did.
+        routing = self._confirmed(cmd, value)
+        self._manager._set_health(self.cfg, HealthState.CONNECTED, routing=routing)
+        self._manager._finish(self.cfg, cmd, True, "", value, started)
+
+
+class MatrixWorker(PolledSerialWorker[LineMatrix | KramerP2000]):
+    """A video matrix: ties inputs to outputs and reads the routing back now and then."""
+
+    rs485 = True
+
+    def __init__(self, cfg: DeviceConfig, manager: DeviceManager) -> None:
+        super().__init__(cfg, manager)
+        self._last_poll = 0.0
+
+    def _open(self, transport: SerialTransport) -> tuple[str, dict[int, int] | None]:
+        kwargs: dict[str, Any] = {}
+        if self.cfg.protocol == "kramer-p2000":
+            kwargs["machine"] = self.cfg.address
+        if self.cfg.inputs:
+            kwargs["inputs"] = self.cfg.inputs
+        if self.cfg.outputs:
+            kwargs["outputs"] = self.cfg.outputs
+        self._driver = open_matrix(transport, self.cfg.protocol, **kwargs)
+        routing = dict(self._driver.connect())
+        info = self._matrix_info()
+        self._last_poll = time.monotonic()
+        return info, routing
+
     def _matrix_info(self) -> str:
+        assert self._driver is not None
         try:
             found = self._driver.identify()
         except DeviceError:
@@ -303,26 +411,8 @@ class _Worker(BaseWorker):
             parts.append(f"{found.inputs}×{found.outputs}")
         return " ".join(parts) or self.cfg.protocol
 
-    def _disconnect(self) -> None:
-        if self._guard is not None:
-            # If the port is gone the stop cannot be sent; the hold's watchdog logs it.
-            with contextlib.suppress(DeviceError):
-                self._guard.release_all()
-            self._guard = None
-        self._hold = None
-        if self._transport is not None:
-            with contextlib.suppress(DeviceError):
-                self._transport.close()
-        self._transport = None
-        self._driver = None
-
-    def _on_guard_error(self, exc: BaseException) -> None:
-        self._manager._set_health(self.cfg, HealthState.ERROR, error=describe_error(exc))
-
-    # -- commands -------------------------------------------------------------------------------
-
     def _poll(self) -> None:
-        if self.cfg.kind is not DeviceKind.MATRIX or self._driver is None:
+        if self._driver is None:
             return
         if time.monotonic() - self._last_poll < POLL_SECONDS:
             return
@@ -337,25 +427,29 @@ class _Worker(BaseWorker):
             return
         self._manager._set_health(self.cfg, HealthState.CONNECTED, routing=routing)
 
-    def _lost(self, exc: BaseException) -> None:
-        self._disconnect()
-        self._failures = 1
-        self._manager._set_health(self.cfg, HealthState.OFFLINE, error=describe_error(exc))
+    def _run(self, cmd: _Command) -> Any:
+        d = self._driver
+        assert d is not None
+        a = cmd.args
+        if cmd.action == "route":
+            return d.route(int(a[0]), int(a[1]))
+        if cmd.action == "route_many":
+            # The Kramer P2000 protocol has no multi-output tie (AttributeError there).
+            return d.route_many(int(a[0]), [int(x) for x in a[1]])  # type: ignore[union-attr]
+        if cmd.action == "route_all":
+            return d.route_all(int(a[0]))
+        if cmd.action == "preset_recall":
+            return d.preset_recall(int(a[0]))
+        if cmd.action == "preset_store":
+            d.preset_store(int(a[0]))
+            return None
+        if cmd.action == "status":
+            return d.status_all()
+        if cmd.action == "identify":
+            return self._matrix_info()
+        raise ValueError(f"unknown action {cmd.action!r} for a {self.cfg.kind.value}")
 
-    def _execute(self, cmd: _Command) -> None:
-        started = time.monotonic()
-        if self._expired(cmd, started):
-            return
-        try:
-            value = self._run(cmd)
-        except (ConnectionLost, DeviceTimeout) as exc:
-            self._lost(exc)
-            self._manager._finish(self.cfg, cmd, False, describe_error(exc), None, started)
-            return
-        except (DeviceError, ValueError) as exc:
-            self._manager._set_health(self.cfg, HealthState.ERROR, error=describe_error(exc))
-            self._manager._finish(self.cfg, cmd, False, describe_error(exc), None, started)
-            return
+    def _confirmed(self, cmd: _Command, value: Any) -> dict[int, int] | None:
         routing = dict(value) if isinstance(value, Mapping) else None
         if routing is not None and cmd.action in ("route", "route_many", "route_all"):
             # A tie confirms only the outputs it changed; the rest stand as last read back.
@@ -363,61 +457,71 @@ class _Worker(BaseWorker):
             routing = {**(health.routing if health else {}), **routing}
         elif routing is not None:
             self._last_poll = time.monotonic()  # a full read-back
-        # The health (routing as confirmed) first: whoever hears that the command finished
-        # and looks at the device then sees what the command did.
-        self._manager._set_health(self.cfg, HealthState.CONNECTED, routing=routing)
-        self._manager._finish(self.cfg, cmd, True, "", value, started)
+        return routing
+
+
+class PtzWorker(PolledSerialWorker[PtzCamera]):
+    """A PTZ camera head: moves held by keepalives (a move without one is stopped)."""
+
+    rs485 = True
+
+    def __init__(self, cfg: DeviceConfig, manager: DeviceManager) -> None:
+        super().__init__(cfg, manager)
+        self._guard: MoveGuard | None = None
+        self._hold: Hold | None = None
+
+    def _open(self, transport: SerialTransport) -> tuple[str, dict[int, int] | None]:
+        driver_cls = PTZ_DRIVERS[self.cfg.protocol]
+        self._driver = driver_cls(transport, address=self.cfg.address)
+        self._guard = MoveGuard(
+            self._driver, hold_timeout=HOLD_TIMEOUT, on_error=self._on_guard_error
+        )
+        return f"{self.cfg.protocol} #{self.cfg.address}", {}
+
+    def _close(self) -> None:
+        if self._guard is not None:
+            # If the port is gone the stop cannot be sent; the hold's watchdog logs it.
+            with contextlib.suppress(DeviceError):
+                self._guard.release_all()
+            self._guard = None
+        self._hold = None
+
+    def _on_guard_error(self, exc: BaseException) -> None:
+        self._manager._set_health(self.cfg, HealthState.ERROR, error=describe_error(exc))
 
     def _run(self, cmd: _Command) -> Any:
         d = self._driver
+        assert d is not None
+        assert self._guard is not None
         a = cmd.args
-        if self.cfg.kind is DeviceKind.MATRIX:
-            if cmd.action == "route":
-                return d.route(int(a[0]), int(a[1]))
-            if cmd.action == "route_many":
-                return d.route_many(int(a[0]), [int(x) for x in a[1]])
-            if cmd.action == "route_all":
-                return d.route_all(int(a[0]))
-            if cmd.action == "preset_recall":
-                return d.preset_recall(int(a[0]))
-            if cmd.action == "preset_store":
-                d.preset_store(int(a[0]))
-                return None
-            if cmd.action == "status":
-                return d.status_all()
-            if cmd.action == "identify":
-                return self._matrix_info()
-        else:
-            assert self._guard is not None
-            if cmd.action == "move":
-                self._hold = self._guard.start_move(str(a[0]), int(a[1]) if len(a) > 1 else 50)
-                return None
-            if cmd.action == "zoom":
-                self._hold = self._guard.start_zoom(str(a[0]))
-                return None
-            if cmd.action == "keepalive":
-                if self._hold is not None:
-                    self._hold.keepalive()
-                return None
-            if cmd.action in ("stop", "zoom_stop"):
-                hold, self._hold = self._hold, None
-                if hold is not None:
-                    hold.release()
-                else:
-                    if cmd.action == "stop":
-                        d.stop()
-                    else:
-                        d.zoom_stop()
-                return None
-            if cmd.action == "preset_go":
-                d.preset_go(int(a[0]))
-                return None
-            if cmd.action == "preset_set":
-                d.preset_set(int(a[0]))
-                return None
-            if cmd.action == "preset_clear":
-                d.preset_clear(int(a[0]))
-                return None
+        if cmd.action == "move":
+            self._hold = self._guard.start_move(str(a[0]), int(a[1]) if len(a) > 1 else 50)
+            return None
+        if cmd.action == "zoom":
+            self._hold = self._guard.start_zoom(str(a[0]))
+            return None
+        if cmd.action == "keepalive":
+            if self._hold is not None:
+                self._hold.keepalive()
+            return None
+        if cmd.action in ("stop", "zoom_stop"):
+            hold, self._hold = self._hold, None
+            if hold is not None:
+                hold.release()
+            elif cmd.action == "stop":
+                d.stop()
+            else:
+                d.zoom_stop()
+            return None
+        if cmd.action == "preset_go":
+            d.preset_go(int(a[0]))
+            return None
+        if cmd.action == "preset_set":
+            d.preset_set(int(a[0]))
+            return None
+        if cmd.action == "preset_clear":
+            d.preset_clear(int(a[0]))
+            return None
         raise ValueError(f"unknown action {cmd.action!r} for a {self.cfg.kind.value}")
 
 
@@ -486,7 +590,9 @@ class DeviceManager(QObject):
             from console.devices.fax import FaxWorker
 
             return FaxWorker(cfg, self)
-        return _Worker(cfg, self)
+        if cfg.kind is DeviceKind.MATRIX:
+            return MatrixWorker(cfg, self)
+        return PtzWorker(cfg, self)
 
     def stop(self) -> None:
         """Stop every worker (a held PTZ move is stopped first) and wait for them."""

@@ -17,9 +17,7 @@ blocks, which are forwarded the same way.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import queue
 import threading
 import time
 from collections import OrderedDict
@@ -32,6 +30,7 @@ from console.devices.manager import (
     BaseWorker,
     DeviceManager,
     HealthState,
+    PolledSerialWorker,
     _Command,
     describe_error,
 )
@@ -50,7 +49,7 @@ from devices.phone import (
 from devices.phone import CallOutcome as AmiOutcome
 from devices.phone.ami_events import STATE_RING
 from devices.phone.at_modem import AtModem, DialOutcome, Ring
-from devices.transport import SerialSettings, SerialTransport, open_transport
+from devices.transport import SerialTransport
 
 log = logging.getLogger(__name__)
 
@@ -169,21 +168,8 @@ class PbxWorker(BaseWorker):
         self._pump: threading.Thread | None = None
         self._tracker = CallTracker(cfg.name)
 
-    def run(self) -> None:
-        """Connect (retrying with backoff until the session is up), then run commands."""
-        try:
-            while not self._stopping.is_set():
-                if self._session is None and not self._connect():
-                    self._drain_until(time.monotonic() + self._backoff())
-                    continue
-                try:
-                    cmd = self.commands.get(timeout=1.0)
-                except queue.Empty:
-                    continue
-                if cmd is not None:
-                    self._execute(cmd)
-        finally:
-            self._close()
+    def _connected(self) -> bool:
+        return self._session is not None
 
     def _connect(self) -> bool:
         self._manager._set_health(self.cfg, HealthState.CONNECTING)
@@ -221,7 +207,7 @@ class PbxWorker(BaseWorker):
         self._manager._set_health(self.cfg, HealthState.CONNECTED, info=info)
         return True
 
-    def _close(self) -> None:
+    def _disconnect(self) -> None:
         session, self._session = self._session, None
         if session is not None:
             session.close()
@@ -427,70 +413,24 @@ def call_numbers(
 # --------------------------------------------------------------------------- the modem worker
 
 
-class ModemWorker(BaseWorker):
+class ModemWorker(PolledSerialWorker[AtModem]):
     """One analog line: polls the modem for RING and caller ID; dials, answers, hangs up."""
 
-    def __init__(self, cfg: DeviceConfig, manager: DeviceManager) -> None:
-        super().__init__(cfg, manager)
-        self._transport: SerialTransport | None = None
-        self._modem: AtModem | None = None
+    command_wait = 0.0  # the poll waits for the line
+    offline_message = None  # a modem line's state shows in its health only
+    back_message = None
 
-    def run(self) -> None:
-        """Connect and initialise the modem, then poll it between commands."""
-        try:
-            while not self._stopping.is_set():
-                if self._modem is None and not self._connect():
-                    self._drain_until(time.monotonic() + self._backoff())
-                    continue
-                try:
-                    cmd = self.commands.get_nowait()
-                except queue.Empty:
-                    self._poll()
-                    continue
-                if cmd is not None:
-                    self._execute(cmd)
-        finally:
-            self._disconnect()
-
-    def _connect(self) -> bool:
-        self._manager._set_health(self.cfg, HealthState.CONNECTING)
-        settings = SerialSettings(
-            baudrate=self.cfg.baud,
-            bytesize=self.cfg.bytesize,
-            parity=self.cfg.parity,
-            stopbits=self.cfg.stopbits,
-            timeout=self.cfg.timeout,
-        )
-        try:
-            self._transport = open_transport(self.cfg.url, settings)
-            self._modem = AtModem(self._transport, timeout=max(self.cfg.timeout, 1.0))
-            self._modem.initialize()
-        except (DeviceError, ValueError, OSError) as exc:
-            self._failures += 1
-            self._disconnect()
-            self._manager._set_health(self.cfg, HealthState.OFFLINE, error=describe_error(exc))
-            return False
-        self._failures = 0
-        info = f"caller ID {self._modem.caller_id_command}"
-        self._manager._set_health(self.cfg, HealthState.CONNECTED, info=info)
-        return True
-
-    def _disconnect(self) -> None:
-        if self._transport is not None:
-            with contextlib.suppress(DeviceError):
-                self._transport.close()
-        self._transport = None
-        self._modem = None
-
-    def _lost(self, exc: BaseException) -> None:
-        self._disconnect()
-        self._failures = 1
-        self._manager._set_health(self.cfg, HealthState.OFFLINE, error=describe_error(exc))
+    def _open(self, transport: SerialTransport) -> tuple[str, dict[int, int] | None]:
+        """Initialise the modem (caller ID on)."""
+        self._driver = AtModem(transport, timeout=max(self.cfg.timeout, 1.0))
+        self._driver.initialize()
+        return f"caller ID {self._driver.caller_id_command}", None
 
     def _poll(self) -> None:
-        assert self._modem is not None
+        """Forward RING and caller ID as call events."""
+        assert self._driver is not None
         try:
-            events = self._modem.poll_events(MODEM_POLL)
+            events = self._driver.poll_events(MODEM_POLL)
         except ConnectionLost as exc:
             self._lost(exc)
             return
@@ -512,31 +452,15 @@ class ModemWorker(BaseWorker):
                 )
             self._manager.call_event_received.emit(call)
 
-    def _execute(self, cmd: _Command) -> None:
-        started = time.monotonic()
-        if self._expired(cmd, started):
-            return
-        modem = self._modem
+    def _run(self, cmd: _Command) -> Any:
+        modem = self._driver
         assert modem is not None
-        try:
-            value: Any
-            if cmd.action == "dial":
-                outcome = modem.dial(str(cmd.args[0]))
-                value = DialResult(str(cmd.args[0]), MODEM_OUTCOMES[outcome], outcome.value)
-            elif cmd.action == "answer":
-                value = modem.answer()
-            elif cmd.action == "hangup":
-                modem.hangup()
-                value = None
-            else:
-                raise ValueError(f"unknown action {cmd.action!r} for a modem")
-        except (ConnectionLost, DeviceTimeout) as exc:
-            self._manager._finish(self.cfg, cmd, False, describe_error(exc), None, started)
-            self._lost(exc)
-            return
-        except (DeviceError, ValueError) as exc:
-            self._manager._finish(self.cfg, cmd, False, describe_error(exc), None, started)
-            self._manager._set_health(self.cfg, HealthState.ERROR, error=describe_error(exc))
-            return
-        self._manager._finish(self.cfg, cmd, True, "", value, started)
-        self._manager._set_health(self.cfg, HealthState.CONNECTED)
+        if cmd.action == "dial":
+            outcome = modem.dial(str(cmd.args[0]))
+            return DialResult(str(cmd.args[0]), MODEM_OUTCOMES[outcome], outcome.value)
+        if cmd.action == "answer":
+            return modem.answer()
+        if cmd.action == "hangup":
+            modem.hangup()
+            return None
+        raise ValueError(f"unknown action {cmd.action!r} for a modem")
