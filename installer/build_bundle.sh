@@ -11,6 +11,8 @@
 #   --python X.Y       the target's python3 (default 3.11, Debian 12)
 #   --no-debs          leave out the Debian packages (targets that have them, or are not Debian 12)
 #   --extra-debs "P…"  more Debian packages to carry (the install test adds xvfb xauth strace)
+#   --no-demo-video    leave out the demo's camera clips (the demo then makes them where
+#                      GStreamer is installed, or its camera panes say the files are missing)
 #   --gzip | --zstd    archive compression (default gzip: a bare target can unpack it; zstd is
 #                      smaller but needs the zstd program on the target)
 #   --out DIR          where the archive goes (default: dist/)
@@ -22,7 +24,11 @@
 # map and the bundled CJK font), debs/ (the Debian packages of installer/data/bundle-debs.txt and
 # their dependencies, computed against a minimal Debian 12 — installer/data/debian12-minbase.txt —
 # with a private apt state, so the build machine's own packages do not matter), share/ (desktop
-# entry and icons) and BUNDLE-INFO. Needs: git, python3 (>= 3.11, with pip), apt-get, dpkg-deb.
+# entry, icons, and demo-video/: the demo's camera clips, made here by the packaged program's
+# own console.devices.video_demo.generate_clip — a target has no GStreamer to make them, and the
+# bundle carries none) and BUNDLE-INFO. Needs: git, python3 (>= 3.11, with pip), apt-get,
+# dpkg-deb, and GStreamer's gst-launch-1.0 for the clips (Debian: gstreamer1.0-tools,
+# gstreamer1.0-plugins-base, -good, -ugly, -bad; installer/dev.sh installs them).
 # The build machine's apt configuration and package state are not touched.
 set -euo pipefail
 
@@ -33,6 +39,7 @@ PYSIDE=""
 GLIBC=2.36
 PYVER=3.11
 WITH_DEBS=1
+WITH_VIDEO=1
 EXTRA_DEBS=""
 COMPRESS=gzip
 OUT="$ROOT/dist"
@@ -59,6 +66,7 @@ while (($#)); do
         --glibc) GLIBC=$2; shift 2 ;;
         --python) PYVER=$2; shift 2 ;;
         --no-debs) WITH_DEBS=0; shift ;;
+        --no-demo-video) WITH_VIDEO=0; shift ;;
         --extra-debs) EXTRA_DEBS=$2; shift 2 ;;
         --gzip) COMPRESS=gzip; shift ;;
         --zstd) COMPRESS=zstd; shift ;;
@@ -148,6 +156,37 @@ print("\n".join(names))
 EOF
 grep -q '^duty-console==' "$STAGE/wheels/requirements.txt" || die "the program's wheel is missing"
 T_WHEELS=$((SECONDS - T1))
+
+# ---------------------------------------------------------------------------------------------
+# The demo's camera clips, made here with the packaged program's own generate_clip (the same
+# clips its demo would make): a target has no GStreamer, and the bundle carries none.
+T1=$SECONDS
+CLIPS=0
+if ((WITH_VIDEO)) && [[ ! -f $SRC/console/devices/video_demo.py ]]; then
+    say "$SHORT has no demo cameras (console/devices/video_demo.py): no clips"
+elif ((WITH_VIDEO)); then
+    command -v gst-launch-1.0 >/dev/null || die "gst-launch-1.0 not found: the demo's camera \
+clips are made on this machine (Debian: gstreamer1.0-tools gstreamer1.0-plugins-base \
+gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad), or use --no-demo-video"
+    say "making the demo's camera clips (gst-launch-1.0)"
+    mkdir -p "$STAGE/share/demo-video"
+    # Run in the packaged source (its directory comes first on sys.path, before a checkout's).
+    (cd "$SRC" && PYTHONPATH=$SRC PYTHONDONTWRITEBYTECODE=1 "$BUILD_PY" - "$SRC" "$STAGE/share/demo-video") <<'EOF' || die "could not make the demo's camera clips"
+import logging, sys
+from pathlib import Path
+logging.basicConfig(format="build_bundle.sh: %(message)s")
+import console.devices.video_demo as video_demo
+src, folder = Path(sys.argv[1]).resolve(), Path(sys.argv[2])
+# The packaged source's function, not the build environment's installed copy.
+if not Path(video_demo.__file__).resolve().is_relative_to(src):
+    sys.exit(f"{video_demo.__file__} is not from the packaged source {src}")
+for cam in video_demo.DEMO_CAMERAS:
+    if not video_demo.generate_clip(folder / cam.file_name, pattern=cam.pattern):
+        sys.exit(f"demo clip {cam.file_name} not made")
+EOF
+    CLIPS=$(find "$STAGE/share/demo-video" -name '*.mp4' | wc -l)
+fi
+T_VIDEO=$((SECONDS - T1))
 
 # ---------------------------------------------------------------------------------------------
 # Debian packages the target lacks, with their dependencies
@@ -250,6 +289,7 @@ chmod 755 "$STAGE/install.sh"
     echo "glibc=$GLIBC"
     echo "arch=$ARCH"
     echo "debs=$([[ -d $STAGE/debs ]] && echo "$SUITE" || echo none)"
+    echo "demo_video=$CLIPS"
     echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 } >"$STAGE/BUNDLE-INFO"
 (cd "$STAGE" && find . -type f ! -name SHA256SUMS -printf '%P\n' | sort | xargs -d '\n' sha256sum) >"$STAGE/SHA256SUMS"
@@ -263,7 +303,8 @@ mv "$ARCHIVE.part" "$ARCHIVE"
 T_PACK=$((SECONDS - T1))
 
 mib() { du -sm "$1" | cut -f1; }
-say "wheels $(mib "$STAGE/wheels") MiB ($(find "$STAGE/wheels" -name '*.whl' | wc -l) files), debs $([[ -d $STAGE/debs ]] && mib "$STAGE/debs" || echo 0) MiB, unpacked $(mib "$STAGE") MiB"
+kib() { du -sk "$1" | cut -f1; }
+say "wheels $(mib "$STAGE/wheels") MiB ($(find "$STAGE/wheels" -name '*.whl' | wc -l) files), debs $([[ -d $STAGE/debs ]] && mib "$STAGE/debs" || echo 0) MiB, demo clips $( ((CLIPS)) && kib "$STAGE/share/demo-video" || echo 0) KiB ($CLIPS files), unpacked $(mib "$STAGE") MiB"
 say "archive $(($(stat -c %s "$ARCHIVE") / 1048576)) MiB: $ARCHIVE"
-say "time: wheels ${T_WHEELS}s, debs ${T_DEBS}s, archive ${T_PACK}s, total $((SECONDS - T0))s"
+say "time: wheels ${T_WHEELS}s, demo clips ${T_VIDEO}s, debs ${T_DEBS}s, archive ${T_PACK}s, total $((SECONDS - T0))s"
 echo "$ARCHIVE"

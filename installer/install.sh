@@ -11,8 +11,10 @@
 #
 # Install: the bundle's Debian packages (debs/) through apt from the bundle's own directory
 # (a private apt state; the system's sources are not read), then a Python environment in
-# PREFIX/venv filled with `pip install --no-index` from wheels/, the command
-# /usr/local/bin/duty-console, a desktop entry and icons. Upgrade: the same, after a backup of
+# PREFIX/venv filled with `pip install --no-index` from wheels/, the demo's camera clips
+# (share/demo-video/, made when the bundle was built) read-only in PREFIX/share/demo-video, the
+# command /usr/local/bin/duty-console, a desktop entry and icons. Upgrade: the same (the clips
+# are replaced by the new bundle's), after a backup of
 # every SQLite database found (users' ~/.local/share/duty-console/*.sqlite, and the URLs listed
 # in /etc/duty-console/databases); then `duty-console db upgrade` on each. If anything fails the
 # previous program (and the backed-up databases) are put back.
@@ -50,6 +52,8 @@ while (($#)); do
     shift
 done
 VENV=$PREFIX/venv
+# console.devices.video_demo looks here (the directory beside the program's environment) first.
+CLIPS_DIR=$PREFIX/share/demo-video
 # No pip configuration of this machine (an index, a proxy) may take part; nothing is fetched.
 export PIP_CONFIG_FILE=/dev/null PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 export DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8
@@ -198,6 +202,24 @@ install_program() {
     cp "$BUNDLE/BUNDLE-INFO" "$PREFIX/INSTALLED"
 }
 
+# The demo's camera clips: the bundle's replace whatever an earlier installation left.
+install_demo_video() {
+    local -a clips=()
+    [[ -d $BUNDLE/share/demo-video ]] && mapfile -t clips < <(find "$BUNDLE/share/demo-video" -maxdepth 1 -name '*.mp4' | sort)
+    rm -rf "$CLIPS_DIR.new"
+    if ((${#clips[@]} == 0)); then
+        rm -rf "$CLIPS_DIR"
+        rmdir "$PREFIX/share" 2>/dev/null || true
+        say "the bundle carries no demo camera clips (the demo makes them where GStreamer is installed)"
+        return 0
+    fi
+    install -d -m 755 "$CLIPS_DIR.new"
+    install -m 444 "${clips[@]}" "$CLIPS_DIR.new/"
+    rm -rf "$CLIPS_DIR"
+    mv "$CLIPS_DIR.new" "$CLIPS_DIR"
+    say "demo camera clips: ${#clips[@]} in $CLIPS_DIR ($(du -sk "$CLIPS_DIR" | cut -f1) KiB, read-only)"
+}
+
 install_launcher() {
     mkdir -p "$(dirname "$BIN_LINK")"
     cat >"$BIN_LINK" <<EOF
@@ -237,6 +259,7 @@ do_install() {
     find_python
     backup_databases
     install_program
+    install_demo_video
     install_launcher
     say "done: run 'duty-console' (or 应急值守指挥台 in the menu)"
     [[ -n $BACKUP_DIR ]] && say "database backups from before the upgrade: $BACKUP_DIR"
@@ -245,11 +268,11 @@ do_install() {
 
 do_uninstall() {
     [[ $EUID -eq 0 ]] || die "run as root"
-    rm -rf "$VENV" "$PREFIX/venv.previous" "$PREFIX/INSTALLED"
-    rmdir "$PREFIX" 2>/dev/null || true
+    rm -rf "$VENV" "$PREFIX/venv.previous" "$PREFIX/INSTALLED" "$CLIPS_DIR" "$CLIPS_DIR.new"
+    rmdir "$PREFIX/share" "$PREFIX" 2>/dev/null || true
     rm -f "$BIN_LINK" "$APPS_DIR/duty-console.desktop" "$ICONS_DIR"/*/apps/duty-console.png \
         "$ICONS_DIR/scalable/apps/duty-console.svg"
-    say "removed the program ($PREFIX, $BIN_LINK, desktop entry, icons)"
+    say "removed the program ($PREFIX, $BIN_LINK, demo camera clips, desktop entry, icons)"
     say "the Debian packages it brought stay installed (other programs may use them)"
     if ((!PURGE)); then
         say "data kept: users' ~/.local/share/duty-console, $CONF_DIR, $BACKUP_ROOT (--purge deletes them)"

@@ -18,6 +18,8 @@
 # its own (`unshare --net`), where only the loopback interface exists, so nothing can be fetched.
 #
 # OUT_DIR receives: install.log, screenshot.png, connect.log (strace of the running program),
+# video.txt and video-screenshot.png (the demo's cameras playing the bundle's clips),
+# upgrade-clips.txt (the clips after the upgrade),
 # upgrade-before.json / upgrade-after.json (records seen by the old and the new program),
 # timings.txt. tests/test_install_bundle.py runs this and checks them.
 set -euo pipefail
@@ -150,6 +152,30 @@ SCREENSHOT_SCRIPT='
     exit $rc
 '
 
+# The demo's cameras on the target: the bundle's clips installed read-only, no GStreamer there,
+# and the demo with its video tab in front (tests/install_demo_video_probe.py): every pane
+# playing, a screenshot; and whether the demo made clips of its own in the user's data.
+VIDEO_SCRIPT='
+    {
+        echo "gst-launch-1.0: $(command -v gst-launch-1.0 || echo none)"
+        for f in /opt/duty-console/share/demo-video/*; do
+            if [ -e "$f" ]; then stat -c "clip %a %U %s %n" "$f"; fi
+        done
+    } >/root/video.txt
+    Xvfb :99 -screen 0 1600x900x24 -nolisten tcp >/tmp/xvfb.log 2>&1 &
+    xpid=$!
+    for i in $(seq 100); do [ -S /tmp/.X11-unix/X99 ] && break; sleep 0.1; done
+    rc=0
+    runuser -u duty -- env DISPLAY=:99 HOME=/home/duty QTWEBENGINE_DISABLE_SANDBOX=1 \
+        /opt/duty-console/venv/bin/python /var/tmp/install_demo_video_probe.py \
+        /tmp/video-screenshot.png >>/root/video.txt 2>/tmp/video-console.log || rc=$?
+    kill $xpid; wait $xpid 2>/dev/null || true
+    echo "probe exit $rc" >>/root/video.txt
+    echo "user clips: $(find /home/duty/.local/share/duty-console -name "*.mp4" 2>/dev/null | wc -l)" >>/root/video.txt
+    cp /tmp/video-screenshot.png /tmp/video-console.log /root/ 2>/dev/null || true
+    tail -n 40 /tmp/video-console.log >&2
+'
+
 # --- 1. install into a fresh root, start with demo data, screenshot -----------------------------
 log "fresh root 1: install the bundle with no network"
 R1=$WORK/root1
@@ -163,10 +189,16 @@ log "starting the console with demo data under Xvfb (strace on connect)"
 timed first_screenshot in_root "$R1" "$SCREENSHOT_SCRIPT" >>"$OUT/install.log" 2>&1
 cp "$R1/root/screenshot.png" "$R1/root/connect.log" "$OUT/"
 cp "$R1/root/console.log" "$OUT/console.log"
+log "the demo's cameras: the bundle's clips, the video tab in front"
+install -m 644 "$ROOT/tests/install_demo_video_probe.py" "$R1/var/tmp/"
+timed video_screenshot in_root "$R1" "$VIDEO_SCRIPT" >>"$OUT/install.log" 2>&1
+cp "$R1/root/video.txt" "$OUT/"
+cp "$R1/root/video-screenshot.png" "$R1/root/video-console.log" "$OUT/" 2>/dev/null || true
 log "uninstall keeps data; --purge removes it"
 in_root "$R1" '
     /root/bundle/duty-console-*/install.sh uninstall
     test ! -e /usr/local/bin/duty-console && test ! -e /opt/duty-console/venv
+    test ! -e /opt/duty-console/share/demo-video
     test -f /home/duty/.local/share/duty-console/demo.sqlite
     /root/bundle/duty-console-*/install.sh uninstall --purge --yes
     test ! -e /home/duty/.local/share/duty-console
@@ -211,7 +243,12 @@ DUMP_SCRIPT='
 '
 in_root "$R2" "$RECORDS_SCRIPT" >>"$OUT/install.log" 2>&1
 in_root "$R2" "$DUMP_SCRIPT" >"$OUT/upgrade-before.json" 2>>"$OUT/install.log"
+# Clips an earlier installation left (one no longer shipped): the upgrade replaces them.
+mkdir -p "$R2/opt/duty-console/share/demo-video"
+echo old >"$R2/opt/duty-console/share/demo-video/ball.mp4"
+echo old >"$R2/opt/duty-console/share/demo-video/retired.mp4"
 timed upgrade install_bundle "$R2" "$BUNDLE"
+(cd "$R2/opt/duty-console/share/demo-video" && stat -c 'clip %a %U %s %n' -- *) >"$OUT/upgrade-clips.txt"
 in_root "$R2" "$DUMP_SCRIPT" >"$OUT/upgrade-after.json" 2>>"$OUT/install.log"
 in_root "$R2" 'runuser -u duty -- env HOME=/home/duty duty-console db check' >>"$OUT/install.log" 2>&1
 echo "db_check ok" >>"$OUT/timings.txt"

@@ -2,9 +2,11 @@
 
 Runs installer/test_install.sh (minutes: it builds two bundles, unpacks a debootstrapped
 Debian 12 twice and installs into it) and checks what it left: the console started there with
-demo data under Xvfb and painted its window; it tried no connection outside loopback; uninstall
-kept the data and --purge removed it; and upgrading an installed older version with records
-kept every record and left the schema current.
+demo data under Xvfb and painted its window; it tried no connection outside loopback; the demo's
+cameras played the clips the bundle carries (the target has no GStreamer to make them) with the
+video tab in front; uninstall kept the data and --purge removed it (and the clips); and upgrading
+an installed older version with records kept every record, left the schema current and replaced
+the clips an earlier installation left.
 
 Opt-in, because of its length: ``bash installer/dev.sh test-install`` (sets
 DUTY_TEST_INSTALL=1). DUTY_INSTALL_RESULTS=DIR checks the output of an earlier
@@ -22,10 +24,21 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from console.devices.video_demo import DEMO_CAMERAS
 from tests._services import run_with_timeout
 from tests.test_no_network import connect_calls, outside_connections
 
 REPO = Path(__file__).resolve().parent.parent
+CLIP_DIR = Path("/opt/duty-console/share/demo-video")  # install.sh's, for the default prefix
+CLIPS = {cam.file_name for cam in DEMO_CAMERAS}
+#: Colour bars of the SMPTE test clip (camera 会商室摄像机): full red/green/blue mixes that
+#: nothing else in the window uses (the plain screenshot has none of them).
+BARS = {
+    "yellow": (255, 255, 0),
+    "cyan": (0, 255, 255),
+    "green": (0, 255, 0),
+    "magenta": (255, 0, 255),
+}
 
 # The module fixture builds two bundles and installs them twice: minutes, more under load.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
@@ -73,6 +86,68 @@ def test_installed_console_connects_to_nothing_outside(results: Path) -> None:
     assert outside_connections(trace) == []
 
 
+def _clips(text: str) -> dict[str, tuple[str, str, int]]:
+    """``clip MODE OWNER SIZE PATH`` lines (stat): file name → (mode, owner, size)."""
+    found = {}
+    for line in text.splitlines():
+        if line.startswith("clip "):
+            _, mode, owner, size, path = line.split(" ", 4)
+            found[Path(path).name] = (mode, owner, int(size))
+    return found
+
+
+def _colour_pixels(path: Path) -> dict[str, int]:
+    """How many pixels of each test-bar colour (within 40 per channel) the image holds."""
+    with Image.open(path) as image:
+        colours = image.convert("RGB").getcolors(maxcolors=10_000_000)
+    assert colours is not None
+    counts = dict.fromkeys(BARS, 0)
+    for n, rgb in colours:
+        assert isinstance(rgb, tuple)
+        for name, target in BARS.items():
+            if max(abs(a - b) for a, b in zip(rgb, target, strict=True)) <= 40:
+                counts[name] += n
+    return counts
+
+
+def test_bundle_installs_the_demo_clips_read_only_and_no_gstreamer(results: Path) -> None:
+    video = (results / "video.txt").read_text(errors="replace")
+    assert "gst-launch-1.0: none" in video  # the target could not have made them
+    clips = _clips(video)
+    assert set(clips) == CLIPS
+    for mode, owner, size in clips.values():
+        assert (mode, owner) == ("444", "root")
+        assert size > 100_000  # ten seconds of H.264
+
+
+def test_demo_cameras_play_the_bundled_clips_on_the_target(results: Path) -> None:
+    video = (results / "video.txt").read_text(errors="replace")
+    assert "probe exit 0" in video, (results / "video-console.log").read_text(errors="replace")
+    panes = [line.split("\t") for line in video.splitlines() if line.startswith("pane ")]
+    playing = {
+        camera: (state, int(frames), clip, status)
+        for _, camera, state, frames, clip, status in panes
+    }
+    assert set(playing) == {cam.name for cam in DEMO_CAMERAS}
+    for camera, (state, frames, clip, status) in playing.items():
+        assert state == "playing", camera
+        assert status == "播放中", camera  # what the pane says
+        assert frames >= 50, camera  # two seconds of pictures
+        assert Path(clip).parent == CLIP_DIR, camera  # the bundle's clip
+    assert {Path(p[4]).name for p in panes} == CLIPS
+    assert "user clips: 0" in video  # nothing generated (or attempted) in the user's data
+    assert "gst-launch-1.0 not found" not in (results / "video-console.log").read_text(
+        errors="replace"
+    )
+
+
+def test_video_screenshot_shows_the_test_pictures(results: Path) -> None:
+    shot = results / "video-screenshot.png"
+    bars = _colour_pixels(shot)
+    assert min(bars.values()) >= 300, bars  # the SMPTE clip's bars, painted in its pane
+    assert max(_colour_pixels(results / "screenshot.png").values()) == 0  # video tab behind
+
+
 def test_uninstall_keeps_data_and_purge_removes_it(results: Path) -> None:
     assert "uninstall-ok" in (results / "install.log").read_text(errors="replace")
 
@@ -94,3 +169,10 @@ def test_upgrade_keeps_every_record(results: Path) -> None:
     for key, text in log_before.items():
         assert log_after.get(key) == text
     assert "db_check ok" in (results / "timings.txt").read_text()
+
+
+def test_upgrade_replaces_the_demo_clips(results: Path) -> None:
+    after = _clips((results / "upgrade-clips.txt").read_text())
+    installed = _clips((results / "video.txt").read_text(errors="replace"))
+    assert set(after) == CLIPS  # the stale set gone, retired.mp4 with it
+    assert after == installed  # the new bundle's clips, as a fresh install has them
