@@ -10,11 +10,15 @@ Fixtures:
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
 import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -32,6 +36,13 @@ from tests._services import (
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Chromium refuses to run sandboxed as root; the suite runs as root in CI.
 os.environ["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+
+# Keys the program makes on first use (the backup key, the device-credentials key) go to a
+# folder of this run, not into the tester's own configuration.
+_KEYS = Path(tempfile.mkdtemp(prefix="duty-test-keys-"))
+atexit.register(shutil.rmtree, _KEYS, ignore_errors=True)
+os.environ.setdefault("DUTY_CONSOLE_BACKUP_KEY", str(_KEYS / "backup.key"))
+os.environ.setdefault("DUTY_CONSOLE_DEVICE_KEY", str(_KEYS / "device-credentials.key"))
 
 # QtWebEngine must be loaded before the QApplication exists, or the process segfaults.
 # (It is a separate, optional wheel since PySide6 6.12.)

@@ -17,6 +17,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView
 from pytestqt.qtbot import QtBot
+from shiboken6 import isValid
 
 from console.app import AppContext, build_context
 from console.domain import Grade
@@ -45,7 +46,8 @@ def hall(qtbot: QtBot, ctx: AppContext) -> Iterator[HallDisplay]:
     display = open_hall(qtbot, ctx)
     yield display
     settle(qtbot, ctx)
-    display.close()
+    if isValid(display):  # pytest-qt closes and deletes the widgets it was given first
+        display.close()
 
 
 def titles(hall: HallDisplay) -> list[str]:
