@@ -367,20 +367,23 @@ class IncidentBoard(QWidget):
             self._bar.setDirection(direction)
 
     def _fit_columns(self) -> None:
-        """On a narrow board, category and area give up width first.
+        """On a narrow board, category and area give up width first, then the due column.
 
-        The title and the due column then stay in sight; the whole category and area are in
-        the cells' tooltips.
+        The title and the start of the due text then stay in sight; the whole category, area
+        and due reports are in the cells' tooltips.
         """
         if self._dragged:
             return
         room = self.view.viewport().width()
-        title = self.view.fontMetrics().horizontalAdvance("0") * 16
-        excess = sum(self._widths.values()) + title - room
+        title = self.view.fontMetrics().horizontalAdvance("0") * 14
+        excess = max(0, sum(self._widths.values()) + title - room)
         narrow = {}
         for column in (IncidentBoardModel.COL_CATEGORY, IncidentBoardModel.COL_AREA):
             wanted = self._widths[column]
-            narrow[column] = max(min(wanted, 64), wanted - max(0, excess + 1) // 2)
+            narrow[column] = max(min(wanted, 64), wanted - (excess + 1) // 2)
+        excess -= sum(self._widths[c] - w for c, w in narrow.items())
+        due = self._widths[IncidentBoardModel.COL_DUE]
+        narrow[IncidentBoardModel.COL_DUE] = max(due * 3 // 5, due - max(0, excess))
         self._fitting = True
         try:
             for column, width in narrow.items():

@@ -153,6 +153,8 @@ def test_english_window_fits_1366_and_detail_cuts_no_word(
     # The whole window fits the screen: no dock or pane demands more than 1366 pixels.
     assert window.minimumSizeHint().width() <= SCREEN[0]
     qtbot.waitUntil(lambda: window.width() == SCREEN[0])
+    # The board's columns fit beside the docks: the due column is not scrolled out of sight.
+    qtbot.waitUntil(lambda: not window.board.view.horizontalScrollBar().isVisible())
     show_incident(qtbot, window, seeded.leak)  # Grade Ⅰ: the longest grade name
     assert window.detail.grade_badge.text() == "Grade Ⅰ (extraordinarily serious)"
     assert detail_problems(window) == []

@@ -151,15 +151,17 @@ class MonitoringPane(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(QLabel(_tr("参数"), self))
         bar.addWidget(self.parameter)
-        bar.addSpacing(12)
+        bar.addStretch(1)
+        # The time ranges on a row of their own: one row is wider than a 1366 screen's dock.
+        ranges = QHBoxLayout()
         for i, label in enumerate(range_labels()):
             button = QPushButton(label, self)
             button.setCheckable(True)
             button.setChecked(i == 0)
             self.range_buttons.addButton(button, i)
-            bar.addWidget(button)
+            ranges.addWidget(button)
         self.range_buttons.idClicked.connect(self._on_range)
-        bar.addStretch(1)
+        ranges.addStretch(1)
         self.resolution = QLabel("", self)
         bar.addWidget(self.resolution)
 
@@ -180,6 +182,7 @@ class MonitoringPane(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(bar)
+        right_layout.addLayout(ranges)
         right_layout.addWidget(self.plot, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.alarm_list = QListWidget(self)
