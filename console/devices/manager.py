@@ -197,9 +197,20 @@ class BaseWorker(threading.Thread):
                     self._poll()
                     continue
                 if cmd is not None:
-                    self._execute(cmd)
+                    self._execute_guarded(cmd)
         finally:
             self._disconnect()
+
+    def _execute_guarded(self, cmd: _Command) -> None:
+        """:meth:`_execute`, but a fault in the program fails the command, not the worker."""
+        started = time.monotonic()
+        try:
+            self._execute(cmd)
+        except Exception as exc:  # a bug must not end the device's thread: logged, reported
+            log.exception("device %s: command %s failed unexpectedly", self.cfg.name, cmd.action)
+            reason = f"程序内部错误，命令未完成 (internal error; command not completed): {exc}"
+            self._manager._set_health(self.cfg, HealthState.ERROR, error=reason)
+            self._manager._finish(self.cfg, cmd, False, reason, None, started)
 
     def _connected(self) -> bool:
         """Whether the device is open (else the loop connects)."""
@@ -434,8 +445,14 @@ class MatrixWorker(PolledSerialWorker[LineMatrix | KramerP2000]):
         if cmd.action == "route":
             return d.route(int(a[0]), int(a[1]))
         if cmd.action == "route_many":
-            # The Kramer P2000 protocol has no multi-output tie (AttributeError there).
-            return d.route_many(int(a[0]), [int(x) for x in a[1]])  # type: ignore[union-attr]
+            inp, outs = int(a[0]), [int(x) for x in a[1]]
+            if isinstance(d, KramerP2000):
+                # Its protocol ties one output per command: one after the other.
+                confirmed: dict[int, int] = {}
+                for out in outs:
+                    confirmed.update(d.route(inp, out))
+                return confirmed
+            return d.route_many(inp, outs)
         if cmd.action == "route_all":
             return d.route_all(int(a[0]))
         if cmd.action == "preset_recall":

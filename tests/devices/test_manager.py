@@ -16,6 +16,7 @@ from PySide6.QtCore import QElapsedTimer, QTimer
 from pytestqt.qtbot import QtBot
 
 from console.devices import CommandResult, DeviceConfig, DeviceKind, DeviceManager, HealthState
+from devices.matrix import LineMatrix
 from tests.devices.conftest import SimFactory
 
 
@@ -236,3 +237,56 @@ def test_the_heartbeat_counts_a_blocked_gui_thread_in_full(qtbot: QtBot) -> None
     qtbot.wait(30)
     beat.stop()
     assert beat.worst >= 75, beat.describe()
+
+
+def test_a_multi_output_tie_on_a_matrix_without_one_ties_each_output(
+    qtbot: QtBot, sims: SimFactory, manager: DeviceManager, heartbeat: Heartbeat
+) -> None:
+    # The Kramer P2000 protocol ties one output per command: the manager sends one per output.
+    with heartbeat.paused():
+        sim = sims.start("kramer-p2000", tcp=True)
+    cfg = DeviceConfig("k", DeviceKind.MATRIX, "kramer-p2000", sim.url, timeout=1.0)
+    manager.configure([cfg])
+    wait_state(qtbot, manager, "k", HealthState.CONNECTED)
+    result = run(qtbot, manager, "k", "route_many", 3, [2, 5])
+    assert result.ok, result.reason
+    assert (result.value[2], result.value[5]) == (3, 3)
+    health = manager.health("k")
+    assert health is not None
+    assert health.state is HealthState.CONNECTED
+    with heartbeat.paused():
+        state = json.loads(sim.control("state").split(" ", 2)[2])
+    assert (state["video"]["2"], state["video"]["5"]) == (3, 3)
+
+
+def test_a_fault_in_the_program_fails_the_command_and_the_device_keeps_working(
+    qtbot: QtBot,
+    sims: SimFactory,
+    manager: DeviceManager,
+    heartbeat: Heartbeat,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with heartbeat.paused():
+        sim = sims.start("extron-sis", tcp=True)
+    cfg = DeviceConfig("m", DeviceKind.MATRIX, "extron-sis", sim.url, timeout=1.0)
+    manager.configure([cfg])
+    wait_state(qtbot, manager, "m", HealthState.CONNECTED)
+    route = LineMatrix.route
+    calls: list[int] = []
+
+    def faulty(self: LineMatrix, inp: int, out: int, layer: str | None = None) -> object:
+        calls.append(inp)
+        if len(calls) == 1:
+            raise KeyError("a bug")
+        return route(self, inp, out, layer)
+
+    monkeypatch.setattr(LineMatrix, "route", faulty)
+    bad = run(qtbot, manager, "m", "route", 3, 2)
+    assert not bad.ok
+    assert "内部错误" in bad.reason
+    assert "command route failed unexpectedly" in caplog.text
+    good = run(qtbot, manager, "m", "route", 4, 2)  # the same worker thread, still running
+    assert good.ok, good.reason
+    assert good.value[2] == 4
+    wait_state(qtbot, manager, "m", HealthState.CONNECTED)
