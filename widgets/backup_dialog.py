@@ -42,6 +42,7 @@ class BackupDialog(QDialog):
         self.folder_edit = QLineEdit(self)
         self.folder_edit.setObjectName("backupFolderEdit")
         self.folder_edit.setPlaceholderText(self.tr("留空则不自动备份；不要与密钥放在一起"))
+        self.folder_edit.setToolTip(self.folder_edit.placeholderText())  # elided in English
         browse = QPushButton(self.tr("选择…"), self)
         browse.clicked.connect(self._on_browse_clicked)
         folder_row = QHBoxLayout()

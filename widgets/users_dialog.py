@@ -229,6 +229,7 @@ class UsersDialog(QDialog):
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)  # a long role name is elided in its column
                 item.setData(Qt.ItemDataRole.UserRole, account.username)
                 self.table.setItem(row, column, item)
             if selected is not None and account.username == selected.username:

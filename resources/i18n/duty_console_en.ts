@@ -725,7 +725,7 @@
     </message>
     <message>
         <source>报送提醒：事件 #{id}「{title}」{stage}{state}，时限 {due}</source>
-        <translation>Reporting alert: incident #{id} “{title}” {stage} {state}, due {due}</translation>
+        <translation>Reporting alert: incident #{id} “{title}”, {stage} report: {state} (due {due})</translation>
     </message>
     <message>
         <source>{stage}已报送过</source>
@@ -2246,7 +2246,7 @@
     </message>
     <message>
         <source>传真 #{id}（{sender}，{pages} 页）</source>
-        <translation>Fax #{id} ({sender}, {pages} pages)</translation>
+        <translation>Fax #{id} ({sender}, {pages} page(s))</translation>
     </message>
     <message>
         <source> 原件 TIFF</source>
@@ -2262,7 +2262,7 @@
     </message>
     <message>
         <source>传真已发送：{number}，{pages} 页（{doc}）</source>
-        <translation>Fax sent: {number}, {pages} pages ({doc})</translation>
+        <translation>Fax sent: {number}, {pages} page(s) ({doc})</translation>
     </message>
     <message>
         <source>传真发送失败：{number}（{doc}），已尝试 {n} 次：{error}</source>
@@ -2270,7 +2270,7 @@
     </message>
     <message>
         <source>收到传真 #{id}：来自 {sender}，{pages} 页（{device}）</source>
-        <translation>Fax #{id} received: from {sender}, {pages} pages ({device})</translation>
+        <translation>Fax #{id} received: from {sender}, {pages} page(s) ({device})</translation>
     </message>
     <message>
         <source>传真号码格式不对：{n!r}</source>
@@ -2294,7 +2294,7 @@
     </message>
     <message>
         <source>传真来报（{sender}，{pages} 页）</source>
-        <translation>Report by fax ({sender}, {pages} pages)</translation>
+        <translation>Report by fax ({sender}, {pages} page(s))</translation>
     </message>
     <message>
         <source>见所附传真 #{id}</source>
@@ -4774,7 +4774,7 @@ Database: {url}</translation>
     </message>
     <message>
         <source>传真 #{id} 已排队：{number}，{pages} 页</source>
-        <translation>Fax #{id} queued: {number}, {pages} pages</translation>
+        <translation>Fax #{id} queued: {number}, {pages} page(s)</translation>
     </message>
 </context>
 <context>
