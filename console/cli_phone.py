@@ -171,6 +171,8 @@ def _call(args: argparse.Namespace, services: Services) -> int:
         services.incidents.get(args.incident)  # NotFoundError before anything rings
     actor = _actor(args, services)
     services.users.guard.require(actor, "device.command")  # before anything rings
+    if cfg.credential_error:  # the stored secret cannot be unsealed on this seat
+        raise ValidationError({"secret": cfg.credential_error})
     where = cfg.host_port
     if where is None:
         raise ValidationError({"url": f"交换机地址应为 socket://HOST:PORT: {cfg.url}"})

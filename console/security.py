@@ -112,6 +112,7 @@ AUTOMATED: dict[str, tuple[str, ...]] = {
         "fax.receive",
         "fax.requeue",
         "file.store",
+        "file.verify",  # a scheduled or headless check records what it found in the store
         "attachment.add",
         "device.",
         "station.parameter.discover",

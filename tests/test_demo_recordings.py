@@ -125,3 +125,15 @@ def test_recording_verify_passes_on_the_demo(tmp_path: Path) -> None:
     verify = run_with_timeout([*demo, "recording", "verify"], 120, check=False, env=_env(tmp_path))
     assert verify.returncode == 0, verify.stderr
     assert "录音文件全部完好" in verify.stdout
+
+    # The demo has accounts (closed mode): the check, done by the program itself, still
+    # records and names a changed file (exit 8).
+    changed = recordings[0]["sha256"]
+    path = next(store.glob(f"*/{changed}"))
+    path.chmod(0o644)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    verify = run_with_timeout([*demo, "recording", "verify"], 120, check=False, env=_env(tmp_path))
+    assert verify.returncode == 8, verify.stderr
+    assert changed[:12] in verify.stdout + verify.stderr

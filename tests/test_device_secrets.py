@@ -14,6 +14,7 @@ import json
 import os
 import socket
 import stat
+import sys
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +32,7 @@ from console.devices.credentials import KEY_ENV, CredentialKey
 from console.services import Services
 from console.services.devices import SECRET_CHANGED, SECRET_MASK, DeviceService
 from console.timeutil import utcnow
+from tests._services import run_with_timeout
 from tests.devices.conftest import SimFactory, sims  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.timeout(120)
@@ -408,3 +410,33 @@ def test_the_workstation_seals_legacy_secrets_when_it_starts(
     finally:
         ctx.close()
     assert key_file.exists()
+
+
+def test_a_one_off_call_from_a_seat_with_another_key_names_the_key_and_dials_nothing(
+    tmp_path: Path,
+) -> None:
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    listener.setblocking(False)
+    url = f"sqlite:///{tmp_path}/seats.sqlite"
+    devices = tmp_path / "devices.toml"
+    devices.write_text(
+        '[[device]]\nname = "pbx"\nkind = "pbx"\nprotocol = "ami"\n'
+        f'url = "socket://127.0.0.1:{listener.getsockname()[1]}"\n'
+        f'username = "console"\nsecret = "{SECRET}"\nextension = "8000"\n',
+        encoding="utf-8",
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("DUTY_CONSOLE_OPERATOR", None)
+    command = [sys.executable, "-m", "console", "--db", url]
+    env[KEY_ENV] = str(tmp_path / "seat1.key")
+    run_with_timeout([*command, "device", "import", str(devices)], 60, env=env)
+    env[KEY_ENV] = str(tmp_path / "seat2.key")  # a seat that did not get the key file
+    call = run_with_timeout([*command, "call", "12345"], 60, check=False, env=env)
+    assert call.returncode == 2, call.stderr
+    assert "设备凭据无法解密：本机密钥不匹配" in call.stderr
+    assert str(tmp_path / "seat2.key") in call.stderr
+    with pytest.raises(BlockingIOError):
+        listener.accept()  # nothing dialled
+    listener.close()
