@@ -361,9 +361,11 @@ class PolledSerialWorker(BaseWorker, Generic[DriverT]):
         self._driver = None
 
     def _lost(self, exc: BaseException) -> None:
-        """The line went away: close it, show it offline; the loop reopens it."""
+        """The line went away: close it, show it offline (and log it); the loop reopens it."""
         self._disconnect()
         self._failures = 1
+        if self.offline_message is not None:
+            self.logger.warning(self.offline_message, self.cfg.name, exc)
         self._manager._set_health(self.cfg, HealthState.OFFLINE, error=describe_error(exc))
 
     def _execute(self, cmd: _Command) -> None:

@@ -417,8 +417,9 @@ class ModemWorker(PolledSerialWorker[AtModem]):
     """One analog line: polls the modem for RING and caller ID; dials, answers, hangs up."""
 
     command_wait = 0.0  # the poll waits for the line
-    offline_message = None  # a modem line's state shows in its health only
-    back_message = None
+    logger = log
+    offline_message = "modem line %s offline: %s"
+    back_message = "modem line %s back after %d attempts"
 
     def _open(self, transport: SerialTransport) -> tuple[str, dict[int, int] | None]:
         """Initialise the modem (caller ID on)."""

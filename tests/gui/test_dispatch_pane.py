@@ -10,6 +10,7 @@ offline in the pane and it comes back when the PBX does.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -469,8 +470,10 @@ def test_killing_the_modem_line_shows_it_offline_and_it_reconnects(
     sims: SimFactory,
     tmp_path: Path,
     heartbeat: Heartbeat,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     assert ctx.devices is not None
+    caplog.set_level(logging.INFO, logger="console.devices")
     link = str(tmp_path / "ttyModem")  # a stable path across restarts (the simulator's --link)
     with heartbeat.paused():
         sim = sims.start("modem", link=link)
@@ -485,5 +488,8 @@ def test_killing_the_modem_line_shows_it_offline_and_it_reconnects(
     with heartbeat.paused():
         sims.restart(sim)
     qtbot.waitUntil(lambda: pane.line_status_text() == "市话1：已连接", timeout=20_000)
+    logged = caplog.text  # the administrator's log tells the line's story too
+    assert "modem line 市话1 offline" in logged
+    assert "modem line 市话1 back after" in logged
     with heartbeat.paused():
         ctx.devices.configure([])  # stopping the worker joins its thread (test teardown)
