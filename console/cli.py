@@ -257,6 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     inc_show.add_argument("id", type=_positive_int, metavar="ID")
     inc_show.add_argument("--json", action="store_true", help="print JSON")
+    from console import cli_reports
+
+    cli_reports.register(inc_cmds, parents=[common])
 
     logp = commands.add_parser("log", help="duty log", parents=[common])
     log_cmds = logp.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -524,6 +527,10 @@ def _run(args: argparse.Namespace) -> int:
             return _incident_list(args, services)
         if args.command == "incident" and args.action == "show":
             return _incident_show(args, services)
+        if args.command == "incident" and args.action == "report":
+            from console import cli_reports
+
+            return cli_reports.run(args, services)
         if args.command == "log" and args.action == "list":
             return _log_list(args, services)
     raise CliError(f"未知命令 (unknown command): {args.command} {args.action}")

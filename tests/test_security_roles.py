@@ -367,6 +367,12 @@ CASES = [
         lambda s, a, f: s.deadlines.record_sent(a, f["incident"].id, ReportStage.FIRST, "传真"),
         _incident,
     ),
+    Case(
+        "reports.generate",
+        DUTY,
+        lambda s, a, f: s.reports.generate(a, f["incident"].id, ReportStage.FIRST),
+        _incident,
+    ),
     Case("instructions.add", LEAD, lambda s, a, f: s.instructions.add(a, "加强巡查", "王军")),
     Case(
         "instructions.mark_done",

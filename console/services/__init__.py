@@ -23,6 +23,7 @@ from console.services.intake import IntakeService
 from console.services.monitoring import MonitoringService
 from console.services.recordings import RecordingsService
 from console.services.reference import ReferenceService
+from console.services.reports import ReportService
 from console.services.resources import ResourcesService
 from console.services.settings import SettingsService
 from console.services.users import UsersService
@@ -62,6 +63,16 @@ class Services:
         self.recordings = RecordingsService(db, self.files, self.notify)
         self.resources = ResourcesService(db, self.notify)
         self.warnings = WarningsService(db, self.reference, self.settings, self.notify)
+        self.reports = ReportService(
+            db,
+            self.incidents,
+            self.intake,
+            self.people,
+            self.deadlines,
+            self.reference,
+            self.settings,
+            self.files,
+        )
         # Accounts and roles; also audits refused writes (db.on_denied) and guards commands.
         self.users = UsersService(db, self.notify)
 
