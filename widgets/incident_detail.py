@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSize, Qt, QTemporaryDir, QTimer, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -47,9 +48,14 @@ from console.domain import (
 from console.services import Services
 from console.services.deadlines import stage_label, state_label
 from console.services.incidents import TRANSITIONS, grade_label, status_label
+from console.services.reports import GeneratedReport
 from console.timeutil import format_beijing, utcnow
 from widgets.elide import ElidedLabel
+from widgets.forms import run_guarded
 from widgets.incident_board import OVERDUE_COLOUR, SOON_COLOUR, readable_text
+
+if TYPE_CHECKING:
+    from widgets.fax.send_dialog import SendFaxDialog
 
 log = logging.getLogger(__name__)
 
@@ -228,10 +234,41 @@ class IncidentDetail(QWidget):
         self.record_button = QPushButton(self.tr("记录报送"), self)
         self.record_button.setObjectName("recordSentButton")
         self.record_button.clicked.connect(self._on_record_button_clicked)
+        # The report form (突发事件信息报告) of a chosen stage: rendered off the GUI thread,
+        # attached to the incident; then it may be faxed from the file kept here.
+        self._report_dir: QTemporaryDir | None = None
+        self._report_for: int | None = None  # the incident the stage choice belongs to
+        self.report_file: str | None = None  # the last report made in this pane, for faxing
+        self.fax_dialog: SendFaxDialog | None = None  # the last fax dialog opened for it
+        self.report_stage_combo = QComboBox(self)
+        self.report_stage_combo.setObjectName("reportStageCombo")
+        for stage in ReportStage:
+            self.report_stage_combo.addItem(self._stage_word(stage), stage.value)
+        self.report_stage_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.report_stage_combo.setMinimumContentsLength(4)
+        self.report_button = QPushButton(self.tr("生成报告单"), self)
+        self.report_button.setObjectName("reportButton")
+        self.report_button.setToolTip(
+            self.tr("按所选报送阶段生成突发事件信息报告（PDF），并附到本事件")
+        )
+        self.report_button.clicked.connect(self._on_report_button_clicked)
+        self.fax_report_button = QPushButton(self.tr("传真报告单…"), self)
+        self.fax_report_button.setObjectName("faxReportButton")
+        self.fax_report_button.setToolTip(self.tr("把刚生成的报告单作为传真发送"))
+        self.fax_report_button.clicked.connect(self._on_fax_report_button_clicked)
+        self.fax_report_button.hide()
+        report_row = QHBoxLayout()
+        report_row.addStretch(1)
+        report_row.addWidget(self.report_stage_combo)
+        report_row.addWidget(self.report_button)
         due_box = QGroupBox(self.tr("报送时限"), self)
         due_layout = QVBoxLayout(due_box)
         due_layout.addWidget(self.due_tree)
         due_layout.addWidget(self.record_button, 0, Qt.AlignmentFlag.AlignRight)
+        due_layout.addLayout(report_row)
+        due_layout.addWidget(self.fax_report_button, 0, Qt.AlignmentFlag.AlignRight)
 
         # -- actions
         self.grade_combo = QComboBox(self)
@@ -472,6 +509,14 @@ class IncidentDetail(QWidget):
             if nxt
             else self.tr("记录报送")
         )
+        if self._report_for != inc.id:  # a new incident: its report stage is the one owed next
+            self._report_for = inc.id
+            self.report_file = None
+            self.fax_report_button.hide()
+            self.report_stage_combo.setCurrentIndex(
+                self.report_stage_combo.findData(_report_stage(view).value)
+            )
+        self.report_button.setEnabled(inc.merged_into_id is None)
 
         self.grade_combo.setCurrentIndex(
             max(0, self.grade_combo.findData(inc.grade.value if inc.grade else ""))
@@ -666,6 +711,90 @@ class IncidentDetail(QWidget):
             done_text=self.tr("已记录报送：{stage}").format(stage=stage_label(due.stage, due.seq)),
         )
 
+    def _stage_word(self, stage: ReportStage) -> str:
+        """首报, 续报, 终报 for the stage combo."""
+        return {
+            ReportStage.FIRST: self.tr("首报"),
+            ReportStage.FOLLOWUP: self.tr("续报"),
+            ReportStage.FINAL: self.tr("终报"),
+        }[stage]
+
+    @Slot()
+    def _on_report_button_clicked(self) -> None:
+        inc = self.incident
+        if inc is None:
+            return
+        stage = ReportStage(str(self.report_stage_combo.currentData()))
+        incident_id = inc.id
+
+        def done(report: GeneratedReport) -> None:
+            self.report_button.setEnabled(True)
+            if self._keep_report(report) and self._incident_id == incident_id:
+                self.fax_report_button.show()
+            self.show_message(
+                self.tr("已生成报告单并附到事件：{title}").format(title=report.attachment.title)
+            )
+            self.incident_changed.emit(incident_id)
+            self._reload()
+
+        def failed(exc: BaseException) -> None:
+            self.report_button.setEnabled(True)
+            if not isinstance(exc, DomainError):
+                log.error("report of incident %s failed: %s", incident_id, exc)
+            self.show_message(
+                self.tr("报告单未生成：{error}").format(error=error_text(exc)), error=True
+            )
+
+        self.report_button.setEnabled(False)
+        self.show_message(self.tr("正在生成报告单…"))
+        run_guarded(
+            self,
+            self._ctx.runner,
+            True,
+            self._ctx.services.reports.generate,
+            self._ctx.actor,
+            incident_id,
+            stage,
+            on_result=done,
+            on_error=failed,
+            before=lambda: None,
+            after=lambda: None,
+        )
+
+    def _keep_report(self, report: GeneratedReport) -> bool:
+        """Keep a copy under its own name (deleted with the pane) for the fax dialog."""
+        if self._report_dir is None:
+            self._report_dir = QTemporaryDir()
+        if not self._report_dir.isValid():
+            return False
+        path = self._report_dir.filePath(report.file_name)
+        try:
+            with open(path, "wb") as f:  # some 50 kB: quick enough on the GUI thread
+                f.write(report.pdf)
+        except OSError as exc:
+            log.warning("could not keep the report for faxing: %s", exc)
+            return False
+        self.report_file = path
+        return True
+
+    @Slot()
+    def _on_fax_report_button_clicked(self) -> None:
+        if self.report_file is None or self._incident_id is None:
+            return
+        from widgets.fax.send_dialog import SendFaxDialog
+
+        incident_id = self._incident_id
+        dialog = SendFaxDialog(self._ctx, self, incident_provider=lambda: incident_id)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.file_edit.setText(self.report_file)
+        dialog.queued.connect(
+            lambda job: self.show_message(
+                self.tr("报告单已排入传真队列（#{id}）").format(id=job.id)
+            )
+        )
+        dialog.show()
+        self.fax_dialog = dialog
+
     # -- conflicts -----------------------------------------------------------------------------
 
     @property
@@ -748,6 +877,17 @@ class IncidentDetail(QWidget):
         self._kept = edit
         self._restore_choice(edit)
         self.show_message(self.tr("已保留您的选择（基于对方的新版本），确认后再按一次保存"))
+
+
+def _report_stage(view: IncidentView) -> ReportStage:
+    """The stage a report is most likely wanted for: the one owed next, else what follows."""
+    if view.next_due is not None:
+        return view.next_due.stage
+    if view.incident.status is IncidentStatus.CLOSED:
+        return ReportStage.FINAL
+    if any(d.stage is ReportStage.FIRST and d.state is DueState.DONE for d in view.dues):
+        return ReportStage.FOLLOWUP
+    return ReportStage.FIRST
 
 
 def _html(text: str) -> str:

@@ -3155,6 +3155,22 @@ Beijing time</translation>
         <translation>Record report sent</translation>
     </message>
     <message>
+        <source>生成报告单</source>
+        <translation>Make report</translation>
+    </message>
+    <message>
+        <source>按所选报送阶段生成突发事件信息报告（PDF），并附到本事件</source>
+        <translation>Render the incident report form (PDF) for the chosen stage and attach it to this incident</translation>
+    </message>
+    <message>
+        <source>传真报告单…</source>
+        <translation>Fax report…</translation>
+    </message>
+    <message>
+        <source>把刚生成的报告单作为传真发送</source>
+        <translation>Send the report just made as a fax</translation>
+    </message>
+    <message>
         <source>报送时限</source>
         <translation>Reports due</translation>
     </message>
@@ -3253,6 +3269,34 @@ Beijing time</translation>
     <message>
         <source>已记录报送：{stage}</source>
         <translation>Recorded as sent: {stage}</translation>
+    </message>
+    <message>
+        <source>首报</source>
+        <translation>First</translation>
+    </message>
+    <message>
+        <source>续报</source>
+        <translation>Follow-up</translation>
+    </message>
+    <message>
+        <source>终报</source>
+        <translation>Final</translation>
+    </message>
+    <message>
+        <source>已生成报告单并附到事件：{title}</source>
+        <translation>Report made and attached: {title}</translation>
+    </message>
+    <message>
+        <source>报告单未生成：{error}</source>
+        <translation>Report not made: {error}</translation>
+    </message>
+    <message>
+        <source>正在生成报告单…</source>
+        <translation>Making the report…</translation>
+    </message>
+    <message>
+        <source>报告单已排入传真队列（#{id}）</source>
+        <translation>Report queued as fax #{id}</translation>
     </message>
     <message>
         <source>您看到的（第 {v} 版）</source>
@@ -4943,6 +4987,13 @@ Database: {url}</translation>
     <message>
         <source>事件 #{id}</source>
         <translation>Incident #{id}</translation>
+    </message>
+</context>
+<context>
+    <name>Reports</name>
+    <message>
+        <source>报送单位最多 {n} 字</source>
+        <translation>The reporting unit may have at most {n} characters</translation>
     </message>
 </context>
 <context>
