@@ -237,8 +237,9 @@ class DutyStatusBar(QStatusBar):
             self.shift_label.setText(self.tr("当前班次：未排班"))
             self.shift_label.setToolTip("")
             return
-        officers = "、".join(m.display_name for m in shift.officers) or "—"
-        leaders = "、".join(m.display_name for m in shift.leaders) or "—"
+        separator = self.tr("、")  # between names: ", " in English
+        officers = separator.join(m.display_name for m in shift.officers) or "—"
+        leaders = separator.join(m.display_name for m in shift.leaders) or "—"
         self.shift_label.setText(
             self.tr("值班员：{officers}　带班领导：{leaders}").format(
                 officers=officers, leaders=leaders

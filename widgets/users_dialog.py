@@ -224,7 +224,7 @@ class UsersDialog(QDialog):
                 account.username,
                 account.display_name,
                 role_label(account.role.value),
-                "、".join(state) or self.tr("正常"),
+                self.tr("、").join(state) or self.tr("正常"),  # ", " in English
                 changed,
             )
             for column, text in enumerate(cells):

@@ -123,8 +123,11 @@ class IncidentBoardModel(PagedTableModel[BoardRow]):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == self.COL_DUE:
                 return "\n".join(
-                    f"{stage_label(d.stage, d.seq)}：{format_beijing(d.due_at)} "
-                    f"{state_label(d.state)}"
+                    _tr("{report}：{due} {state}").format(
+                        report=stage_label(d.stage, d.seq),
+                        due=format_beijing(d.due_at),
+                        state=state_label(d.state),
+                    )
                     for d in row.dues
                 ) or _tr("无报送要求")
             if column == self.COL_TITLE:

@@ -1019,6 +1019,10 @@
         <translation>Imported {file}: {added} added, {updated} updated, {unchanged} unchanged, {bad} not imported.</translation>
     </message>
     <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
         <source>第 {index} 个 [[device]]（{name}）未导入：{reason}</source>
         <translation>[[device]] #{index} ({name}) not imported: {reason}</translation>
     </message>
@@ -1037,6 +1041,10 @@
     <message>
         <source>第 {line} 行：编号 {n} 重复</source>
         <translation>Line {line}: number {n} appears twice</translation>
+    </message>
+    <message>
+        <source>{label}：{names}</source>
+        <translation>{label}: {names}</translation>
     </message>
     <message>
         <source>无法读取文件：{error}</source>
@@ -1265,6 +1273,10 @@
         <translation>Device:</translation>
     </message>
     <message>
+        <source>{name}（{kind}）</source>
+        <translation>{name} ({kind})</translation>
+    </message>
+    <message>
         <source>画面在“视频”窗格中播放；状态由视频窗格检测</source>
         <translation>The picture plays in the Video pane; its state is what the video panes detect</translation>
     </message>
@@ -1318,11 +1330,11 @@
     </message>
     <message>
         <source>矩阵</source>
-        <translation>matrix</translation>
+        <translation>Matrix</translation>
     </message>
     <message>
         <source>摄像机</source>
-        <translation>camera</translation>
+        <translation>PTZ camera</translation>
     </message>
     <message>
         <source>设备</source>
@@ -1803,6 +1815,10 @@
         <translation>{n}: {outcome}</translation>
     </message>
     <message>
+        <source>（{reason}）</source>
+        <translation> ({reason})</translation>
+    </message>
+    <message>
         <source>，已记入事件 #{id}</source>
         <translation>, recorded for incident #{id}</translation>
     </message>
@@ -1858,6 +1874,10 @@
         <translation>phone line</translation>
     </message>
     <message>
+        <source>{name}（{kind}）</source>
+        <translation>{name} ({kind})</translation>
+    </message>
+    <message>
         <source>未配置电话线路：请管理员在 文件 → 设备设置 中添加交换机或电话线。</source>
         <translation>No phone line configured: an administrator adds a PBX or a phone line under File → Device settings.</translation>
     </message>
@@ -1868,6 +1888,10 @@
     <message>
         <source>，正在重连</source>
         <translation>, reconnecting</translation>
+    </message>
+    <message>
+        <source>（{error}）</source>
+        <translation> ({error})</translation>
     </message>
     <message>
         <source>记入所选事件（未选）</source>
@@ -2184,6 +2208,10 @@
     <message>
         <source>当前班次：未排班</source>
         <translation>Shift: none on the roster</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
     </message>
     <message>
         <source>值班员：{officers}&#x3000;带班领导：{leaders}</source>
@@ -2522,6 +2550,10 @@
     <message>
         <source>等待</source>
         <translation>Waiting</translation>
+    </message>
+    <message>
+        <source>（{reason}）</source>
+        <translation> ({reason})</translation>
     </message>
     <message>
         <source>未拨打</source>
@@ -2871,7 +2903,7 @@ Beijing time</translation>
     </message>
     <message>
         <source>方向</source>
-        <translation>Direction</translation>
+        <translation>In/Out</translation>
     </message>
     <message>
         <source>号码</source>
@@ -3086,6 +3118,10 @@ Beijing time</translation>
     <message>
         <source>已报齐</source>
         <translation>All sent</translation>
+    </message>
+    <message>
+        <source>{report}：{due} {state}</source>
+        <translation>{report}: {due} {state}</translation>
     </message>
     <message>
         <source>超时</source>
@@ -4163,6 +4199,42 @@ Database: {url}</translation>
         <source>米</source>
         <translation>m</translation>
     </message>
+    <message>
+        <source>：</source>
+        <translation>: </translation>
+    </message>
+    <message>
+        <source>队</source>
+        <translation>R</translation>
+    </message>
+    <message>
+        <source>储</source>
+        <translation>D</translation>
+    </message>
+    <message>
+        <source>避</source>
+        <translation>S</translation>
+    </message>
+    <message>
+        <source>医</source>
+        <translation>H</translation>
+    </message>
+    <message>
+        <source>危</source>
+        <translation>!</translation>
+    </message>
+    <message>
+        <source>护</source>
+        <translation>P</translation>
+    </message>
+    <message>
+        <source>摄</source>
+        <translation>C</translation>
+    </message>
+    <message>
+        <source>测</source>
+        <translation>M</translation>
+    </message>
 </context>
 <context>
     <name>MapData</name>
@@ -4613,6 +4685,10 @@ Database: {url}</translation>
     <message>
         <source>被拒收的帧数；双击查看拒收记录</source>
         <translation>Frames refused; double-click for the quarantine log</translation>
+    </message>
+    <message>
+        <source>{name}（{code}）</source>
+        <translation>{name} ({code})</translation>
     </message>
     <message>
         <source>包外的无效数据</source>
@@ -5489,6 +5565,78 @@ Database: {url}</translation>
         <translation>Exported {n} to {path}</translation>
     </message>
     <message>
+        <source>人</source>
+        <translation>people</translation>
+    </message>
+    <message>
+        <source>名</source>
+        <translation>people</translation>
+    </message>
+    <message>
+        <source>件</source>
+        <translation>items</translation>
+    </message>
+    <message>
+        <source>个</source>
+        <translation>pcs</translation>
+    </message>
+    <message>
+        <source>张</source>
+        <translation>pcs</translation>
+    </message>
+    <message>
+        <source>张床位</source>
+        <translation>beds</translation>
+    </message>
+    <message>
+        <source>床位</source>
+        <translation>beds</translation>
+    </message>
+    <message>
+        <source>吨</source>
+        <translation>t</translation>
+    </message>
+    <message>
+        <source>台</source>
+        <translation>units</translation>
+    </message>
+    <message>
+        <source>辆</source>
+        <translation>vehicles</translation>
+    </message>
+    <message>
+        <source>套</source>
+        <translation>sets</translation>
+    </message>
+    <message>
+        <source>顶</source>
+        <translation>tents</translation>
+    </message>
+    <message>
+        <source>箱</source>
+        <translation>boxes</translation>
+    </message>
+    <message>
+        <source>艘</source>
+        <translation>boats</translation>
+    </message>
+    <message>
+        <source>公斤</source>
+        <translation>kg</translation>
+    </message>
+    <message>
+        <source>千克</source>
+        <translation>kg</translation>
+    </message>
+    <message>
+        <source>立方米</source>
+        <translation>m³</translation>
+    </message>
+    <message>
+        <source>平方米</source>
+        <translation>m²</translation>
+    </message>
+    <message>
         <source>WGS-84（GPS、天地图）</source>
         <translation>WGS-84 (GPS, Tianditu)</translation>
     </message>
@@ -5901,6 +6049,10 @@ Database: {url}</translation>
     <message>
         <source>正常</source>
         <translation>Normal</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
     </message>
     <message>
         <source>启用</source>

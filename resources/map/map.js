@@ -51,6 +51,10 @@
     return GRADES.includes(grade) ? grade : "none";
   }
 
+  function colon() {
+    return texts.colon || "：";  // ": " in English
+  }
+
   function fail(message) {
     if (bridge) bridge.report_error(String(message));
   }
@@ -272,7 +276,7 @@
   function kindIcon(kind, extra) {
     const style = KIND_STYLE[kind] || {colour: "#607d8b", glyph: "?"};
     const span = document.createElement("span");
-    span.textContent = style.glyph;
+    span.textContent = (texts.glyphs || {})[kind] || style.glyph;  // a letter in English
     return L.divIcon({
       html: span,
       className: "kind-marker kind-" + kind + (extra ? " " + extra : ""),
@@ -310,9 +314,9 @@
     const box = el("div", "resource-popup");
     el("div", "title", p.name, box);
     el("div", "row", p.kind_label + (p.type ? " · " + p.type : ""), box);
-    if (p.capacity) el("div", "row", (texts.capacity || "") + "：" + p.capacity, box);
+    if (p.capacity) el("div", "row", (texts.capacity || "") + colon() + p.capacity, box);
     const contact = [p.contact, p.phone].filter((x) => x).join(" ");
-    if (contact) el("div", "row", (texts.contact || "") + "：" + contact, box);
+    if (contact) el("div", "row", (texts.contact || "") + colon() + contact, box);
     if (p.state) el("div", "row", p.state, box);
     if (p.value) el("div", "row", p.value, box);
     const actions = el("div", "actions", null, box);
@@ -371,8 +375,8 @@
     el("div", "title", p.headline, box);
     el("div", "row", p.level_label + (p.exercise ? " · " + p.label.split(" ")[0] : ""), box);
     if (p.area) el("div", "row", p.area, box);
-    el("div", "row", (texts.validity || "") + "：" + p.validity, box);
-    if (p.sender) el("div", "row", (texts.sender || "") + "：" + p.sender, box);
+    el("div", "row", (texts.validity || "") + colon() + p.validity, box);
+    if (p.sender) el("div", "row", (texts.sender || "") + colon() + p.sender, box);
     return box;
   }
 
@@ -464,7 +468,7 @@
     let rows = 0;
     for (const [k, v] of Object.entries(p)) {
       if (rows >= 8 || v === null || typeof v === "object" || /^(stroke|fill|marker|icon)/.test(k)) continue;
-      el("div", "row", k + "：" + v, box);
+      el("div", "row", k + colon() + v, box);
       rows += 1;
     }
     return box;
@@ -511,6 +515,7 @@
     if (!tileShown && !map.hasLayer(vectorBase)) {
       vectorBase.addTo(map);
     }
+    fitControls();  // the layer list grew or shrank
   }
 
   // -- controls --------------------------------------------------------------------------------
@@ -582,6 +587,32 @@
     }
     layerControl = L.control.layers(base, overlays, {collapsed: false, position: "topright"});
     layerControl.addTo(map);
+    map.on("resize", fitControls);
+    fitControls();
+  }
+
+  // A short map (the bottom dock of a 1366×768 screen): the layer list and the legend would
+  // cover each other and most of the map, so both fold, the list into Leaflet's layers button
+  // and the legend into its heading; either opens while the pointer is over it.
+  function fitControls() {
+    if (!legend || !layerControl) return;
+    const layers = layerControl.getContainer();
+    const key = legend.getContainer();
+    layers.classList.remove("folded");
+    key.classList.remove("folded");
+    layerControl.options.collapsed = false;
+    layerControl.expand();
+    const height = map.getSize().y;
+    const fold = layers.offsetHeight + key.offsetHeight + 30 > height;
+    if (fold) {
+      layerControl.options.collapsed = true;  // so that a new layer does not open it again
+      layerControl.collapse();
+    }
+    layers.classList.toggle("folded", fold);
+    key.classList.toggle("folded", fold);
+    const room = Math.max(80, height - 24) + "px";  // opened, each scrolls inside the map
+    layers.querySelector(".leaflet-control-layers-list").style.maxHeight = room;
+    key.style.maxHeight = room;
   }
 
   function setBanner(text) {

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from console.devices import CommandResult, DeviceConfig, DeviceHealth, DeviceManager, HealthState
 from console.timeutil import format_beijing, utcnow
 from widgets.devices.health import dot_icon, state_colour, state_label
+from widgets.elide import ElidedLabel
 
 IncidentProvider = Callable[[], int | None]
 
@@ -53,7 +54,8 @@ class DeviceView(QWidget):
         self.cfg: DeviceConfig | None = manager.config(device_name)
         self.health: DeviceHealth | None = None
 
-        self.title_label = QLabel(device_name, self)
+        # Name and info elide (whole in the tooltip) so a narrow right dock shows the pad.
+        self.title_label = ElidedLabel(device_name, self)
         self.title_label.setObjectName("deviceTitle")
         font = self.title_label.font()
         font.setBold(True)
@@ -62,17 +64,16 @@ class DeviceView(QWidget):
         self.dot_label = QLabel(self)
         self.state_label = QLabel(self)
         self.state_label.setObjectName("deviceState")
-        self.info_label = QLabel(self)
+        self.info_label = ElidedLabel("", self)
         self.info_label.setObjectName("deviceInfo")
         self.info_label.setStyleSheet("color: #616161;")
         header = QHBoxLayout()
-        header.addWidget(self.title_label)
+        header.addWidget(self.title_label, 2)
         header.addSpacing(12)
         header.addWidget(self.dot_label)
         header.addWidget(self.state_label)
         header.addSpacing(12)
-        header.addWidget(self.info_label)
-        header.addStretch(1)
+        header.addWidget(self.info_label, 1)
 
         self.banner = QLabel(self)
         self.banner.setObjectName("deviceBanner")
@@ -86,6 +87,7 @@ class DeviceView(QWidget):
 
         self.body = QVBoxLayout()
         self.outer = QVBoxLayout(self)
+        self.outer.setContentsMargins(6, 6, 6, 6)
         self.outer.addLayout(header)
         self.outer.addWidget(self.banner)
         self.outer.addLayout(self.body, 1)

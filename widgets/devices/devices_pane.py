@@ -52,6 +52,7 @@ class DevicesPane(QWidget):
         top.addWidget(QLabel(_tr("设备："), self))
         top.addWidget(self.chooser, 1)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)  # narrow margins: the pad fits a 1366 dock
         layout.addLayout(top)
         layout.addWidget(self.stack, 1)
 
@@ -100,7 +101,8 @@ class DevicesPane(QWidget):
             health = self.manager.health(name)
             cfg = self.manager.config(name)
             kind = kind_label(cfg.kind) if cfg else ""
-            self.chooser.setItemText(i, f"{name}（{kind}）" if kind else name)
+            shown = _tr("{name}（{kind}）").format(name=name, kind=kind) if kind else name
+            self.chooser.setItemText(i, shown)
             if health is not None:
                 self.chooser.setItemIcon(i, dot_icon(state_colour(health.state)))
                 self.chooser.setItemData(i, state_label(health.state), Qt.ItemDataRole.ToolTipRole)

@@ -89,7 +89,10 @@ def dot_icon(colour: str, size: int = 12) -> QIcon:
 def health_facts(health: DeviceHealth) -> list[tuple[str, str]]:
     """(label, value) pairs the tooltip and the details dialog show for one device."""
     facts = [
-        (_tr("设备"), f"{health.name}（{kind_label(health.kind)}）"),
+        (
+            _tr("设备"),
+            _tr("{name}（{kind}）").format(name=health.name, kind=kind_label(health.kind)),
+        ),
         (_tr("状态"), state_label(health.state)),
         (_tr("自"), format_beijing(health.since, seconds=True)),
     ]

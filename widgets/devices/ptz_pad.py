@@ -49,6 +49,8 @@ PAD = (
     (2, 2, "down-right", "↘"),
 )
 
+BUTTON_SIZE = 60  # the pad and zoom buttons: with the zoom column within a 1366 dock
+
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("DeviceViews", text)
@@ -106,7 +108,7 @@ class PtzPad(DeviceView):
         self.stop_button.setObjectName("stopButton")
         self.stop_button.setText(_tr("停"))
         self.stop_button.setToolTip(_tr("停止转动和变焦"))
-        self.stop_button.setFixedSize(QSize(64, 64))
+        self.stop_button.setFixedSize(QSize(BUTTON_SIZE, BUTTON_SIZE))
         self.stop_button.setStyleSheet("QToolButton { font-weight: bold; font-size: 16pt; }")
         self.stop_button.clicked.connect(self._on_stop_button_clicked)
         pad.addWidget(self.stop_button, 1, 1)
@@ -144,7 +146,7 @@ class PtzPad(DeviceView):
 
         controls = QHBoxLayout()
         controls.addLayout(pad)
-        controls.addSpacing(24)
+        controls.addSpacing(8)
         controls.addLayout(zoom)
         controls.addStretch(1)
 
@@ -170,23 +172,27 @@ class PtzPad(DeviceView):
         self.clear_button.setObjectName("presetClearButton")
         self.clear_button.clicked.connect(self._on_clear_button_clicked)
         self.confirm_box: QMessageBox | None = None
+        # The label above the named presets, the buttons under the number: on one row each
+        # they were wider than the right dock of a 1366×768 screen.
         named = QHBoxLayout()
-        named.addWidget(self.presets_label)
         named.addLayout(self.preset_bar)
         named.addStretch(1)
         numbered = QHBoxLayout()
         numbered.addWidget(self.preset_spin)
-        numbered.addWidget(self.preset_name_label)
-        numbered.addStretch(1)
-        numbered.addWidget(self.go_button)
-        numbered.addWidget(self.set_button)
-        numbered.addWidget(self.clear_button)
+        numbered.addWidget(self.preset_name_label, 1)
+        preset_buttons = QHBoxLayout()
+        preset_buttons.addWidget(self.go_button)
+        preset_buttons.addWidget(self.set_button)
+        preset_buttons.addWidget(self.clear_button)
+        preset_buttons.addStretch(1)
 
         self.body.addLayout(controls)
         self.body.addLayout(speed)
         self.body.addWidget(self.motion_label)
+        self.body.addWidget(self.presets_label)
         self.body.addLayout(named)
         self.body.addLayout(numbered)
+        self.body.addLayout(preset_buttons)
         # The outcome line right under the controls; spare height goes below it.
         self.outer.setStretchFactor(self.body, 0)
         self.outer.addStretch(1)
@@ -201,7 +207,7 @@ class PtzPad(DeviceView):
         button.setText(text)
         button.setToolTip(tip)
         button.setAccessibleName(tip)
-        button.setFixedSize(QSize(64, 64))
+        button.setFixedSize(QSize(BUTTON_SIZE, BUTTON_SIZE))
         button.setStyleSheet("QToolButton { font-size: 20pt; }")
         # Clicking gives the button focus, so a focus change while held is seen as a lost release.
         button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)

@@ -137,7 +137,8 @@ def describe_report(report: ImportReport, file_name: str) -> str:
         (_tr("未变"), report.unchanged),
     ):
         if names:
-            lines.append(f"{label}：{'、'.join(names)}")
+            listed = _tr("、").join(names)  # ", " in English
+            lines.append(_tr("{label}：{names}").format(label=label, names=listed))
     for problem in report.problems:
         lines.append(
             _tr("第 {index} 个 [[device]]（{name}）未导入：{reason}").format(
@@ -213,7 +214,8 @@ class DeviceEditorDialog(QDialog):
         self.kind_combo.setObjectName("deviceKind")
         for kind in DeviceKind:
             word = kind_label(kind)
-            shown = word if word == kind.value else f"{word} ({kind.value})"
+            # The code as written in a TOML file, unless the word says it already (English).
+            shown = word if word.casefold() == kind.value else f"{word} ({kind.value})"
             self.kind_combo.addItem(shown, kind.value)
         self._row(form, "kind", self.tr("类型"), self.kind_combo)
         self.protocol_combo = QComboBox(self)

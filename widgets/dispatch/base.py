@@ -6,12 +6,13 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QWidget
+from PySide6.QtWidgets import QLabel, QTableWidget, QWidget
 from shiboken6 import isValid
 
 from console.app import AppContext
 from console.devices import CommandResult, DeviceManager
 from console.devices.phone import CallProgress
+from widgets.columns import ColumnFitter
 from widgets.forms import ERROR_COLOUR, OK_COLOUR, error_text
 
 
@@ -128,10 +129,9 @@ class Commands(QObject):
             done(result)
 
 
-def fit_columns(table: QTableWidget) -> None:
-    """Columns as wide as their contents; the last one takes the rest of the width."""
-    header = table.horizontalHeader()
-    last = table.columnCount() - 1
-    for col in range(last):
-        header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(last, QHeaderView.ResizeMode.Stretch)
+def fit_columns(table: QTableWidget) -> ColumnFitter:
+    """Columns as wide as their contents, the last taking the rest of the width.
+
+    In a narrow dock the widest give up width first (cells elided, whole text in tooltips).
+    """
+    return ColumnFitter(table)

@@ -81,20 +81,24 @@ class ConferenceTab(QWidget):
         name_row.addWidget(QLabel(self.tr("会议室："), self))
         name_row.addWidget(self.conference_edit, 1)
         name_row.addWidget(self.refresh_button)
+        # The buttons under the number, the count under the members: one row each was wider
+        # than a 1366 screen's dock in English.
         invite_row = QHBoxLayout()
-        invite_row.addWidget(self.invite_edit, 1)
         invite_row.addWidget(self.invite_button)
         invite_row.addWidget(self.invite_group_button)
+        invite_row.addStretch(1)
         member_row = QHBoxLayout()
         for button in (self.mute_button, self.unmute_button, self.kick_button):
             member_row.addWidget(button)
         member_row.addStretch(1)
-        member_row.addWidget(self.count_label)
+        self.count_label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 4, 2, 2)
         layout.addLayout(name_row)
+        layout.addWidget(self.invite_edit)
         layout.addLayout(invite_row)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
         layout.addLayout(member_row)
         layout.addWidget(self.status_label)
 
@@ -179,6 +183,7 @@ class ConferenceTab(QWidget):
             state = self.tr("已静音") if member.get("muted") else self.tr("通话中")
             for col, text in enumerate((str(member["number"]), str(member["channel"]), state)):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)
                 item.setData(Qt.ItemDataRole.UserRole, member["channel"])
                 self.table.setItem(row, col, item)
             if member["channel"] == chosen:

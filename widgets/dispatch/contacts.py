@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -242,21 +243,21 @@ class ContactsTab(QWidget):
         self.problems_list.setMaximumHeight(110)
         self.problems_list.setVisible(False)
 
-        buttons = QHBoxLayout()
-        for button in (self.add_button, self.edit_button, self.remove_button, self.call_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        files = QHBoxLayout()
-        files.addWidget(self.import_button)
-        files.addWidget(self.export_button)
-        files.addStretch(1)
+        # Three buttons a row: four English labels side by side are wider than a 1366 dock.
+        buttons = QGridLayout()
+        order = (
+            *(self.add_button, self.edit_button, self.remove_button, self.call_button),
+            *(self.import_button, self.export_button),
+        )
+        for index, button in enumerate(order):
+            buttons.addWidget(button, index // 3, index % 3)
+        buttons.setColumnStretch(3, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 4, 2, 2)
         layout.addWidget(self.search_edit)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.more_button)
         layout.addLayout(buttons)
-        layout.addLayout(files)
         layout.addWidget(self.status_label)
         layout.addWidget(self.problems_list)
 

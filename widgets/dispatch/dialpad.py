@@ -128,7 +128,7 @@ class DialPad(QWidget):
             dial = DialResult(number, CallOutcome.FAILED, result.reason)
         text = self.tr("{n}：{outcome}").format(n=number, outcome=dial.outcome.label)
         if dial.outcome is CallOutcome.FAILED and dial.reason:
-            text += f"（{dial.reason}）"
+            text += self.tr("（{reason}）").format(reason=dial.reason)
         show_status(self.status_label, text, ok=dial.outcome is CallOutcome.ANSWERED)
         self.update_buttons()
         ctx = self._host.ctx

@@ -418,7 +418,9 @@ class GroupsTab(QWidget):
             row = self.members_table.rowCount()
             self.members_table.insertRow(row)
             for col, text in enumerate((target.name, target.unit, target.number, "")):
-                self.members_table.setItem(row, col, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.members_table.setItem(row, col, item)
         self._update_buttons()
 
     def member_numbers(self) -> list[str]:
@@ -553,7 +555,7 @@ class GroupsTab(QWidget):
     def _show_result(self, row: int, dial: DialResult) -> None:
         text = dial.outcome.label
         if dial.outcome is CallOutcome.FAILED and dial.reason:
-            text += f"（{dial.reason}）"
+            text += self.tr("（{reason}）").format(reason=dial.reason)
         self._set_outcome(row, text, OUTCOME_COLOURS.get(dial.outcome, "#555"))
 
     def _record(self) -> None:

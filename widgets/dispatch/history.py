@@ -134,6 +134,7 @@ class HistoryTab(QWidget):
         )
         for col, text in enumerate(cells):
             item = QTableWidgetItem(text)
+            item.setToolTip(text)
             if col == 4 and call.outcome is not None:
                 item.setForeground(QColor(OUTCOME_COLOURS.get(call.outcome, "#555")))
             self.table.setItem(row, col, item)

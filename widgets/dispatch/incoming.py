@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QPoint, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -94,6 +94,7 @@ class IncomingCallPopup(QFrame):
         self.title_label = QLabel(self)
         self.title_label.setObjectName("incomingTitle")
         self.title_label.setStyleSheet("color: #e65100; font-weight: bold;")
+        self.title_label.setWordWrap(True)  # English runs past the pop-up's width at the time
         self.number_label = QLabel(self)
         self.number_label.setObjectName("incomingNumber")
         self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -144,6 +145,11 @@ class IncomingCallPopup(QFrame):
         escape.activated.connect(self._on_dismiss_button_clicked)
         self.update_event(event)
 
+    def sizeHint(self) -> QSize:
+        """As tall as its texts wrapped to the pop-up's fixed width (no blank line below)."""
+        height = self.heightForWidth(POPUP_WIDTH)
+        return QSize(POPUP_WIDTH, height) if height > 0 else super().sizeHint()
+
     # -- what it shows ---------------------------------------------------------------------------
 
     @property
@@ -170,10 +176,9 @@ class IncomingCallPopup(QFrame):
             self.answered = True
         state = self.tr("已接听") if self.answered else self.tr("振铃中")
         where = event.device + (f" → {event.exten}" if event.exten else "")
+        at = format_beijing(event.at or utcnow()).replace(" ", "\u00a0")  # wrapped whole
         self.title_label.setText(
-            self.tr("来电 · {state} · {where} · {at}").format(
-                state=state, where=where, at=format_beijing(event.at or utcnow())
-            )
+            self.tr("来电 · {state} · {where} · {at}").format(state=state, where=where, at=at)
         )
         self.number_label.setText(self.number_text())
         self._show_caller()

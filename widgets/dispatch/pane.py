@@ -71,7 +71,6 @@ class DispatchPane(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("线路："), self))
         top.addWidget(self.line_combo, 1)
-        top.addWidget(self.incident_check)
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("dispatchTabs")
@@ -92,6 +91,8 @@ class DispatchPane(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.line_status)
+        # A row of its own: beside the line chooser it made the pane wider than a 1366 dock.
+        layout.addWidget(self.incident_check)
         layout.addWidget(self.tabs, 1)
 
         self._incident_timer = QTimer(self)
@@ -179,10 +180,11 @@ class DispatchPane(QWidget):
             health = self.manager.health(name) if self.manager else None
             cfg = self.manager.config(name) if self.manager else None
             kind = self.tr("交换机") if cfg and cfg.kind is DeviceKind.PBX else self.tr("电话线")
-            self.line_combo.setItemText(i, f"{name}（{kind}）")
+            self.line_combo.setItemText(i, self.tr("{name}（{kind}）").format(name=name, kind=kind))
             if health is not None:
                 self.line_combo.setItemIcon(i, dot_icon(state_colour(health.state)))
         self.line_combo.setEnabled(bool(names))
+        self.line_combo.setToolTip(self.line_combo.currentText())  # whole, if the dock is narrow
         self._show_line_status()
 
     def line_status_text(self) -> str:
@@ -201,7 +203,9 @@ class DispatchPane(QWidget):
         state = health.state if health else HealthState.CONNECTING
         text = self.tr("{name}：{state}").format(name=name, state=state_label(state))
         if state is HealthState.OFFLINE:
-            text += self.tr("，正在重连") + (f"（{health.last_error}）" if health else "")
+            text += self.tr("，正在重连")
+            if health is not None and health.last_error:
+                text += self.tr("（{error}）").format(error=health.last_error)
         self.line_status.setText(text)
         colour = "#2e7d32" if state is HealthState.CONNECTED else state_colour(state)
         self.line_status.setStyleSheet(f"color: {colour};")
@@ -215,6 +219,7 @@ class DispatchPane(QWidget):
 
     @Slot(int)
     def _on_line_combo_current_index_changed(self, _index: int) -> None:
+        self.line_combo.setToolTip(self.line_combo.currentText())
         self._show_line_status()
         self.dial_pad.update_buttons()
 

@@ -21,7 +21,6 @@ from PySide6.QtGui import QColor, QDesktopServices, QFont, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 from console.domain import DomainError, Intake
 from console.services.fax import FaxJob, FaxStatus, ReceivedFax
 from console.timeutil import to_beijing
+from widgets.columns import ColumnFitter
 from widgets.fax.send_dialog import SendFaxDialog
 from widgets.forms import Page, PagedReader, keyset_page, run_guarded
 
@@ -102,9 +102,7 @@ class InboxTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.columns = ColumnFitter(self.table, stretch=1)  # the sender takes what is left
         self.more_button = QPushButton(self.tr("更多…"), self)
         self.more_button.setObjectName("faxInboxMore")
         self.more_button.setVisible(False)
@@ -132,17 +130,21 @@ class InboxTab(QWidget):
         self.status_label = QLabel(self)
         self.status_label.setObjectName("faxInboxStatus")
         self.status_label.setWordWrap(True)
+        # Paging and actions on two rows: side by side in English they took the table's room.
+        paging = QHBoxLayout()
+        paging.addWidget(self.prev_button)
+        paging.addWidget(self.page_label)
+        paging.addWidget(self.next_button)
+        paging.addStretch(1)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.prev_button)
-        buttons.addWidget(self.page_label)
-        buttons.addWidget(self.next_button)
-        buttons.addStretch(1)
         buttons.addWidget(self.intake_button)
         buttons.addWidget(self.pdf_button)
+        buttons.addStretch(1)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(scroller, 1)
+        right_layout.addLayout(paging)
         right_layout.addLayout(buttons)
         right_layout.addWidget(self.status_label)
 
@@ -214,6 +216,7 @@ class InboxTab(QWidget):
         bold.setBold(fax.read_at is None)
         for column, text in enumerate(values):
             item = QTableWidgetItem(text)
+            item.setToolTip(text)
             item.setFont(bold)
             item.setData(Qt.ItemDataRole.UserRole, fax.id)
             self.table.setItem(row, column, item)
@@ -383,9 +386,7 @@ class QueueTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.columns = ColumnFitter(self.table)  # the reason takes what is left
         self.send_button = QPushButton(self.tr("发送传真…"), self)
         self.send_button.setObjectName("faxSendDialogButton")
         self.retry_button = QPushButton(self.tr("重发"), self)
@@ -433,6 +434,7 @@ class QueueTab(QWidget):
             )
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)
                 item.setData(Qt.ItemDataRole.UserRole, job.id)
                 if column == 4 and job.status in colours:
                     item.setForeground(Qt.GlobalColor.white)

@@ -91,6 +91,19 @@ class MapBridge(QObject):
                 "validity": self.tr("有效期"),
                 "sender": self.tr("发布单位"),
                 "m": self.tr("米"),
+                # After a label in a pop-up: "：" in Chinese, ": " in English.
+                "colon": self.tr("："),
+                # The one character in a resource's, camera's or station's marker.
+                "glyphs": {
+                    "rescue_team": self.tr("队"),
+                    "depot": self.tr("储"),
+                    "shelter": self.tr("避"),
+                    "hospital": self.tr("医"),
+                    "hazard": self.tr("危"),
+                    "protection_target": self.tr("护"),
+                    "camera": self.tr("摄"),
+                    "station": self.tr("测"),
+                },
             },
             ensure_ascii=False,
         )

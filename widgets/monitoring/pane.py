@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -46,6 +45,7 @@ from console.app import AppContext
 from console.monitoring.alarms import SilenceRule, StationState
 from console.monitoring.model import LEVEL_COLOURS, Alarm, Series, Station
 from console.timeutil import format_beijing
+from widgets.columns import ColumnFitter
 from widgets.devices.health import dot_icon
 from widgets.forms import run_guarded
 from widgets.monitoring.quarantine import QuarantineDialog
@@ -138,15 +138,17 @@ class MonitoringPane(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # The newest values take the rest; narrow, the last report, the code and the refused
+        # count give way (a row's double-click still opens its refused frames).
+        self.columns = ColumnFitter(self.table, stretch=3, optional=(4, 2, 5))
         self.table.itemSelectionChanged.connect(self._on_selection)
         self.table.cellDoubleClicked.connect(self._on_double_click)
 
         self.parameter = QComboBox(self)
         self.parameter.setMinimumContentsLength(12)
         self.parameter.currentIndexChanged.connect(lambda _i: self.reload_series())
+        # The whole "name (code)" where the combo is narrower than it.
+        self.parameter.currentTextChanged.connect(self.parameter.setToolTip)
         self.range_buttons = QButtonGroup(self)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(_tr("参数"), self))
@@ -275,6 +277,8 @@ class MonitoringPane(QWidget):
                 QTableWidgetItem(format_beijing(station.last_seen_at, seconds=True) or "—"),
                 QTableWidgetItem(str(station.frames_rejected)),
             ]
+            for item in cells[:5]:
+                item.setToolTip(item.text())  # whole, where a narrow dock elides it
             cells[5].setToolTip(_tr("被拒收的帧数；双击查看拒收记录"))
             for col, item in enumerate(cells):
                 self.table.setItem(row, col, item)
@@ -314,7 +318,11 @@ class MonitoringPane(QWidget):
                 (p for s in self.stations if s.id in ids for p in s.parameters if p.code == code),
                 None,
             )
-            label = f"{param.name}（{code}）" if param and param.name else code
+            label = (
+                _tr("{name}（{code}）").format(name=param.name, code=code)
+                if param and param.name
+                else code
+            )
             self.parameter.addItem(label, code)
         index = self.parameter.findData(current)
         self.parameter.setCurrentIndex(index if index >= 0 else 0)

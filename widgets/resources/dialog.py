@@ -88,6 +88,43 @@ def crs_label(crs: Crs) -> str:
     }[crs]
 
 
+def unit_label(unit: str) -> str:
+    """A capacity's unit in the interface's language.
+
+    The usual Chinese units have English words; any other unit is shown as entered.
+    """
+    words = {
+        "人": _tr("人"),
+        "名": _tr("名"),
+        "件": _tr("件"),
+        "个": _tr("个"),
+        "张": _tr("张"),
+        "张床位": _tr("张床位"),
+        "床位": _tr("床位"),
+        "吨": _tr("吨"),
+        "台": _tr("台"),
+        "辆": _tr("辆"),
+        "套": _tr("套"),
+        "顶": _tr("顶"),
+        "箱": _tr("箱"),
+        "艘": _tr("艘"),
+        "公斤": _tr("公斤"),
+        "千克": _tr("千克"),
+        "立方米": _tr("立方米"),
+        "平方米": _tr("平方米"),
+    }
+    return words.get(unit.strip(), unit)
+
+
+def capacity_label(resource: Resource) -> str:
+    """``500 人`` (``500 people`` in English), or empty without a capacity."""
+    if resource.capacity is None:
+        return ""
+    value = resource.capacity
+    number = str(int(value)) if value == int(value) else f"{value:g}"
+    return f"{number} {unit_label(resource.unit)}".strip()
+
+
 def describe_report(report: ResourceImportReport, file_name: str) -> str:
     """What an import did, then one line per refused row or feature with its reason."""
     lines = [
@@ -688,7 +725,7 @@ class ResourcesDialog(QDialog):
                 self.COL_KIND: r.kind.label,
                 self.COL_NAME: r.name,
                 self.COL_TYPE: r.type,
-                self.COL_CAPACITY: r.capacity_text,
+                self.COL_CAPACITY: capacity_label(r),
                 self.COL_CONTACT: r.contact_name,
                 self.COL_PHONE: r.contact_phone,
                 self.COL_DIVISION: division_names.get(r.division_code or "", "") or "—",

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -55,6 +55,7 @@ from console.domain.warnings import (
 )
 from console.services.warnings import CERTAINTIES, URGENCIES, level_label, state_label
 from console.timeutil import to_beijing, utcnow
+from widgets.columns import ColumnFitter
 from widgets.forms import Page, PagedReader, keyset_page, run_guarded
 
 if TYPE_CHECKING:
@@ -98,9 +99,9 @@ class WarningsPane(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # The headline takes what is left; narrow, source, expiry and event give way (the
+        # editor beside the list shows them).
+        self.columns = ColumnFitter(self.table, stretch=3, optional=(5, 4, 2))
         self.new_button = QPushButton(self.tr("新建预警"), self)
         self.new_button.setObjectName("warningNew")
         self.import_button = QPushButton(self.tr("导入 CAP…"), self)
@@ -128,6 +129,8 @@ class WarningsPane(QWidget):
         body = QWidget(self)
         form = QFormLayout(body)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # Narrow (English on a 1366 screen): a label goes above a field that would not fit.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.state_label = QLabel(self.tr("新预警（草稿）"), body)
         self.state_label.setObjectName("warningState")
         self.state_label.setWordWrap(True)
@@ -262,17 +265,20 @@ class WarningsPane(QWidget):
         self.cancel_button.setObjectName("warningCancel")
         self.export_button = QPushButton(self.tr("导出 CAP…"), self)
         self.export_button.setObjectName("warningExport")
-        buttons = QHBoxLayout()
-        for button in (
-            self.save_button,
-            self.approve_button,
-            self.publish_button,
-            self.update_button,
-            self.cancel_button,
+        # Three a row: six English buttons in one row made the pane wider than a 1366 screen.
+        buttons = QGridLayout()
+        for index, button in enumerate(
+            (
+                self.save_button,
+                self.approve_button,
+                self.publish_button,
+                self.update_button,
+                self.cancel_button,
+                self.export_button,
+            )
         ):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.export_button)
+            buttons.addWidget(button, index // 3, index % 3)
+        buttons.setColumnStretch(3, 1)
         self.status_label = QLabel(self)
         self.status_label.setObjectName("warningStatus")
         self.status_label.setWordWrap(True)
@@ -358,6 +364,7 @@ class WarningsPane(QWidget):
         values = (level_label(w.level), state, w.event, w.headline, expires, origin)
         for column, text in enumerate(values):
             item = QTableWidgetItem(text)
+            item.setToolTip(text)
             item.setData(Qt.ItemDataRole.UserRole, w.id)
             if column == 0:
                 item.setBackground(QBrush(QColor(w.colour)))
