@@ -33,7 +33,7 @@ pytestmark = pytest.mark.gui
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "resources" / "i18n" / "duty_console_en.ts"
 QM = ROOT / "resources" / "i18n" / "duty_console_en.qm"
-LRELEASE = ROOT / ".venv" / "bin" / "pyside6-lrelease"
+LRELEASE = Path(sys.executable).parent / "pyside6-lrelease"  # of the environment running us
 
 
 def open_window(qtbot: QtBot, ctx: AppContext) -> MainWindow:
