@@ -527,7 +527,7 @@ def _run(args: argparse.Namespace) -> int:
             return _incident_list(args, services)
         if args.command == "incident" and args.action == "show":
             return _incident_show(args, services)
-        if args.command == "incident" and args.action == "report":
+        if args.command == "incident" and args.action in ("report", "report-unit"):
             from console import cli_reports
 
             return cli_reports.run(args, services)

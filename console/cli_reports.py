@@ -75,12 +75,24 @@ def register(
     report.add_argument("--out", required=True, metavar="FILE", help="where to write the PDF")
     report.add_argument("--unit", metavar="NAME", help="报送单位 (default: site/report/unit)")
     report.add_argument("--json", action="store_true", help="print what was done as JSON")
+    unit = incident_actions.add_parser(
+        "report-unit",
+        help="show or set (administrator) the reporting unit printed on every report",
+        parents=list(parents),
+    )
+    unit.add_argument("name", nargs="?", metavar="NAME", help="the new reporting unit")
 
 
 def run(args: argparse.Namespace, services: Services) -> int:
-    """Render, attach and write the report; returns the exit status."""
+    """Render, attach and write the report (or show or set the unit); the exit status."""
     from console.cli import CliError, _actor
 
+    if args.action == "report-unit":
+        if args.name is not None:
+            print(services.reports.set_unit(_actor(args, services), args.name))
+        else:
+            print(services.reports.unit())
+        return EXIT_OK
     out = Path(args.out)
     if out.is_dir():
         raise CliError(f"--out 是一个目录 (is a directory): {out}")

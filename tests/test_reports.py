@@ -235,3 +235,30 @@ def test_cli_writes_the_report_and_knows_unknown_incidents(
     )
     assert bad.returncode == 2, bad.stderr
     assert not missing.exists()
+
+
+def test_the_administrator_sets_the_reporting_unit_printed_on_every_report(
+    services: Services, tmp_path: Path
+) -> None:
+    s = services
+    inc = s.incidents.create("officer", incident_draft(title=TITLE))
+    url = s.db.engine.url.render_as_string(hide_password=False)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("DUTY_CONSOLE_OPERATOR", None)
+    unit_cmd = [sys.executable, "-m", "console", "--db", url, "incident", "report-unit"]
+    shown = run_with_timeout(unit_cmd, 60, env=env)
+    assert shown.stdout.strip() == "应急值守值班室"  # the default until it is set
+
+    changed = run_with_timeout([*unit_cmd, "  长春市应急管理局   总值班室 "], 60, env=env)
+    assert changed.stdout.strip() == "长春市应急管理局 总值班室"
+    assert s.reports.unit() == "长春市应急管理局 总值班室"
+    [record] = s.audit.latest(1, entity="setting")
+    assert record.action == "setting.report_unit"
+    assert (record.before, record.after) == ({"unit": None}, {"unit": "长春市应急管理局 总值班室"})
+    report = s.reports.generate("officer", inc.id, ReportStage.FIRST)
+    assert "报送单位：长春市应急管理局 总值班室" in pdf_pages(report.pdf, tmp_path)[0]
+
+    empty = run_with_timeout([*unit_cmd, "   "], 60, check=False, env=env)
+    assert empty.returncode == 2, empty.stderr
+    assert "请填写报送单位" in empty.stderr
+    assert s.reports.unit() == "长春市应急管理局 总值班室"  # unchanged

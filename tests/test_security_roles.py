@@ -373,6 +373,11 @@ CASES = [
         lambda s, a, f: s.reports.generate(a, f["incident"].id, ReportStage.FIRST),
         _incident,
     ),
+    Case(
+        "reports.set_unit",
+        ADMINS,
+        lambda s, a, f: s.reports.set_unit(a, f"吉林省应急管理厅总值班室{_n()}"),
+    ),
     Case("instructions.add", LEAD, lambda s, a, f: s.instructions.add(a, "加强巡查", "王军")),
     Case(
         "instructions.mark_done",

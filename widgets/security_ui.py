@@ -122,9 +122,15 @@ class SecurityController(QObject):
         self.backup_action.setObjectName("backupAction")
         self.backup_action.triggered.connect(self.open_backup)
         self.backup_action.setEnabled(admin or not self._ctx.accounts)
+        self.report_unit_action = QAction(self.tr("报送单位…"), window)
+        self.report_unit_action.setObjectName("reportUnitAction")
+        self.report_unit_action.setToolTip(self.tr("印在每份报告单上的报送单位"))
+        self.report_unit_action.triggered.connect(self.set_report_unit)
+        self.report_unit_action.setEnabled(admin or not self._ctx.accounts)
         for action in (
             self.users_action,
             self.backup_action,
+            self.report_unit_action,
             self.password_action,
             self.lock_action,
         ):
@@ -139,6 +145,46 @@ class SecurityController(QObject):
         dialog = BackupDialog(self._ctx, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
+
+    @Slot()
+    def set_report_unit(self) -> None:
+        """系统 → 报送单位…: the unit printed on every report upward (read, asked, saved)."""
+        window = self._window
+        title = self.tr("报送单位")
+
+        def failed(exc: BaseException) -> None:
+            QMessageBox.warning(
+                window, title, str(exc) if isinstance(exc, DomainError) else repr(exc)
+            )
+
+        def save(name: str, current: str) -> None:
+            if name.strip() == current:
+                return
+            self._ctx.runner.write(
+                self._ctx.services.reports.set_unit,
+                self._ctx.actor,
+                name,
+                on_result=lambda saved: window.statusBar().showMessage(
+                    self.tr("报送单位已设为：{unit}").format(unit=saved), 5000
+                ),
+                on_error=failed,
+            )
+
+        def ask(current: str) -> None:
+            dialog = QInputDialog(window)
+            dialog.setObjectName("reportUnitDialog")
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.setWindowTitle(title)
+            dialog.setLabelText(self.tr("报告单上的报送单位（如：某某市应急管理局总值班室）："))
+            dialog.setTextValue(current)
+            dialog.textValueSelected.connect(lambda name: save(name, current))
+            dialog.open()
+
+        self._ctx.runner.read(
+            self._ctx.services.reports.unit,
+            on_result=ask,
+            on_error=failed,
+        )
 
     @Slot()
     def open_users(self) -> None:

@@ -20,6 +20,7 @@ from datetime import datetime
 from PySide6.QtCore import QCoreApplication
 
 from console import security
+from console.db import models as m
 from console.db.session import Database
 from console.domain import EventKind, ReportStage, ValidationError
 from console.reports import (
@@ -33,6 +34,7 @@ from console.reports import (
     report_number,
     stage_name,
 )
+from console.services import audit
 from console.services.deadlines import DeadlineService
 from console.services.duty import PeopleService
 from console.services.files import Attachment, FilesService
@@ -46,6 +48,7 @@ log = logging.getLogger(__name__)
 
 ACTION = "report.render"
 UNIT_KEY = "site/report/unit"
+UNIT_ACTION = "setting.report_unit"  # the administrator's, like every site setting
 DEFAULT_UNIT = "应急值守值班室"
 UNIT_MAX = 100
 # Timeline lines that are not part of the course of events.
@@ -97,6 +100,31 @@ class ReportService:
     def unit(self) -> str:
         """The reporting unit printed on the form (``site/report/unit``)."""
         return (self._settings.get(UNIT_KEY) or "").strip() or DEFAULT_UNIT
+
+    def set_unit(self, actor: str, unit: str) -> str:
+        """Set the reporting unit printed on every report (the administrator's; audited).
+
+        Raises:
+            ValidationError: empty or longer than :data:`UNIT_MAX`.
+            PermissionDeniedError: the actor is not the administrator (audited).
+        """
+        unit = " ".join(unit.split())
+        if not unit:
+            raise ValidationError({"unit": _tr("请填写报送单位")})
+        if len(unit) > UNIT_MAX:
+            raise ValidationError({"unit": _tr("报送单位最多 {n} 字").format(n=UNIT_MAX)})
+        with self._db.transaction() as s:
+            row = s.get(m.SettingRow, UNIT_KEY)
+            before = row.value if row is not None else None
+            if row is None:
+                s.add(m.SettingRow(key=UNIT_KEY, value=unit))
+            else:
+                row.value = unit
+            audit.append(
+                s, actor, UNIT_ACTION, "setting", UNIT_KEY, {"unit": before}, {"unit": unit}
+            )
+        log.info("reporting unit set to %r by %s", unit, actor)
+        return unit
 
     def data(
         self,

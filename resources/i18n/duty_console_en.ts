@@ -5068,6 +5068,10 @@ Database: {url}</translation>
 <context>
     <name>Reports</name>
     <message>
+        <source>请填写报送单位</source>
+        <translation>Enter the reporting unit</translation>
+    </message>
+    <message>
         <source>报送单位最多 {n} 字</source>
         <translation>The reporting unit may have at most {n} characters</translation>
     </message>
@@ -5749,6 +5753,26 @@ Database: {url}</translation>
     <message>
         <source>自动备份…</source>
         <translation>Scheduled backup…</translation>
+    </message>
+    <message>
+        <source>报送单位…</source>
+        <translation>Reporting unit…</translation>
+    </message>
+    <message>
+        <source>印在每份报告单上的报送单位</source>
+        <translation>The reporting unit printed on every report</translation>
+    </message>
+    <message>
+        <source>报送单位</source>
+        <translation>Reporting unit</translation>
+    </message>
+    <message>
+        <source>报送单位已设为：{unit}</source>
+        <translation>Reporting unit set to: {unit}</translation>
+    </message>
+    <message>
+        <source>报告单上的报送单位（如：某某市应急管理局总值班室）：</source>
+        <translation>Reporting unit on the reports (e.g. Duty Office, City Emergency Management Bureau):</translation>
     </message>
     <message>
         <source>修改密码</source>
