@@ -139,7 +139,9 @@ pip_target=(--only-binary=:all: --python-version "$PYVER" --implementation cp --
 PIP_CONFIG_FILE=/dev/null "$BUILD_PY" -m pip download -q "${pip_target[@]}" --no-index \
     --find-links "$WHEEL_CACHE" -d "$STAGE/wheels"
 say "building the program's wheel"
-"$BUILD_PY" -m pip wheel -q --no-deps --no-build-isolation -w "$STAGE/wheels" "$SRC" \
+# In pip's own build environment (the build requirements of pyproject.toml, from the index):
+# the environment running this script need not have them (a fresh .venv has no `wheel`).
+"$BUILD_PY" -m pip wheel -q --no-deps -w "$STAGE/wheels" "$SRC" \
     >"$WORK/wheel.log" 2>&1 || {
     cat "$WORK/wheel.log" >&2
     die "could not build the program's wheel"
