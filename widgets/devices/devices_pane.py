@@ -107,9 +107,11 @@ class DevicesPane(QWidget):
                 self.chooser.setItemIcon(i, dot_icon(state_colour(health.state)))
                 self.chooser.setItemData(i, state_label(health.state), Qt.ItemDataRole.ToolTipRole)
         self.chooser.setEnabled(bool(names))
+        self.chooser.setToolTip(self.chooser.currentText())  # whole, if the dock is narrow
 
     @Slot(int)
     def _on_chooser_current_index_changed(self, index: int) -> None:
+        self.chooser.setToolTip(self.chooser.currentText())
         if index < 0:
             self.stack.setCurrentWidget(self.empty_label)
             return
