@@ -40,6 +40,11 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("BackupSchedule", text)
 
 
+def _zh(text: str) -> str:
+    """Text for the shared records: always Chinese, whatever the UI language."""
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class BackupPolicy:
     """Where, when and how many: an empty folder means no scheduled backups."""
@@ -226,7 +231,7 @@ class BackupScheduler(QObject):
             if not ok:
                 self._services.log.add(
                     SYSTEM_ACTOR,
-                    _tr("自动备份失败：{message}").format(message=detail),
+                    _zh("自动备份失败：{message}").format(message=detail),
                     kind=LogKind.SYSTEM,
                 )
         except Exception:

@@ -54,6 +54,11 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Monitoring", text)
 
 
+def _zh(text: str) -> str:
+    """Text for the shared records: always Chinese, whatever the UI language."""
+    return text
+
+
 @dataclass(slots=True)
 class IngestConfig:
     """Where to listen and how often to write."""
@@ -322,7 +327,7 @@ class IngestServer:
                 packet.mn,
                 peer,
                 RejectReason.UNKNOWN_STATION.value,
-                _tr("未登记的设备编号 (unknown MN): {mn}").format(mn=packet.mn),
+                _zh("未登记的设备编号 (unknown MN): {mn}").format(mn=packet.mn),
                 text,
             )
             return hj212.reply_for(packet, hj212.QN_MN_ERROR)
@@ -333,7 +338,7 @@ class IngestServer:
                 packet.mn,
                 peer,
                 RejectReason.DISABLED_STATION.value,
-                _tr("监测站已停用 (station disabled): {mn}").format(mn=packet.mn),
+                _zh("监测站已停用 (station disabled): {mn}").format(mn=packet.mn),
                 text,
             )
             return hj212.reply_for(packet, hj212.QN_REJECTED)
@@ -343,7 +348,7 @@ class IngestServer:
                 packet.mn,
                 peer,
                 RejectReason.BAD_PASSWORD.value,
-                _tr("访问密码错误 (wrong PW) {mn}").format(mn=packet.mn),
+                _zh("访问密码错误 (wrong PW) {mn}").format(mn=packet.mn),
                 text,
             )
             return hj212.reply_for(packet, hj212.QN_PW_ERROR)
@@ -358,7 +363,7 @@ class IngestServer:
                     packet.mn,
                     peer,
                     RejectReason.MALFORMED.value,
-                    _tr("数据时间超出范围 (DataTime out of range): {t}").format(t=when),
+                    _zh("数据时间超出范围 (DataTime out of range): {t}").format(t=when),
                     text,
                 )
                 return hj212.reply_for(packet, hj212.QN_REJECTED)
@@ -385,15 +390,15 @@ class IngestServer:
         reason = message = ""
         if station is None:
             reason = RejectReason.UNKNOWN_STATION.value
-            message = _tr("未登记的测站地址 (unknown station address): {code}").format(
+            message = _zh("未登记的测站地址 (unknown station address): {code}").format(
                 code=frame.station
             )
         elif not station[2]:
             reason = RejectReason.DISABLED_STATION.value
-            message = _tr("监测站已停用 (station disabled): {mn}").format(mn=frame.station)
+            message = _zh("监测站已停用 (station disabled): {mn}").format(mn=frame.station)
         elif station[1] and int(station[1], 16) != frame.password:
             reason = RejectReason.BAD_PASSWORD.value
-            message = _tr("密码错误 (wrong password): {pw:04X}").format(pw=frame.password)
+            message = _zh("密码错误 (wrong password): {pw:04X}").format(pw=frame.password)
         report: sl651.Sl651Report | None = None
         if not reason and frame.up and frame.function in sl651.REPORT_FUNCTIONS:
             try:

@@ -54,8 +54,13 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Calls", text)
 
 
+def _zh(text: str) -> str:
+    """Text for the shared records: always Chinese, whatever the UI language."""
+    return text
+
+
 def _who(name: str, unit: str, number: str) -> str:
-    who = name or number or _tr("未显示号码")
+    who = name or number or _zh("未显示号码")
     return f"{who}（{unit}）" if unit else who
 
 
@@ -127,7 +132,7 @@ class CallsService:
                 uniqueid=result.uniqueid if result else "",
             )
             if result is not None:
-                self._finish(s, actor, row, result.outcome, result.finished_at, _tr("呼出"))
+                self._finish(s, actor, row, result.outcome, result.finished_at, _zh("呼出"))
             call = call_record_of(row)
         self._announce(call.incident_id)
         return call
@@ -193,7 +198,7 @@ class CallsService:
             if incident_id is not None:
                 self._check_incident(s, incident_id)
                 row.incident_id = incident_id
-            what = _tr("来电") if row.direction == CallDirection.IN.value else _tr("呼出")
+            what = _zh("来电") if row.direction == CallDirection.IN.value else _zh("呼出")
             self._finish(s, actor, row, outcome, ended_at, what)
             call = call_record_of(row)
         self._announce(call.incident_id)
@@ -448,7 +453,7 @@ class CallsService:
             contact = s.get(m.ContactRow, row.contact_id) if row.contact_id else None
             name = contact.name if contact else row.caller_name
             named = _who(name, contact.unit if contact else "", "") if name else ""
-            who = " ".join(p for p in (named, row.number) if p) or _tr("未显示号码")
+            who = " ".join(p for p in (named, row.number) if p) or _zh("未显示号码")
         # "王某（县应急局）— 已接通": no space after a full-width bracket
         text = f"{what}：{who}{'— ' if who.endswith('）') else ' — '}{outcome.label}"
         entry = m.LogEntryRow(
@@ -501,9 +506,9 @@ class CallsService:
                 contact = s.get(m.ContactRow, call.contact_id) if call.contact_id else None
                 missing.append(contact.name if contact else call.number)
         answered = len(calls) - len(missing)
-        text = _tr("点名结果：应答 {n}/{total}").format(n=answered, total=len(calls))
+        text = _zh("点名结果：应答 {n}/{total}").format(n=answered, total=len(calls))
         if missing:
-            text += _tr("；未应答：{names}").format(names="、".join(missing))
+            text += _zh("；未应答：{names}").format(names="、".join(missing))
         entry = m.LogEntryRow(
             at=group.finished_at or utcnow(),
             author=actor,

@@ -37,17 +37,32 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Deadlines", text)
 
 
-def stage_label(stage: ReportStage, seq: int = 1) -> str:
-    """首报, 续报N, 终报."""
+def _zh(text: str) -> str:
+    """Text for the shared records: always Chinese, whatever the UI language."""
+    return text
+
+
+def stage_label(stage: ReportStage, seq: int = 1, *, record: bool = False) -> str:
+    """首报, 续报N, 终报 (``record``: the Chinese of the shared records, whatever the UI)."""
     if stage is ReportStage.FIRST:
-        return _tr("首报")
+        return _zh("首报") if record else _tr("首报")
     if stage is ReportStage.FINAL:
-        return _tr("终报")
-    return _tr("续报{n}").format(n=seq)
+        return _zh("终报") if record else _tr("终报")
+    return (_zh("续报{n}") if record else _tr("续报{n}")).format(n=seq)
 
 
-def state_label(state: DueState) -> str:
-    """Words for a due state."""
+STATE_WORDS = {
+    DueState.PENDING: "待报",
+    DueState.SOON: "即将到期",
+    DueState.OVERDUE: "已超时",
+    DueState.DONE: "已报",
+}
+
+
+def state_label(state: DueState, *, record: bool = False) -> str:
+    """Words for a due state (``record``: the Chinese of the shared records)."""
+    if record:
+        return STATE_WORDS[state]
     return {
         DueState.PENDING: _tr("待报"),
         DueState.SOON: _tr("即将到期"),
@@ -255,7 +270,7 @@ class DeadlineService:
                     at=row.sent_at,
                     actor=actor,
                     kind=EventKind.REPORT_SENT.value,
-                    text=_tr("已报送{stage}").format(stage=stage_label(stage, seq)),
+                    text=_zh("已报送{stage}").format(stage=stage_label(stage, seq, record=True)),
                     data={"report_id": row.id, "stage": stage.value, "seq": seq},
                 )
             )
@@ -321,11 +336,11 @@ class DeadlineService:
                     title = s.scalar(
                         select(m.IncidentRow.title).where(m.IncidentRow.id == due.incident_id)
                     )
-                    text = _tr("报送提醒：事件 #{id}「{title}」{stage}{state}，时限 {due}").format(
+                    text = _zh("报送提醒：事件 #{id}「{title}」{stage}{state}，时限 {due}").format(
                         id=due.incident_id,
                         title=title,
-                        stage=stage_label(due.stage, due.seq),
-                        state=state_label(due.state),
+                        stage=stage_label(due.stage, due.seq, record=True),
+                        state=state_label(due.state, record=True),
                         due=format_beijing(due.due_at),
                     )
                     s.add(

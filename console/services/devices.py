@@ -122,6 +122,11 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Devices", text)
 
 
+def _zh(text: str) -> str:
+    """Text for the shared records: always Chinese, whatever the UI language."""
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class ImportProblem:
     """One ``[[device]]`` table that was not imported, and why."""
@@ -360,8 +365,13 @@ def _preset(cfg: DeviceConfig | None, n: object) -> str:
     return f"{n}（{name}）" if name else f"{n}"
 
 
-def describe_command(cfg: DeviceConfig | None, action: str, args: tuple[Any, ...]) -> str:
-    """A command in the duty room's words, e.g. ``输入3 → 输出2`` or ``转到预置位 2``."""
+def describe_command(
+    cfg: DeviceConfig | None, action: str, args: tuple[Any, ...], *, record: bool = False
+) -> str:
+    """A command in the duty room's words, e.g. ``输入3 → 输出2`` or ``转到预置位 2``.
+
+    ``record``: the Chinese of the shared records (timeline, audit), whatever the UI language.
+    """
 
     def inp(n: object) -> str:
         return cfg.label_of_input(int(str(n))) if cfg and str(n).isdigit() else f"输入{n}"
@@ -376,34 +386,56 @@ def describe_command(cfg: DeviceConfig | None, action: str, args: tuple[Any, ...
         if action == "route_many":
             return f"{inp(a[0])} → {'、'.join(out(o) for o in a[1])}"
         if action == "route_all":
-            return _tr("{inp} → 全部输出").format(inp=inp(a[0]))
+            return (_zh("{inp} → 全部输出") if record else _tr("{inp} → 全部输出")).format(
+                inp=inp(a[0])
+            )
         if action == "preset_recall":
-            return _tr("调用场景 {n}").format(n=_preset(cfg, a[0]))
+            return (_zh("调用场景 {n}") if record else _tr("调用场景 {n}")).format(
+                n=_preset(cfg, a[0])
+            )
         if action == "preset_store":
-            return _tr("保存场景 {n}").format(n=_preset(cfg, a[0]))
+            return (_zh("保存场景 {n}") if record else _tr("保存场景 {n}")).format(
+                n=_preset(cfg, a[0])
+            )
         if action == "status":
-            return _tr("读取路由状态")
+            return _zh("读取路由状态") if record else _tr("读取路由状态")
         if action == "identify":
-            return _tr("识别设备")
+            return _zh("识别设备") if record else _tr("识别设备")
         if action == "test":
-            return _tr("连接测试")
+            return _zh("连接测试") if record else _tr("连接测试")
         if action == "move":
             speed = a[1] if len(a) > 1 else 50
             word = DIRECTION_WORDS.get(str(a[0]), str(a[0]))
-            return _tr("云台向{direction}转动，速度 {speed}").format(direction=word, speed=speed)
+            return (
+                _zh("云台向{direction}转动，速度 {speed}")
+                if record
+                else _tr("云台向{direction}转动，速度 {speed}")
+            ).format(direction=word, speed=speed)
         if action == "stop":
-            return _tr("云台停止")
+            return _zh("云台停止") if record else _tr("云台停止")
         if action == "zoom":
-            word = _tr("拉近") if str(a[0]) in ("in", "tele") else _tr("拉远")
-            return _tr("镜头{direction}").format(direction=word)
+            word = (
+                (_zh("拉近") if record else _tr("拉近"))
+                if str(a[0]) in ("in", "tele")
+                else (_zh("拉远") if record else _tr("拉远"))
+            )
+            return (_zh("镜头{direction}") if record else _tr("镜头{direction}")).format(
+                direction=word
+            )
         if action == "zoom_stop":
-            return _tr("停止变焦")
+            return _zh("停止变焦") if record else _tr("停止变焦")
         if action == "preset_go":
-            return _tr("转到预置位 {n}").format(n=_preset(cfg, a[0]))
+            return (_zh("转到预置位 {n}") if record else _tr("转到预置位 {n}")).format(
+                n=_preset(cfg, a[0])
+            )
         if action == "preset_set":
-            return _tr("设置预置位 {n}").format(n=_preset(cfg, a[0]))
+            return (_zh("设置预置位 {n}") if record else _tr("设置预置位 {n}")).format(
+                n=_preset(cfg, a[0])
+            )
         if action == "preset_clear":
-            return _tr("清除预置位 {n}").format(n=_preset(cfg, a[0]))
+            return (_zh("清除预置位 {n}") if record else _tr("清除预置位 {n}")).format(
+                n=_preset(cfg, a[0])
+            )
     except (IndexError, TypeError, ValueError):
         pass
     shown = " ".join(str(x) for x in a)
@@ -639,7 +671,7 @@ class DeviceService:
             row = self._find(s, result.device)
             cfg = _row_to_config(row, self.key) if row is not None else None
             secret = cfg.secret if cfg is not None else ""
-            what = _scrub(describe_command(cfg, result.action, result.args), secret)
+            what = _scrub(describe_command(cfg, result.action, result.args, record=True), secret)
             after = {
                 "device": result.device,
                 "command_id": result.id,
@@ -666,9 +698,9 @@ class DeviceService:
                     )
                 else:
                     if result.ok:
-                        text = _tr("{device}：{what} 成功").format(device=result.device, what=what)
+                        text = _zh("{device}：{what} 成功").format(device=result.device, what=what)
                     else:
-                        text = _tr("{device}：{what} 失败：{reason}").format(
+                        text = _zh("{device}：{what} 失败：{reason}").format(
                             device=result.device, what=what, reason=after["reason"]
                         )
                     s.add(

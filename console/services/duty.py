@@ -43,6 +43,11 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Duty", text)
 
 
+def _zh(text: str) -> str:
+    """Text for the shared records: always Chinese, whatever the UI language."""
+    return text
+
+
 class PeopleService:
     """Users of the console and the duty roster."""
 
@@ -200,7 +205,7 @@ class InstructionService:
                         at=row.given_at,
                         actor=actor,
                         kind=EventKind.INSTRUCTION.value,
-                        text=_tr("{who}批示：{text}").format(who=given_by, text=text),
+                        text=_zh("{who}批示：{text}").format(who=given_by, text=text),
                         data={"instruction_id": row.id},
                     )
                 )
@@ -229,7 +234,7 @@ class InstructionService:
                         at=utcnow(),
                         actor=actor,
                         kind=EventKind.INSTRUCTION.value,
-                        text=_tr("批示办理：{note}").format(note=note),
+                        text=_zh("批示办理：{note}").format(note=note),
                         data={"instruction_id": row.id},
                     )
                 )
@@ -318,13 +323,13 @@ class HandoverService:
                         handover_id=row.id,
                         kind=HandoverItemKind.INCIDENT.value,
                         ref_id=inc.id,
-                        description=_tr(
+                        description=_zh(
                             "事件 #{id}「{title}」{grade}，{status}，责任人 {owner}"
                         ).format(
                             id=inc.id,
                             title=inc.title,
-                            grade=grade.numeral + _tr("级") if grade else _tr("未定级"),
-                            status=status_label(IncidentStatus(inc.status)),
+                            grade=grade.numeral + _zh("级") if grade else _zh("未定级"),
+                            status=status_label(IncidentStatus(inc.status), record=True),
                             owner=inc.owner,
                         ),
                     )
@@ -333,31 +338,31 @@ class HandoverService:
                 if due.incident_id not in titles:
                     t = s.scalar(select(r.title).where(r.id == due.incident_id))
                     titles[due.incident_id] = t or ""
-                late = _tr("（已超时）") if due.state is DueState.OVERDUE else ""
+                late = _zh("（已超时）") if due.state is DueState.OVERDUE else ""
                 s.add(
                     m.HandoverItemRow(
                         handover_id=row.id,
                         kind=HandoverItemKind.REPORT.value,
                         ref_id=due.incident_id,
-                        description=_tr(
+                        description=_zh(
                             "待报送：事件 #{id}「{title}」{stage}，时限 {due}{late}"
                         ).format(
                             id=due.incident_id,
                             title=titles[due.incident_id],
-                            stage=stage_label(due.stage, due.seq),
+                            stage=stage_label(due.stage, due.seq, record=True),
                             due=format_beijing(due.due_at),
                             late=late,
                         ),
                     )
                 )
             for ins in pending:
-                where = _tr("（事件 #{id}）").format(id=ins.incident_id) if ins.incident_id else ""
+                where = _zh("（事件 #{id}）").format(id=ins.incident_id) if ins.incident_id else ""
                 s.add(
                     m.HandoverItemRow(
                         handover_id=row.id,
                         kind=HandoverItemKind.INSTRUCTION.value,
                         ref_id=ins.id,
-                        description=_tr("待办批示：{who}：{text}{where}").format(
+                        description=_zh("待办批示：{who}：{text}{where}").format(
                             who=ins.given_by, text=ins.text, where=where
                         ),
                     )
@@ -471,7 +476,7 @@ class HandoverService:
                     author=actor,
                     kind=LogKind.HANDOVER.value,
                     shift_id=row.to_shift_id or shift_id_at(s, row.completed_at),
-                    text=_tr("交接班完成：{out} → {inc}，共 {n} 项").format(
+                    text=_zh("交接班完成：{out} → {inc}，共 {n} 项").format(
                         out=row.outgoing, inc=row.incoming, n=len(current.items)
                     ),
                 )

@@ -22,6 +22,11 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("DutyLog", text)
 
 
+def _zh(text: str) -> str:
+    """Text for the shared records: always Chinese, whatever the UI language."""
+    return text
+
+
 def shift_id_at(s: Session, when: datetime) -> int | None:
     """The shift on duty at ``when``, inside the caller's transaction."""
     return s.scalar(
@@ -103,7 +108,7 @@ class DutyLogService:
                     at=row.at,
                     actor=actor,
                     kind=EventKind.LOG.value,
-                    text=_tr("值班日志：{text}").format(text=row.text),
+                    text=_zh("值班日志：{text}").format(text=row.text),
                     data={"log_id": row.id},
                 )
             )

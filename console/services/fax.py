@@ -77,6 +77,11 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Fax", text)
 
 
+def _zh(text: str) -> str:
+    """Text for the shared records: always Chinese, whatever the UI language."""
+    return text
+
+
 class FaxStatus(StrEnum):
     """Where an outgoing fax stands."""
 
@@ -551,7 +556,7 @@ class FaxService:
                 return
             before = convert.snapshot(row)
             row.status = FaxStatus.FAILED.value
-            row.last_error = _tr("传真页面文件已被改动或丢失，未发送")
+            row.last_error = _zh("传真页面文件已被改动或丢失，未发送")
             row.finished_at = utcnow()
             self._log_outcome(s, actor, row)
             s.flush()
@@ -671,15 +676,15 @@ class FaxService:
     def _log_outcome(self, s: Session, actor: str, row: FaxJobRow) -> None:
         """The duty-log entry (and timeline line) of a job that ended, sent or failed."""
         at = row.finished_at or utcnow()
-        doc = row.document_name or _tr("文档")
+        doc = row.document_name or _zh("文档")
         if row.status == FaxStatus.SENT.value:
-            text = _tr("传真已发送：{number}，{pages} 页（{doc}）").format(
+            text = _zh("传真已发送：{number}，{pages} 页（{doc}）").format(
                 number=row.number, pages=row.pages, doc=doc
             )
             if row.remote_id:
-                text += _tr("，对方标识 {remote}").format(remote=row.remote_id)
+                text += _zh("，对方标识 {remote}").format(remote=row.remote_id)
         else:
-            text = _tr("传真发送失败：{number}（{doc}），已尝试 {n} 次：{error}").format(
+            text = _zh("传真发送失败：{number}（{doc}），已尝试 {n} 次：{error}").format(
                 number=row.number, doc=doc, n=row.attempts, error=row.last_error
             )
         entry = m.LogEntryRow(
@@ -765,8 +770,8 @@ class FaxService:
             )
             s.add(row)
             s.flush()
-            text = _tr("收到传真 #{id}：来自 {sender}，{pages} 页（{device}）").format(
-                id=row.id, sender=remote_id or _tr("未知号码"), pages=count, device=device
+            text = _zh("收到传真 #{id}：来自 {sender}，{pages} 页（{device}）").format(
+                id=row.id, sender=remote_id or _zh("未知号码"), pages=count, device=device
             )
             entry = m.LogEntryRow(
                 at=now,
@@ -839,22 +844,23 @@ class FaxService:
             raise ConflictError(
                 _tr("传真 #{id} 已转为接报 #{intake}").format(id=fax_id, intake=received.intake_id)
             )
+        sender = received.remote_id or _zh("未知号码")
         draft = IntakeDraft(
             channel=SourceChannel.FAX,
             received_at=received.received_at,
-            reporter_unit=_tr("传真：{sender}").format(sender=received.sender)[:64],
-            title=_tr("传真来报（{sender}，{pages} 页）").format(
-                sender=received.sender, pages=received.pages
+            reporter_unit=_zh("传真：{sender}").format(sender=sender)[:64],
+            title=_zh("传真来报（{sender}，{pages} 页）").format(
+                sender=sender, pages=received.pages
             ),
-            course=_tr("见所附传真 #{id}").format(id=fax_id),
+            course=_zh("见所附传真 #{id}").format(id=fax_id),
         )
         intake = self._intake.record(actor, draft)
-        title = _tr("传真 #{id}（{sender}，{pages} 页）").format(
-            id=fax_id, sender=received.sender, pages=received.pages
+        title = _zh("传真 #{id}（{sender}，{pages} 页）").format(
+            id=fax_id, sender=sender, pages=received.pages
         )
         self._files.attach(actor, received.pdf_sha256, "fax", title, intake_id=intake.id)
         self._files.attach(
-            actor, received.tiff_sha256, "fax", title + _tr(" 原件 TIFF"), intake_id=intake.id
+            actor, received.tiff_sha256, "fax", title + _zh(" 原件 TIFF"), intake_id=intake.id
         )
         with self._db.transaction() as s:
             row = self._fax_row(s, fax_id)

@@ -39,6 +39,11 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Files", text)
 
 
+def _zh(text: str) -> str:
+    """Text for the shared records: always Chinese, whatever the UI language."""
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class StoredFile:
     """A file in the store, as recorded in the database."""
@@ -276,7 +281,7 @@ class FilesService:
                         at=utcnow(),
                         actor=actor,
                         kind=EventKind.ATTACHMENT.value,
-                        text=_tr("附件：{title}").format(title=title),
+                        text=_zh("附件：{title}").format(title=title),
                         data={"attachment_id": row.id, "sha256": sha256, "kind": kind},
                     )
                 )

@@ -54,8 +54,29 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Incidents", text)
 
 
-def status_label(status: IncidentStatus) -> str:
-    """The status as the duty room calls it."""
+def _zh(text: str) -> str:
+    """Text for the shared records: always Chinese, whatever the UI language."""
+    return text
+
+
+STATUS_WORDS = {
+    IncidentStatus.REPORTED: "接报",
+    IncidentStatus.VERIFYING: "核实",
+    IncidentStatus.RESPONDING: "处置中",
+    IncidentStatus.CLOSED: "已结束",
+}
+GRADE_WORDS = {
+    Grade.I: "Ⅰ级 特别重大",
+    Grade.II: "Ⅱ级 重大",
+    Grade.III: "Ⅲ级 较大",
+    Grade.IV: "Ⅳ级 一般",
+}
+
+
+def status_label(status: IncidentStatus, *, record: bool = False) -> str:
+    """The status as the duty room calls it (``record``: the Chinese of the shared records)."""
+    if record:
+        return STATUS_WORDS[status]
     return {
         IncidentStatus.REPORTED: _tr("接报"),
         IncidentStatus.VERIFYING: _tr("核实"),
@@ -64,8 +85,10 @@ def status_label(status: IncidentStatus) -> str:
     }[status]
 
 
-def grade_label(grade: Grade | None) -> str:
-    """Ⅰ级（特别重大） … or 未定级."""
+def grade_label(grade: Grade | None, *, record: bool = False) -> str:
+    """Ⅰ级（特别重大） … or 未定级 (``record``: the Chinese of the shared records)."""
+    if record:
+        return GRADE_WORDS[grade] if grade is not None else _zh("未定级")
     if grade is None:
         return _tr("未定级")
     return {
@@ -255,9 +278,9 @@ class IncidentService:
         )
         s.add(row)
         s.flush()
-        text = _tr("接报立案：{title}").format(title=row.title)
+        text = _zh("接报立案：{title}").format(title=row.title)
         if intake_id is not None:
-            text += _tr("（来自接报记录 #{id}）").format(id=intake_id)
+            text += _zh("（来自接报记录 #{id}）").format(id=intake_id)
         self._event(s, row.id, actor, EventKind.CREATED, text, {"intake_id": intake_id})
         audit.append(s, actor, "incident.create", "incident", row.id, None, convert.snapshot(row))
         return convert.incident(row)
@@ -348,7 +371,9 @@ class IncidentService:
             if old == grade:
                 return
             row.grade = grade.value if grade else None
-            text = _tr("定级：{old} → {new}").format(old=grade_label(old), new=grade_label(grade))
+            text = _zh("定级：{old} → {new}").format(
+                old=grade_label(old, record=True), new=grade_label(grade, record=True)
+            )
             if reason:
                 text += f"（{reason}）"
             self._event(
@@ -386,8 +411,9 @@ class IncidentService:
                 )
             row.status = status.value
             row.closed_at = utcnow() if status is IncidentStatus.CLOSED else None
-            kind_text = _tr("重新打开") if old is IncidentStatus.CLOSED else _tr("状态")
-            text = f"{kind_text}：{status_label(old)} → {status_label(status)}"
+            kind_text = _zh("重新打开") if old is IncidentStatus.CLOSED else _zh("状态")
+            old_text, new_text = status_label(old, record=True), status_label(status, record=True)
+            text = f"{kind_text}：{old_text} → {new_text}"
             if note:
                 text += f"（{note}）"
             self._event(
@@ -419,7 +445,7 @@ class IncidentService:
                 row.id,
                 actor,
                 EventKind.OWNER_CHANGED,
-                _tr("责任人：{old} → {new}").format(old=row.owner, new=owner),
+                _zh("责任人：{old} → {new}").format(old=row.owner, new=owner),
             )
             row.owner = owner
 
@@ -465,7 +491,7 @@ class IncidentService:
                     row.id,
                     actor,
                     EventKind.UPDATED,
-                    _tr("修改：{fields}").format(fields=", ".join(changed)),
+                    _zh("修改：{fields}").format(fields=", ".join(changed)),
                     {"fields": changed},
                 )
 
@@ -490,7 +516,7 @@ class IncidentService:
                 dup.id,
                 actor,
                 EventKind.MERGED,
-                _tr("作为重复事件并入 #{id}").format(id=target.id),
+                _zh("作为重复事件并入 #{id}").format(id=target.id),
                 {"into": target.id},
             )
             self._event(
@@ -498,7 +524,7 @@ class IncidentService:
                 target.id,
                 actor,
                 EventKind.MERGED_FROM,
-                _tr("并入重复事件 #{id}：{title}").format(id=dup.id, title=dup.title),
+                _zh("并入重复事件 #{id}：{title}").format(id=dup.id, title=dup.title),
                 {"from": dup.id},
             )
             # Duplicates merged into the duplicate earlier follow it, so the survivor's timeline

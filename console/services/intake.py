@@ -33,6 +33,11 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Intake", text)
 
 
+def _zh(text: str) -> str:
+    """Text for the shared records: always Chinese, whatever the UI language."""
+    return text
+
+
 class IntakeService:
     """Records received reports and turns them into incidents."""
 
@@ -259,7 +264,7 @@ class IntakeService:
                 target.id,
                 actor,
                 EventKind.INTAKE_ATTACHED,
-                _tr("补充接报 #{id}（{who}）：{title}").format(id=row.id, who=who, title=row.title),
+                _zh("补充接报 #{id}（{who}）：{title}").format(id=row.id, who=who, title=row.title),
                 {"intake_id": row.id},
             )
             self._instruction_from(s, row, actor)
@@ -285,7 +290,7 @@ class IntakeService:
                 m.InstructionRow(
                     incident_id=row.incident_id,
                     text=row.leader_instructions,
-                    given_by=_tr("领导批示"),
+                    given_by=_zh("领导批示"),
                     given_at=utcnow(),
                     status=InstructionStatus.PENDING.value,
                 )
@@ -294,9 +299,9 @@ class IntakeService:
 
 def _describe(row: m.IntakeRow) -> str:
     parts = [
-        (_tr("经过"), row.course),
-        (_tr("已采取措施"), row.measures),
-        (_tr("发展趋势"), row.trend),
-        (_tr("已通报"), row.notified),
+        (_zh("经过"), row.course),
+        (_zh("已采取措施"), row.measures),
+        (_zh("发展趋势"), row.trend),
+        (_zh("已通报"), row.notified),
     ]
     return "\n".join(f"{label}：{text}" for label, text in parts if text.strip())

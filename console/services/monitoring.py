@@ -62,6 +62,11 @@ def _tr(text_: str) -> str:
     return QCoreApplication.translate("Monitoring", text_)
 
 
+def _zh(text: str) -> str:
+    """Text for the shared records: always Chinese, whatever the UI language."""
+    return text
+
+
 def _epoch(value: datetime) -> int:
     return int(value.timestamp())
 
@@ -766,7 +771,7 @@ class MonitoringService:
                 None,
                 {"station": station.code, "kind": kind.value, "level": level, "value": value},
             )
-            self._log(s, _tr("监测报警：{message}").format(message=row.message), at)
+            self._log(s, _zh("监测报警：{message}").format(message=row.message), at)
             alarm = _alarm(row, station)
         log.warning("监测报警 (monitoring alarm): %s", alarm.message)
         self._notify(TOPIC_ALARMS)
@@ -827,7 +832,7 @@ class MonitoringService:
                 {"state": "cleared"},
             )
             if log:
-                self._log(s, _tr("监测报警解除：{message}").format(message=row.message), at)
+                self._log(s, _zh("监测报警解除：{message}").format(message=row.message), at)
         return len(rows)
 
     @staticmethod
@@ -898,7 +903,7 @@ class MonitoringService:
         draft = IntakeDraft(
             channel=SourceChannel.MONITORING,
             received_at=utcnow(),
-            reporter_unit=_tr("监测站 {name}").format(name=station.name)[:100],
+            reporter_unit=_zh("监测站 {name}").format(name=station.name)[:100],
             reporter_name=station.code[:64],
             title=alarm.message[:200],
             occurred_at=alarm.raised_at,
@@ -935,10 +940,10 @@ def _alarm_message(
     unit: str,
 ) -> str:
     if kind is AlarmKind.STALE:
-        return _tr("{name}（{code}）数据延迟").format(name=station.name, code=station.code)
+        return _zh("{name}（{code}）数据延迟").format(name=station.name, code=station.code)
     if kind is AlarmKind.OFFLINE:
-        return _tr("{name}（{code}）离线").format(name=station.name, code=station.code)
-    return _tr("{name} {param} 达到{level}阈值：{value}{unit}（阈值 {limit}{unit}）").format(
+        return _zh("{name}（{code}）离线").format(name=station.name, code=station.code)
+    return _zh("{name} {param} 达到{level}阈值：{value}{unit}（阈值 {limit}{unit}）").format(
         name=station.name,
         param=parameter_code,
         level=LEVEL_NAMES.get(level, str(level)),

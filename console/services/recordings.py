@@ -77,6 +77,11 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Recordings", text)
 
 
+def _zh(text: str) -> str:
+    """Text for the shared records: always Chinese, whatever the UI language."""
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class Recording:
     """One recorded segment, with its file's hash and last check."""
@@ -400,4 +405,4 @@ class RecordingsService:
     def _title(recording: Recording) -> str:
         who = recording.number or recording.line or f"{recording.recorder}/{recording.channel}"
         minutes, seconds = divmod(round(recording.duration), 60)
-        return _tr("通话录音：{who}（{m}分{s:02d}秒）").format(who=who, m=minutes, s=seconds)
+        return _zh("通话录音：{who}（{m}分{s:02d}秒）").format(who=who, m=minutes, s=seconds)

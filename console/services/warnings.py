@@ -58,6 +58,11 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Warnings", text)
 
 
+def _zh(text: str) -> str:
+    """Text for the shared records: always Chinese, whatever the UI language."""
+    return text
+
+
 def state_label(state: WarningState | str) -> str:
     """A state's name as users read it."""
     labels = {
@@ -315,7 +320,7 @@ class WarningsService:
             return draft.area_desc.strip()
         names = [self._reference.division_name(code) for code in draft.area_codes]
         if draft.polygon and not names:
-            names.append(_tr("绘制区域"))
+            names.append(_zh("绘制区域"))
         return "、".join(names)
 
     @staticmethod
@@ -528,7 +533,7 @@ class WarningsService:
 
     def sender_name(self) -> str:
         """The CAP ``<senderName>`` of our messages."""
-        return (self._settings.get("warnings.sender_name") or "").strip() or _tr("应急值守指挥台")
+        return (self._settings.get("warnings.sender_name") or "").strip() or _zh("应急值守指挥台")
 
     def _new_message(self, s: Session, row: WarningRow, msg_type: str, note: str = "") -> None:
         """Give ``row`` a new CAP message: identifier, time, references to the one before."""
@@ -565,7 +570,7 @@ class WarningsService:
             ]
         ring = [(lat, lon) for lon, lat in row.polygon] if row.polygon else None
         area = cap.CapArea(
-            desc=row.area_desc or _tr("未指定"),
+            desc=row.area_desc or _zh("未指定"),
             polygons=[ring] if ring else [],
             geocodes=[(cap.GEOCODE_DIVISION, code) for code in row.area_codes],
         )

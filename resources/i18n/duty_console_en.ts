@@ -219,36 +219,12 @@
         <source>保留份数应在 1–365：{n}</source>
         <translation>Keep between 1 and 365 backups: {n}</translation>
     </message>
-    <message>
-        <source>自动备份失败：{message}</source>
-        <translation>Scheduled backup failed: {message}</translation>
-    </message>
 </context>
 <context>
     <name>Calls</name>
     <message>
-        <source>未显示号码</source>
-        <translation>number withheld</translation>
-    </message>
-    <message>
-        <source>来电</source>
-        <translation>Incoming call</translation>
-    </message>
-    <message>
-        <source>呼出</source>
-        <translation>Outgoing call</translation>
-    </message>
-    <message>
-        <source>点名结果：应答 {n}/{total}</source>
-        <translation>Roll-call result: {n}/{total} answered</translation>
-    </message>
-    <message>
         <source>请选择呼叫组或联系人</source>
         <translation>Choose a call group or contacts</translation>
-    </message>
-    <message>
-        <source>；未应答：{names}</source>
-        <translation>; not answered: {names}</translation>
     </message>
     <message>
         <source>呼叫组没有可拨打的成员</source>
@@ -724,16 +700,8 @@
         <translation>Incident #{id} does not exist</translation>
     </message>
     <message>
-        <source>报送提醒：事件 #{id}「{title}」{stage}{state}，时限 {due}</source>
-        <translation>Reporting alert: incident #{id} “{title}”, {stage} report: {state} (due {due})</translation>
-    </message>
-    <message>
         <source>{stage}已报送过</source>
         <translation>{stage} was already sent</translation>
-    </message>
-    <message>
-        <source>已报送{stage}</source>
-        <translation>{stage} sent</translation>
     </message>
 </context>
 <context>
@@ -1775,14 +1743,6 @@
         <source>名称重复，与第 {n} 个相同 (duplicate name, as #{n})</source>
         <translation>duplicate name, as #{n}</translation>
     </message>
-    <message>
-        <source>{device}：{what} 成功</source>
-        <translation>{device}: {what} done</translation>
-    </message>
-    <message>
-        <source>{device}：{what} 失败：{reason}</source>
-        <translation>{device}: {what} failed: {reason}</translation>
-    </message>
 </context>
 <context>
     <name>DialPad</name>
@@ -1921,10 +1881,6 @@
         <translation>Please describe how it was handled</translation>
     </message>
     <message>
-        <source>（已超时）</source>
-        <translation> (overdue)</translation>
-    </message>
-    <message>
         <source>已有未完成的交接班</source>
         <translation>A handover is already in progress</translation>
     </message>
@@ -1945,10 +1901,6 @@
         <translation>Handover #{id} is still open</translation>
     </message>
     <message>
-        <source>（事件 #{id}）</source>
-        <translation> (incident #{id})</translation>
-    </message>
-    <message>
         <source>只有接班人 {who} 可以确认交接事项</source>
         <translation>Only the incoming officer {who} can acknowledge handover items</translation>
     </message>
@@ -1963,38 +1915,6 @@
     <message>
         <source>还有 {n} 项未确认，不能完成交接</source>
         <translation>{n} items are not acknowledged yet; the handover cannot be completed</translation>
-    </message>
-    <message>
-        <source>交接班完成：{out} → {inc}，共 {n} 项</source>
-        <translation>Handover completed: {out} → {inc}, {n} items</translation>
-    </message>
-    <message>
-        <source>{who}批示：{text}</source>
-        <translation>Instruction from {who}: {text}</translation>
-    </message>
-    <message>
-        <source>批示办理：{note}</source>
-        <translation>Instruction handled: {note}</translation>
-    </message>
-    <message>
-        <source>事件 #{id}「{title}」{grade}，{status}，责任人 {owner}</source>
-        <translation>Incident #{id} “{title}” {grade}, {status}, owner {owner}</translation>
-    </message>
-    <message>
-        <source>待报送：事件 #{id}「{title}」{stage}，时限 {due}{late}</source>
-        <translation>Report owed: incident #{id} “{title}” {stage}, due {due}{late}</translation>
-    </message>
-    <message>
-        <source>待办批示：{who}：{text}{where}</source>
-        <translation>Pending instruction: {who}: {text}{where}</translation>
-    </message>
-    <message>
-        <source>未定级</source>
-        <translation>Ungraded</translation>
-    </message>
-    <message>
-        <source>级</source>
-        <translation> grade</translation>
     </message>
 </context>
 <context>
@@ -2070,10 +1990,6 @@
     <message>
         <source>事件 #{id} 不存在</source>
         <translation>Incident #{id} does not exist</translation>
-    </message>
-    <message>
-        <source>值班日志：{text}</source>
-        <translation>Duty log: {text}</translation>
     </message>
 </context>
 <context>
@@ -2245,14 +2161,6 @@
         <translation>unknown number</translation>
     </message>
     <message>
-        <source>传真页面文件已被改动或丢失，未发送</source>
-        <translation>The fax pages file was changed or is missing; not sent</translation>
-    </message>
-    <message>
-        <source>文档</source>
-        <translation>document</translation>
-    </message>
-    <message>
         <source>排队中</source>
         <translation>Queued</translation>
     </message>
@@ -2273,32 +2181,12 @@
         <translation>Failed</translation>
     </message>
     <message>
-        <source>传真 #{id}（{sender}，{pages} 页）</source>
-        <translation>Fax #{id} ({sender}, {pages} page(s))</translation>
-    </message>
-    <message>
-        <source> 原件 TIFF</source>
-        <translation> original TIFF</translation>
-    </message>
-    <message>
         <source>重试间隔应为 0–86400 秒，逗号分隔</source>
         <translation>Retry waits must be 0–86400 seconds, separated by commas</translation>
     </message>
     <message>
         <source>只有发送失败的传真可以重发</source>
         <translation>Only a failed fax can be sent again</translation>
-    </message>
-    <message>
-        <source>传真已发送：{number}，{pages} 页（{doc}）</source>
-        <translation>Fax sent: {number}, {pages} page(s) ({doc})</translation>
-    </message>
-    <message>
-        <source>传真发送失败：{number}（{doc}），已尝试 {n} 次：{error}</source>
-        <translation>Fax not sent: {number} ({doc}), {n} attempts: {error}</translation>
-    </message>
-    <message>
-        <source>收到传真 #{id}：来自 {sender}，{pages} 页（{device}）</source>
-        <translation>Fax #{id} received: from {sender}, {pages} page(s) ({device})</translation>
     </message>
     <message>
         <source>传真号码格式不对：{n!r}</source>
@@ -2309,24 +2197,12 @@
         <translation>Cannot be sent as a fax: {reason}</translation>
     </message>
     <message>
-        <source>，对方标识 {remote}</source>
-        <translation>, far end {remote}</translation>
-    </message>
-    <message>
         <source>传真 #{id} 不存在</source>
         <translation>Fax #{id} does not exist</translation>
     </message>
     <message>
         <source>传真 #{id} 已转为接报 #{intake}</source>
         <translation>Fax #{id} already became intake #{intake}</translation>
-    </message>
-    <message>
-        <source>传真来报（{sender}，{pages} 页）</source>
-        <translation>Report by fax ({sender}, {pages} page(s))</translation>
-    </message>
-    <message>
-        <source>见所附传真 #{id}</source>
-        <translation>See the attached fax #{id}</translation>
     </message>
     <message>
         <source>文件渲染超时（{s} 秒）</source>
@@ -2351,10 +2227,6 @@
     <message>
         <source>传真任务 #{id} 不在发送中（{status}）</source>
         <translation>Fax job #{id} is not being sent ({status})</translation>
-    </message>
-    <message>
-        <source>传真：{sender}</source>
-        <translation>Fax: {sender}</translation>
     </message>
     <message>
         <source>收到的传真无法解码：{e}</source>
@@ -2397,10 +2269,6 @@
     <message>
         <source>附件标题不能为空，最多 {n} 字</source>
         <translation>An attachment needs a title of at most {n} characters</translation>
-    </message>
-    <message>
-        <source>附件：{title}</source>
-        <translation>Attachment: {title}</translation>
     </message>
 </context>
 <context>
@@ -3402,26 +3270,6 @@ Beijing time</translation>
         <translation>Grade Ⅳ (ordinary)</translation>
     </message>
     <message>
-        <source>接报立案：{title}</source>
-        <translation>Opened from a report: {title}</translation>
-    </message>
-    <message>
-        <source>重新打开</source>
-        <translation>Reopened</translation>
-    </message>
-    <message>
-        <source>状态</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <source>（来自接报记录 #{id}）</source>
-        <translation> (from intake #{id})</translation>
-    </message>
-    <message>
-        <source>定级：{old} → {new}</source>
-        <translation>Grade: {old} → {new}</translation>
-    </message>
-    <message>
         <source>已合并的事件不能再改状态</source>
         <translation>A merged incident cannot change status</translation>
     </message>
@@ -3446,28 +3294,12 @@ Beijing time</translation>
         <translation>Incident #{id} was changed by someone else (version {theirs}, you saw {mine}); refresh and try again</translation>
     </message>
     <message>
-        <source>责任人：{old} → {new}</source>
-        <translation>Owner: {old} → {new}</translation>
-    </message>
-    <message>
-        <source>作为重复事件并入 #{id}</source>
-        <translation>Merged as a duplicate into #{id}</translation>
-    </message>
-    <message>
-        <source>并入重复事件 #{id}：{title}</source>
-        <translation>Duplicate #{id} merged in: {title}</translation>
-    </message>
-    <message>
         <source>事件 #{id} 已被他人修改，请刷新后再改</source>
         <translation>Incident #{id} was changed by someone else; refresh and try again</translation>
     </message>
     <message>
         <source>不能从“{old}”改为“{new}”</source>
         <translation>Cannot change from “{old}” to “{new}”</translation>
-    </message>
-    <message>
-        <source>修改：{fields}</source>
-        <translation>Changed: {fields}</translation>
     </message>
     <message>
         <source>事件 #{id} 已合并过</source>
@@ -3555,22 +3387,6 @@ Beijing time</translation>
 <context>
     <name>Intake</name>
     <message>
-        <source>经过</source>
-        <translation>Course</translation>
-    </message>
-    <message>
-        <source>已采取措施</source>
-        <translation>Measures taken</translation>
-    </message>
-    <message>
-        <source>发展趋势</source>
-        <translation>Trend</translation>
-    </message>
-    <message>
-        <source>已通报</source>
-        <translation>Notified</translation>
-    </message>
-    <message>
         <source>请填写报告人或报告单位</source>
         <translation>Enter the reporter or the reporting unit</translation>
     </message>
@@ -3579,20 +3395,12 @@ Beijing time</translation>
         <translation>Unknown incident category {code}</translation>
     </message>
     <message>
-        <source>补充接报 #{id}（{who}）：{title}</source>
-        <translation>Further report #{id} ({who}): {title}</translation>
-    </message>
-    <message>
         <source>接报记录 #{id} 不存在</source>
         <translation>Intake #{id} does not exist</translation>
     </message>
     <message>
         <source>接报记录 #{id} 已处理</source>
         <translation>Intake #{id} was already handled</translation>
-    </message>
-    <message>
-        <source>领导批示</source>
-        <translation>Leader&apos;s instructions</translation>
     </message>
     <message>
         <source>事件 #{id} 不存在</source>
@@ -4460,32 +4268,8 @@ Database: {url}</translation>
         <translation>The ingest server did not start in time</translation>
     </message>
     <message>
-        <source>未登记的测站地址 (unknown station address): {code}</source>
-        <translation>Unknown station address: {code}</translation>
-    </message>
-    <message>
         <source>无法监听端口: {error}</source>
         <translation>Cannot listen on the port: {error}</translation>
-    </message>
-    <message>
-        <source>未登记的设备编号 (unknown MN): {mn}</source>
-        <translation>Unknown MN: {mn}</translation>
-    </message>
-    <message>
-        <source>监测站已停用 (station disabled): {mn}</source>
-        <translation>Station disabled: {mn}</translation>
-    </message>
-    <message>
-        <source>访问密码错误 (wrong PW) {mn}</source>
-        <translation>Wrong PW from {mn}</translation>
-    </message>
-    <message>
-        <source>密码错误 (wrong password): {pw:04X}</source>
-        <translation>Wrong password: {pw:04X}</translation>
-    </message>
-    <message>
-        <source>数据时间超出范围 (DataTime out of range): {t}</source>
-        <translation>DataTime out of range: {t}</translation>
     </message>
     <message>
         <source>协议应为 hj212 或 sl651</source>
@@ -4536,18 +4320,6 @@ Database: {url}</translation>
         <translation>Hysteresis and duration cannot be negative</translation>
     </message>
     <message>
-        <source>{name} {param} 达到{level}阈值：{value}{unit}（阈值 {limit}{unit}）</source>
-        <translation>{name} {param} reached the level {level} threshold: {value}{unit} (threshold {limit}{unit})</translation>
-    </message>
-    <message>
-        <source>{name}（{code}）数据延迟</source>
-        <translation>{name} ({code}): data late</translation>
-    </message>
-    <message>
-        <source>{name}（{code}）离线</source>
-        <translation>{name} ({code}): offline</translation>
-    </message>
-    <message>
         <source>没有这个监测站: {id}</source>
         <translation>No such monitoring station: {id}</translation>
     </message>
@@ -4560,20 +4332,8 @@ Database: {url}</translation>
         <translation>Station {station} has no parameter {param}</translation>
     </message>
     <message>
-        <source>监测报警：{message}</source>
-        <translation>Monitoring alarm: {message}</translation>
-    </message>
-    <message>
-        <source>监测报警解除：{message}</source>
-        <translation>Monitoring alarm cleared: {message}</translation>
-    </message>
-    <message>
         <source>没有这条监测报警: {id}</source>
         <translation>No such monitoring alarm: {id}</translation>
-    </message>
-    <message>
-        <source>监测站 {name}</source>
-        <translation>Monitoring station {name}</translation>
     </message>
 </context>
 <context>
@@ -4954,10 +4714,6 @@ Database: {url}</translation>
 </context>
 <context>
     <name>Recordings</name>
-    <message>
-        <source>通话录音：{who}（{m}分{s:02d}秒）</source>
-        <translation>Call recording: {who} ({m} min {s:02d} s)</translation>
-    </message>
     <message>
         <source>录音片段尚未结束</source>
         <translation>The recording segment has not ended yet</translation>
@@ -6493,10 +6249,6 @@ Add them in File → Device settings, or with duty-console device add --kind cam
         <translation>Level IV</translation>
     </message>
     <message>
-        <source>应急值守指挥台</source>
-        <translation>Duty Console</translation>
-    </message>
-    <message>
         <source>请选择预警级别（一级至四级）</source>
         <translation>Choose a warning level (I to IV)</translation>
     </message>
@@ -6515,10 +6267,6 @@ Add them in File → Device settings, or with duty-console device add --kind cam
     <message>
         <source>指定对象（Private）须填写接收地址</source>
         <translation>Private scope needs addresses</translation>
-    </message>
-    <message>
-        <source>绘制区域</source>
-        <translation>Drawn area</translation>
     </message>
     <message>
         <source>预警 #{id} 已被他人修改，请刷新后再操作</source>
@@ -6547,10 +6295,6 @@ Add them in File → Device settings, or with duty-console device add --kind cam
     <message>
         <source>说明太长</source>
         <translation>Note too long</translation>
-    </message>
-    <message>
-        <source>未指定</source>
-        <translation>Not specified</translation>
     </message>
     <message>
         <source>级别：{level}，依据 {basis}</source>
