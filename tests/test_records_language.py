@@ -28,6 +28,7 @@ from console.domain import (
     LogKind,
     NotFoundError,
 )
+from console.domain.warnings import WarningDraft
 from console.monitoring.model import AlarmKind, Parameter, Station, Threshold
 from console.services import Services
 from console.timeutil import utcnow
@@ -208,3 +209,29 @@ def test_a_call_and_its_recording_go_on_the_record_in_chinese(
     assert "附件：通话录音：043188886666（0分02秒）" in texts
     assert entry.text in texts
     assert chinese([entry.text, attached.title, *texts]) == []
+
+
+@pytest.mark.usefixtures("english")
+def test_a_warning_names_its_area_and_sender_in_chinese(services: Services) -> None:
+    services.reference.set_language("en")  # as the English window sets it
+    try:
+        assert services.reference.division_name("220102") != "长春市 南关区"
+        warning = services.warnings.create(
+            OFFICER,
+            WarningDraft(
+                level=2,
+                event="暴雨",
+                headline="长春市气象台发布暴雨橙色预警",
+                expires=utcnow() + timedelta(hours=12),
+                description="预计未来 6 小时南关区、朝阳区降雨量将达 50 毫米以上。",
+                instruction="停止户外作业，转移低洼地带人员。",
+                area_codes=("220102", "220104"),
+                onset=utcnow() - timedelta(minutes=5),
+                audience="社会公众",
+                category="Met",
+            ),
+        )
+    finally:
+        services.reference.set_language("zh")
+    assert warning.area_desc == "长春市 南关区、长春市 朝阳区"
+    assert services.warnings.sender_name() == "应急值守指挥台"

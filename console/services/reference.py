@@ -176,18 +176,21 @@ class ReferenceService:
         d = self.divisions().get(code)
         return self._pick(d.name, d.name_en) if d is not None else code
 
-    def division_name(self, code: str | None) -> str:
-        """The county with its prefecture, in the chosen language (长春市 南关区)."""
+    def division_name(self, code: str | None, *, record: bool = False) -> str:
+        """The county with its prefecture, in the chosen language (长春市 南关区).
+
+        ``record``: in Chinese whatever the language, for text kept in the shared records.
+        """
         if not code:
             return ""
         divisions = self.divisions()
         d = divisions.get(code)
         if d is None:
             return code
-        own = self._pick(d.name, d.name_en)
+        own = d.name if record else self._pick(d.name, d.name_en)
         parent = divisions.get(d.parent_code or "")
         if parent is not None and parent.level != "province":
-            return f"{self._pick(parent.name, parent.name_en)} {own}"
+            return f"{parent.name if record else self._pick(parent.name, parent.name_en)} {own}"
         return own
 
     def rules(self) -> list[ReportRule]:

@@ -318,7 +318,7 @@ class WarningsService:
     def _area_desc(self, draft: WarningDraft) -> str:
         if draft.area_desc.strip():
             return draft.area_desc.strip()
-        names = [self._reference.division_name(code) for code in draft.area_codes]
+        names = [self._reference.division_name(code, record=True) for code in draft.area_codes]
         if draft.polygon and not names:
             names.append(_zh("绘制区域"))
         return "、".join(names)
