@@ -103,8 +103,9 @@ class ContactDialog(QDialog):
             for phone in contact.phones:
                 self.add_phone(phone.label, phone.number)
         else:
-            self.add_phone(self.tr("办公"), "")
-            self.add_phone(self.tr("手机"), "")
+            # Labels of the shared directory's numbers: Chinese on every seat, not translated.
+            self.add_phone("办公", "")
+            self.add_phone("手机", "")
         self.resize(460, 480)
 
     def add_phone(self, label: str = "", number: str = "") -> None:

@@ -64,6 +64,11 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("VideoWall", text)
 
 
+def _zh(text: str) -> str:
+    """Text for the shared records (an attachment's title): always Chinese, not translated."""
+    return text
+
+
 def load_cameras(services: Any) -> list[DeviceConfig]:
     """The enabled cameras, by name (worker thread)."""
     return [c for c in services.devices.list() if c.kind == DeviceKind.CAMERA and c.enabled]
@@ -593,7 +598,7 @@ class VideoWall(QWidget):
         files = self.ctx.services.files
         actor = self.ctx.actor
         stamp = format_beijing(at, seconds=True)
-        title = _tr("抓图：{camera} {time}").format(camera=cfg.name, time=stamp)
+        title = _zh("抓图：{camera} {time}").format(camera=cfg.name, time=stamp)
         name = f"{cfg.name}-{at.strftime('%Y%m%dT%H%M%SZ')}.png"
 
         def store() -> Attachment:
