@@ -463,14 +463,6 @@
         <translation>Cancel</translation>
     </message>
     <message>
-        <source>办公</source>
-        <translation>Office</translation>
-    </message>
-    <message>
-        <source>手机</source>
-        <translation>Mobile</translation>
-    </message>
-    <message>
         <source>正在保存…</source>
         <translation>Saving…</translation>
     </message>
@@ -6116,10 +6108,6 @@ Add them in File → Device settings, or with duty-console device add --kind cam
     <message>
         <source>未选中事件。请选择抓图所属的事件：</source>
         <translation>No incident is selected. Choose the incident for the snapshot:</translation>
-    </message>
-    <message>
-        <source>抓图：{camera} {time}</source>
-        <translation>Snapshot: {camera} {time}</translation>
     </message>
     <message>
         <source>无法上墙：未配置显示矩阵或此摄像机的矩阵输入</source>
