@@ -2,28 +2,32 @@
 
 The services keep their own record texts Chinese (tests/test_records_language.py); here the
 real widgets, in English, write through them: a video snapshot's attachment title, the default
-labels of a new contact's numbers, and a report made and faxed from the incident pane. What the
-widgets show stays English.
+labels of a new contact's numbers, a report made and faxed from the incident pane, and a shift
+handover (whose notes are stored as the operator typed them). What the widgets show stays
+English.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from console.app import AppContext
 from console.devices import DeviceConfig, DeviceKind
 from console.devices.video_demo import generate_clip
-from console.domain import ReportStage
-from tests.gui.conftest import Seeded, settle
+from console.domain import HandoverStatus, ReportStage
+from tests.gui.conftest import OPERATOR, Seeded, settle
 from widgets import i18n
 from widgets.dispatch import DispatchPane
+from widgets.handover_dialog import HandoverDialog
 from widgets.incident_detail import IncidentDetail
 from widgets.video.wall import VideoWall
 
@@ -37,10 +41,10 @@ pytestmark = [
 ]
 
 # Any run of Latin letters in a stored text can only come from a translation: the test's own
-# data (camera names, numbers, people) holds none, and incident numbers (2026-000005-SB) are
-# left out before looking.
+# data (camera names, numbers, people's names) holds none; incident numbers (2026-000005-SB)
+# and the seeded usernames are left out before looking.
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
-INCIDENT_NUMBER = re.compile(r"\d{4}-\d{6}-[A-Z]+")
+NOT_WORDS = re.compile(rf"\d{{4}}-\d{{6}}-[A-Z]+|\b({OPERATOR}|lina|wangjg)\b")
 
 
 @pytest.fixture
@@ -63,7 +67,7 @@ def english(qtbot: QtBot, ctx: AppContext) -> Iterator[None]:
 
 def english_in(texts: list[str]) -> list[str]:
     """The texts that hold an English word (none, when the records are right)."""
-    return [t for t in texts if ENGLISH_WORD.search(INCIDENT_NUMBER.sub("", t))]
+    return [t for t in texts if ENGLISH_WORD.search(NOT_WORDS.sub("", t))]
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +180,54 @@ def test_a_report_made_and_faxed_from_the_incident_pane_is_recorded_in_chinese(
     assert english_in(texts) == []
     log_texts = [e.text for e in ctx.services.log.page(incident_id=seeded.blast)]
     assert english_in(log_texts) == []
+
+
+def unacknowledged(dialog: HandoverDialog) -> int:
+    """How many items of the dialog's handover the incoming officer has still to confirm."""
+    handover = dialog.handover()
+    assert handover is not None
+    return len(handover.unacknowledged)
+
+
+def acknowledged_one(dialog: HandoverDialog, left: int) -> bool:
+    return unacknowledged(dialog) == left - 1
+
+
+@pytest.mark.usefixtures("english")
+def test_a_handover_is_recorded_in_chinese_with_the_notes_as_typed(
+    qtbot: QtBot, ctx: AppContext, seeded: Seeded
+) -> None:
+    ctx.services.instructions.add(OPERATOR, "请持续跟踪泄漏处置进展", "刘副主任")
+    dialog = HandoverDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(dialog.is_ready)
+    assert dialog.windowTitle() == "Handover"  # the dialog itself speaks English
+    dialog.incoming_combo.setCurrentIndex(dialog.incoming_combo.findData("lina"))
+    dialog.notes_edit.setPlainText("传真纸不多了")
+    dialog.start_button.click()
+    qtbot.waitUntil(lambda: dialog.handover() is not None, timeout=10_000)
+    QTest.keyClicks(dialog.confirm_edit, "lina")
+    while unacknowledged(dialog):
+        left = unacknowledged(dialog)
+        dialog.items_tree.setFocus()
+        QTest.keyClick(dialog.items_tree, Qt.Key.Key_Space)
+        qtbot.waitUntil(functools.partial(acknowledged_one, dialog, left), timeout=10_000)
+    handover = dialog.handover()
+    assert handover is not None
+    with qtbot.waitSignal(dialog.handover_completed, timeout=10_000):
+        dialog.complete_button.click()
+    settle(qtbot, ctx)
+
+    stored = ctx.services.handover.get(handover.id)
+    assert stored.status is HandoverStatus.COMPLETED
+    assert stored.notes == "传真纸不多了"  # typed by the operator: stored as typed
+    descriptions = [i.description for i in stored.items]
+    assert len(descriptions) >= 3  # open incidents, reports owed, the instruction
+    assert any("请持续跟踪泄漏处置进展" in d for d in descriptions)
+    assert english_in(descriptions) == []
+    log_texts = [e.text for e in ctx.services.log.page()]
+    assert any(t.startswith("交接班完成：") for t in log_texts)
+    assert english_in(log_texts) == []
+    dialog.close()
