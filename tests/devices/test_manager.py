@@ -15,7 +15,14 @@ import pytest
 from PySide6.QtCore import QElapsedTimer, QTimer
 from pytestqt.qtbot import QtBot
 
-from console.devices import CommandResult, DeviceConfig, DeviceKind, DeviceManager, HealthState
+from console.devices import (
+    CommandResult,
+    DeviceConfig,
+    DeviceHealth,
+    DeviceKind,
+    DeviceManager,
+    HealthState,
+)
 from devices.matrix import LineMatrix
 from tests.devices.conftest import SimFactory
 
@@ -128,6 +135,13 @@ def run(
     return results[0]
 
 
+def health_of(mgr: DeviceManager, name: str) -> DeviceHealth:
+    """The device's health (it must have one)."""
+    health = mgr.health(name)
+    assert health is not None, f"no health for {name}"
+    return health
+
+
 def wait_state(
     qtbot: QtBot, mgr: DeviceManager, name: str, state: HealthState, timeout: int = 15_000
 ) -> None:
@@ -153,7 +167,7 @@ def test_matrix_route_read_back_and_audit_record(
     result = run(qtbot, manager, "hall-matrix", "route", 3, 2)
     assert result.ok, result.reason
     assert result.value[2] == 3  # the routing the device confirmed
-    routing = manager.health("hall-matrix").routing
+    routing = health_of(manager, "hall-matrix").routing
     assert routing[2] == 3
     assert routing[5] == 5  # outputs the tie did not touch keep their read-back route
     with heartbeat.paused():
@@ -174,13 +188,13 @@ def test_device_error_is_reported_in_words_and_unplugged_device_reconnects(
     bad = run(qtbot, manager, "m", "route", 99, 1)  # no input 99 on an 8×8
     assert not bad.ok
     assert "E01" in bad.reason
-    assert manager.health("m").state is HealthState.ERROR
+    assert health_of(manager, "m").state is HealthState.ERROR
     with heartbeat.paused():
         sim.kill()
     lost = run(qtbot, manager, "m", "route", 1, 1)
     assert not lost.ok
     wait_state(qtbot, manager, "m", HealthState.OFFLINE)
-    assert manager.health("m").last_error
+    assert health_of(manager, "m").last_error
     offline = run(qtbot, manager, "m", "route", 1, 1)
     assert not offline.ok
     assert "离线" in offline.reason
