@@ -15,12 +15,12 @@ above. Chinese glyphs come from the bundled WenQuanYi Micro Hei collection (pack
 
 from __future__ import annotations
 
+import html
 import io
 import threading
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
@@ -166,7 +166,7 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain text (escaped; line breaks kept)."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return Paragraph(html.escape(text, quote=False).replace("\n", "<br/>"), style)
 
 
 def _course(data: ReportData, st: dict[str, ParagraphStyle]) -> list[Paragraph]:

@@ -262,3 +262,13 @@ def test_the_administrator_sets_the_reporting_unit_printed_on_every_report(
     assert empty.returncode == 2, empty.stderr
     assert "请填写报送单位" in empty.stderr
     assert s.reports.unit() == "长春市应急管理局 总值班室"  # unchanged
+
+
+def test_markup_characters_in_the_record_are_printed_as_typed(
+    services: Services, tmp_path: Path
+) -> None:
+    s = services
+    title = "长春市<南关区>燃气&供热管线泄漏"
+    inc = s.incidents.create("officer", incident_draft(title=title))
+    report = s.reports.generate("officer", inc.id, ReportStage.FIRST)
+    assert title in pdf_pages(report.pdf, tmp_path)[0]
