@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QMenu, QStatusBar, QToolButton, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QSizePolicy, QStatusBar, QToolButton, QWidget
 from shiboken6 import isValid
 
 from console.app import AppContext
@@ -18,6 +18,7 @@ from console.services.audit import ChainCheck, ChainCheckpoint
 from console.services.deadlines import stage_label, state_label
 from console.timeutil import format_beijing, utcnow
 from widgets.devices.health import DeviceHealthIndicator
+from widgets.elide import ElidedLabel
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,9 @@ class DutyStatusBar(QStatusBar):
         self._titles: dict[int, str] = {}
         self.device_indicator: DeviceHealthIndicator | None = None
 
-        self.clock_label = QLabel(self)
+        # The clock and the database give way first (elided, whole in their tooltips) where the
+        # bar is short of room; the reporting alarm keeps its whole text.
+        self.clock_label = ElidedLabel("", self, min_chars=5)
         self.clock_label.setObjectName("clockLabel")
         self.shift_label = QLabel(self.tr("当前班次：—"), self)
         self.shift_label.setObjectName("shiftLabel")
@@ -75,6 +78,8 @@ class DutyStatusBar(QStatusBar):
         self.alarm_button.setObjectName("alarmButton")
         self.alarm_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.alarm_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # Never narrower than its text: "报送提醒：已超时 3 · 即将到期 1" is read in full.
+        self.alarm_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.alarm_menu = QMenu(self.alarm_button)
         self.alarm_button.setMenu(self.alarm_menu)
         self.device_label = QLabel(self.tr("设备：未配置设备"), self)
@@ -82,7 +87,7 @@ class DutyStatusBar(QStatusBar):
         self.device_label.setToolTip(self.tr("设备状态（尚未配置任何设备）"))
         dialect = ctx.services.db.dialect
         name = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(dialect, dialect)
-        self.db_label = QLabel(self.tr("数据库：{name}").format(name=name), self)
+        self.db_label = ElidedLabel(self.tr("数据库：{name}").format(name=name), self)
         self.db_label.setObjectName("databaseLabel")
         self.db_label.setToolTip(ctx.services.db.url)
 

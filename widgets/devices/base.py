@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from console.devices import CommandResult, DeviceConfig, DeviceHealth, DeviceManager, HealthState
 from console.timeutil import format_beijing, utcnow
+from widgets.device_text import device_text
 from widgets.devices.health import dot_icon, state_colour, state_label
 from widgets.elide import ElidedLabel
 
@@ -155,7 +156,7 @@ class DeviceView(QWidget):
             self.config_changed()
         self.dot_label.setPixmap(dot_icon(state_colour(health.state)).pixmap(12, 12))
         self.state_label.setText(state_label(health.state))
-        self.info_label.setText(health.info)
+        self.info_label.setText(device_text(health.info))
         usable = health.state in (HealthState.CONNECTED, HealthState.ERROR)
         if usable:
             self.banner.hide()
@@ -167,12 +168,12 @@ class DeviceView(QWidget):
             text = _tr("设备离线，正在重连…")
             if health.last_error:
                 text += "\n" + _tr("最后错误：{error}（{time}）").format(
-                    error=health.last_error,
+                    error=device_text(health.last_error),
                     time=format_beijing(health.last_error_at, seconds=True),
                 )
             self._show_banner(text)
         if health.state is HealthState.ERROR and health.last_error:
-            self.state_label.setToolTip(health.last_error)
+            self.state_label.setToolTip(device_text(health.last_error))
         else:
             self.state_label.setToolTip("")
         self.set_controls_enabled(usable)

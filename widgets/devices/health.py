@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from console.devices import DeviceHealth, DeviceKind, DeviceManager, HealthState
 from console.timeutil import format_beijing
+from widgets.device_text import device_text
 
 GREEN = "#2e7d32"
 AMBER = "#ef8f00"
@@ -97,9 +98,9 @@ def health_facts(health: DeviceHealth) -> list[tuple[str, str]]:
         (_tr("自"), format_beijing(health.since, seconds=True)),
     ]
     if health.info:
-        facts.append((_tr("信息"), health.info))
+        facts.append((_tr("信息"), device_text(health.info)))
     if health.last_error:
-        facts.append((_tr("最后错误"), health.last_error))
+        facts.append((_tr("最后错误"), device_text(health.last_error)))
         facts.append((_tr("错误时间"), format_beijing(health.last_error_at, seconds=True)))
     return facts
 
@@ -167,9 +168,9 @@ class DeviceHealthDialog(QDialog):
                 kind_label(health.kind),
                 state_label(health.state),
                 format_beijing(health.since, seconds=True),
-                health.last_error,
+                device_text(health.last_error),
                 format_beijing(health.last_error_at, seconds=True),
-                health.info,
+                device_text(health.info),
             ]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)

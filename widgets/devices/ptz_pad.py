@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.devices import CommandResult, DeviceManager
+from widgets.device_text import device_text
 from widgets.devices.base import (
     BUSY_COLOUR,
     FAIL_COLOUR,
@@ -454,7 +455,7 @@ class PtzPad(DeviceView):
             self.show_message(_tr("{what}：完成").format(what=text))
         else:
             self.show_message(
-                _tr("{what}：失败 — {reason}").format(what=text, reason=result.reason),
+                _tr("{what}：失败 — {reason}").format(what=text, reason=device_text(result.reason)),
                 FAIL_COLOUR,
             )
 

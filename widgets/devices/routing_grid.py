@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.devices import CommandResult, DeviceHealth, DeviceManager
+from widgets.device_text import device_text
 from widgets.devices.base import (
     BUSY_COLOUR,
     FAIL_COLOUR,
@@ -276,7 +277,9 @@ class MatrixRoutingGrid(DeviceView):
                 self._failed = (inp, out)
                 self.show_message(
                     _tr("切换失败（{inp} → {out}）：{reason}").format(
-                        inp=self.input_label(inp), out=self.output_label(out), reason=result.reason
+                        inp=self.input_label(inp),
+                        out=self.output_label(out),
+                        reason=device_text(result.reason),
                     ),
                     FAIL_COLOUR,
                 )
@@ -293,7 +296,7 @@ class MatrixRoutingGrid(DeviceView):
             else:
                 self.show_message(
                     _tr("调用场景“{name}”失败：{reason}").format(
-                        name=self.preset_label(n), reason=result.reason
+                        name=self.preset_label(n), reason=device_text(result.reason)
                     ),
                     FAIL_COLOUR,
                 )
@@ -303,7 +306,9 @@ class MatrixRoutingGrid(DeviceView):
                 self.show_message(_tr("已存为预设 {n}").format(n=n))
             else:
                 self.show_message(
-                    _tr("存储预设 {n} 失败：{reason}").format(n=n, reason=result.reason),
+                    _tr("存储预设 {n} 失败：{reason}").format(
+                        n=n, reason=device_text(result.reason)
+                    ),
                     FAIL_COLOUR,
                 )
 

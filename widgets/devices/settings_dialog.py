@@ -47,6 +47,7 @@ from console.devices import CommandResult, DeviceConfig, DeviceHealth, DeviceKin
 from console.devices.config import PROTOCOLS
 from console.domain import ValidationError
 from console.services.devices import DeviceService, ImportReport
+from widgets.device_text import device_text
 from widgets.devices.health import GREY, dot_icon, kind_label, state_colour, state_label
 from widgets.forms import (
     ERROR_COLOUR,
@@ -847,6 +848,7 @@ class DeviceSettingsDialog(QDialog):
         else:
             text, colour = state_label(health.state), state_colour(health.state)
             tip = health.last_error if health.state is not HealthState.CONNECTED else health.info
+            tip = device_text(tip)
         item = QTableWidgetItem(dot_icon(colour), text)
         item.setData(_NAME, cfg.name)
         item.setData(Qt.ItemDataRole.UserRole + 1, colour)
@@ -1061,11 +1063,13 @@ class DeviceSettingsDialog(QDialog):
                 what = self.tr("已发送停止命令")
             self.show_message(self.tr("测试成功：{name} {what}").format(name=cfg.name, what=what))
             return
-        text = self.tr("测试失败：{name}：{reason}").format(name=cfg.name, reason=result.reason)
+        text = self.tr("测试失败：{name}：{reason}").format(
+            name=cfg.name, reason=device_text(result.reason)
+        )
         manager = self._ctx.devices
         health = manager.health(cfg.name) if manager is not None else None
         if health is not None and health.last_error and health.last_error not in result.reason:
-            text += "\n" + self.tr("最后错误：{error}").format(error=health.last_error)
+            text += "\n" + self.tr("最后错误：{error}").format(error=device_text(health.last_error))
         self.show_message(text, ERROR_COLOUR)
 
     # -- live updates ---------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from console.devices import CommandResult
 from console.domain import CallOutcome, DialResult
+from widgets.device_text import device_text
 from widgets.dispatch.base import Commands, DispatchHost, fit_columns, run, show_status
 
 DEFAULT_CONFERENCE = "dispatch"
@@ -167,7 +168,7 @@ class ConferenceTab(QWidget):
         elif "No Conference" in result.reason:
             self._show_members([])  # nobody in it (yet)
         else:
-            show_status(self.status_label, result.reason, ok=False)
+            show_status(self.status_label, device_text(result.reason), ok=False)
 
     def _show_members(self, members: list[dict[str, Any]]) -> None:
         chosen = self.selected_channel()
@@ -260,7 +261,7 @@ class ConferenceTab(QWidget):
 
         def done(result: CommandResult) -> None:
             if not result.ok:
-                show_status(self.status_label, result.reason, ok=False)
+                show_status(self.status_label, device_text(result.reason), ok=False)
             else:
                 words = {
                     "confbridge_mute": self.tr("已静音 {ch}"),

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from console.devices import CommandResult, DeviceKind
 from console.domain import CallOutcome, CallRecord, DialResult
 from console.services.contacts import NUMBER_RE
+from widgets.device_text import device_text
 from widgets.dispatch.base import Commands, DispatchHost, run, show_error, show_status
 
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#")
@@ -128,7 +129,7 @@ class DialPad(QWidget):
             dial = DialResult(number, CallOutcome.FAILED, result.reason)
         text = self.tr("{n}：{outcome}").format(n=number, outcome=dial.outcome.label)
         if dial.outcome is CallOutcome.FAILED and dial.reason:
-            text += self.tr("（{reason}）").format(reason=dial.reason)
+            text += self.tr("（{reason}）").format(reason=device_text(dial.reason))
         show_status(self.status_label, text, ok=dial.outcome is CallOutcome.ANSWERED)
         self.update_buttons()
         ctx = self._host.ctx
@@ -179,7 +180,7 @@ class DialPad(QWidget):
             if result.ok:
                 show_status(self.status_label, self.tr("已挂机"))
             else:
-                show_status(self.status_label, result.reason, ok=False)
+                show_status(self.status_label, device_text(result.reason), ok=False)
 
         self._commands.submit(line, "hangup", actor=self._host.ctx.actor, done=done)
 

@@ -44,6 +44,7 @@ from console.domain import (
     GroupCallKind,
     ValidationError,
 )
+from widgets.device_text import device_text
 from widgets.dispatch.base import Commands, DispatchHost, fit_columns, run, show_error, show_status
 from widgets.forms import FormRows, Page, PagedReader, TwoStepButton
 
@@ -555,7 +556,7 @@ class GroupsTab(QWidget):
     def _show_result(self, row: int, dial: DialResult) -> None:
         text = dial.outcome.label
         if dial.outcome is CallOutcome.FAILED and dial.reason:
-            text += self.tr("（{reason}）").format(reason=dial.reason)
+            text += self.tr("（{reason}）").format(reason=device_text(dial.reason))
         self._set_outcome(row, text, OUTCOME_COLOURS.get(dial.outcome, "#555"))
 
     def _record(self) -> None:

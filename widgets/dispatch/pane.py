@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from console.app import AppContext
 from console.devices import DeviceHealth, DeviceKind, HealthState
+from widgets.device_text import device_text
 from widgets.devices.health import dot_icon, state_colour, state_label
 from widgets.dispatch.conference import ConferenceTab
 from widgets.dispatch.contacts import ContactsTab
@@ -205,12 +206,12 @@ class DispatchPane(QWidget):
         if state is HealthState.OFFLINE:
             text += self.tr("，正在重连")
             if health is not None and health.last_error:
-                text += self.tr("（{error}）").format(error=health.last_error)
+                text += self.tr("（{error}）").format(error=device_text(health.last_error))
         self.line_status.setText(text)
         colour = "#2e7d32" if state is HealthState.CONNECTED else state_colour(state)
         self.line_status.setStyleSheet(f"color: {colour};")
         if health is not None:
-            self.line_status.setToolTip(health.info or health.last_error)
+            self.line_status.setToolTip(device_text(health.info or health.last_error))
 
     @Slot(object)
     def _on_manager_health_changed(self, health: DeviceHealth) -> None:

@@ -36,6 +36,7 @@ from console.domain import DomainError, Intake
 from console.services.fax import FaxJob, FaxStatus, ReceivedFax
 from console.timeutil import to_beijing
 from widgets.columns import ColumnFitter
+from widgets.device_text import device_text
 from widgets.fax.send_dialog import SendFaxDialog
 from widgets.forms import Page, PagedReader, keyset_page, run_guarded
 
@@ -430,7 +431,7 @@ class QueueTab(QWidget):
                 job.status.label,
                 f"{job.attempts}/{job.max_attempts}",
                 f"+FHS:{job.hangup_code}" if job.hangup_code else "",
-                job.last_error,
+                device_text(job.last_error),
             )
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.services.recordings import RecorderHealth
+from widgets.device_text import device_text
 from widgets.forms import run_guarded
 
 if TYPE_CHECKING:
@@ -107,7 +108,7 @@ class RecorderHealthView(QWidget):
             self.summary.setText(
                 "  ".join(
                     f"{h.name}: {words.get(h.state, h.state)}"
-                    + (f"（{h.error}）" if h.error else "")
+                    + (f"（{device_text(h.error)}）" if h.error else "")
                     for h in health
                 )
             )

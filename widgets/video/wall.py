@@ -49,6 +49,7 @@ from console.app import AppContext
 from console.devices import CommandResult, DeviceConfig, DeviceKind, HealthState
 from console.services.files import Attachment
 from console.timeutil import format_beijing, utcnow
+from widgets.device_text import device_text
 from widgets.video.pane import PaneState, VideoPane, camera_mime, png_bytes
 
 log = logging.getLogger(__name__)
@@ -732,7 +733,10 @@ class VideoWall(QWidget):
             pane.show_note(_tr("已上墙：{out}").format(out=label))
         else:
             pane.show_note(
-                _tr("上墙失败（{out}）：{reason}").format(out=label, reason=result.reason), 15
+                _tr("上墙失败（{out}）：{reason}").format(
+                    out=label, reason=device_text(result.reason)
+                ),
+                15,
             )
 
     # -- health ---------------------------------------------------------------------------------
