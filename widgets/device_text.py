@@ -3,7 +3,7 @@
 The device layer words its errors and command failures bilingually, Chinese first and the
 English in ASCII brackets — ``设备连接中断 (connection lost): /dev/ttyUSB0`` — and that whole
 text is what the log and the audit trail keep. Where the window shows such a text, only the half
-in the interface language is wanted: :func:`device_text` gives ``设备连接中断: /dev/ttyUSB0`` in
+in the interface language is wanted: :func:`device_text` gives ``设备连接中断：/dev/ttyUSB0`` in
 Chinese and ``connection lost: /dev/ttyUSB0`` in English.
 
 Every pair in the text is turned (a detail after a colon may hold another one); what follows a
@@ -24,6 +24,8 @@ _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 _LATIN = re.compile(r"[A-Za-z]")
 #: Where a Chinese phrase starts: after the last colon, semicolon or line break before it.
 _BOUNDARY = re.compile(r"(?:.*[:;：；\n])?\s*", re.DOTALL)
+#: The colon after a pair: "设备连接中断 (connection lost): …".
+_COLON = re.compile(r":\s*")
 #: An error code between the Chinese phrase and its English: ``设备报错 [E12] (device error)``.
 _CODE = re.compile(r"\s*(\[[^\[\]]*\])\s*$")
 
@@ -78,6 +80,11 @@ def split_bilingual(text: str) -> tuple[str, str] | None:
             zh.append(lead + phrase)
             en.append(lead + inner.strip() + code_text)
             segment = end + 1
+            colon = _COLON.match(text, segment)
+            if colon is not None:  # "中断 (lost): x": a Chinese colon in Chinese, "中断：x"
+                zh.append("：")
+                en.append(colon.group(0))
+                segment = colon.end()
         index = end + 1
     if not found:
         return None

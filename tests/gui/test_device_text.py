@@ -40,12 +40,12 @@ SCREEN = (1366, 768)
     [
         (
             "设备连接中断 (connection lost): /dev/ttyUSB0 (errno 5)",
-            "设备连接中断: /dev/ttyUSB0 (errno 5)",
+            "设备连接中断：/dev/ttyUSB0 (errno 5)",
             "connection lost: /dev/ttyUSB0 (errno 5)",
         ),
         (
             "设备报错 [E01] (device error): bad input (see (manual))",
-            "设备报错 [E01]: bad input (see (manual))",
+            "设备报错 [E01]：bad input (see (manual))",
             "device error [E01]: bad input (see (manual))",
         ),
         (
@@ -60,13 +60,13 @@ SCREEN = (1366, 768)
         ),
         (
             "程序内部错误，命令未完成 (internal error; command not completed): KeyError: 3",
-            "程序内部错误，命令未完成: KeyError: 3",
+            "程序内部错误，命令未完成：KeyError: 3",
             "internal error; command not completed: KeyError: 3",
         ),
         ("未配置的设备 (no such device) 'm1'", "未配置的设备 'm1'", "no such device 'm1'"),
         (  # a bilingual detail inside a bilingual error
             "设备连接中断 (connection lost): PBX: 交换机断开 (PBX hung up)",
-            "设备连接中断: PBX: 交换机断开",
+            "设备连接中断：PBX: 交换机断开",
             "connection lost: PBX: PBX hung up",
         ),
     ],
@@ -98,13 +98,13 @@ def test_device_text_follows_the_installed_language(qtbot: QtBot) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     text = "设备无响应 (no reply in time): 0.5 s"
-    assert device_text(text) == "设备无响应: 0.5 s"
+    assert device_text(text) == "设备无响应：0.5 s"
     translators = i18n.install_translator(app, "en")
     try:
         assert device_text(text) == "no reply in time: 0.5 s"
     finally:
         restore_chinese(app, translators)
-    assert device_text(text) == "设备无响应: 0.5 s"
+    assert device_text(text) == "设备无响应：0.5 s"
 
 
 def restore_chinese(app: QApplication, translators: list[QTranslator]) -> None:
