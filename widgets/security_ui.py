@@ -74,7 +74,7 @@ class SecurityController(QObject):
         ctx = self._ctx
         user = ctx.operator
         if not ctx.accounts:
-            self.label.setText(self.tr("未设置账号：任何人以值班员身份操作 (no accounts yet)"))
+            self.label.setText(self.tr("未设置账号：任何人以值班员身份操作"))
             self.label.setStyleSheet(OPEN_MODE_STYLE)
             self.label.setToolTip(
                 self.tr(

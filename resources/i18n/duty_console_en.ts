@@ -5463,7 +5463,7 @@ Database: {url}</translation>
 <context>
     <name>SecurityController</name>
     <message>
-        <source>未设置账号：任何人以值班员身份操作 (no accounts yet)</source>
+        <source>未设置账号：任何人以值班员身份操作</source>
         <translation>No accounts yet: anyone acts as a duty officer</translation>
     </message>
     <message>

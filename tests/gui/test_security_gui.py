@@ -96,7 +96,7 @@ def test_open_mode_shows_the_warning(qtbot: QtBot, ctx: AppContext) -> None:
     qtbot.addWidget(window)
     label = window.findChild(QLabel, "accountLabel")
     assert label is not None
-    assert label.text() == "未设置账号：任何人以值班员身份操作 (no accounts yet)"
+    assert label.text() == "未设置账号：任何人以值班员身份操作"
     assert window.security.users_action.isEnabled()  # the first admin can be set up here
     assert not window.security.lock_action.isEnabled()
     settle(qtbot, ctx)
