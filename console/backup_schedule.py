@@ -24,6 +24,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from console import backup as bk
 from console.db import models as m
 from console.domain import LogKind, ValidationError
+from console.records import record_text as _zh
 from console.services import Services, audit
 from console.timeutil import BEIJING, utcnow
 
@@ -38,11 +39,6 @@ CHECK_MS = 60_000
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("BackupSchedule", text)
-
-
-def _zh(text: str) -> str:
-    """Text for the shared records: always Chinese, whatever the UI language."""
-    return text
 
 
 @dataclass(frozen=True, slots=True)

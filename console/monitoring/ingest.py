@@ -29,6 +29,7 @@ from PySide6.QtCore import QCoreApplication
 
 from console.domain import ConflictError
 from console.monitoring.model import IngestBatch
+from console.records import record_text as _zh
 from console.services.monitoring import TOPIC_STATIONS, MonitoringService
 from devices.monitoring import hj212, sl651
 from devices.monitoring.common import (
@@ -52,11 +53,6 @@ PARAMETER_CODE_MAX = 32  # station_parameter.code
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Monitoring", text)
-
-
-def _zh(text: str) -> str:
-    """Text for the shared records: always Chinese, whatever the UI language."""
-    return text
 
 
 @dataclass(slots=True)

@@ -34,6 +34,7 @@ from console.domain import (
     NotFoundError,
     ValidationError,
 )
+from console.records import record_text as _zh
 from console.services import audit, convert
 from console.services.contacts import (
     NUMBER_RE,
@@ -52,11 +53,6 @@ KIND_WORDS = {GroupCallKind.GROUP: "群呼", GroupCallKind.ROLLCALL: "点名"}
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Calls", text)
-
-
-def _zh(text: str) -> str:
-    """Text for the shared records: always Chinese, whatever the UI language."""
-    return text
 
 
 def _who(name: str, unit: str, number: str) -> str:

@@ -24,6 +24,7 @@ from console.domain import (
     SentReport,
     ValidationError,
 )
+from console.records import record_text as _zh
 from console.services import audit, convert
 from console.services.duty_log import shift_id_at
 from console.services.reference import ReferenceService
@@ -35,11 +36,6 @@ SOON = timedelta(minutes=15)
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Deadlines", text)
-
-
-def _zh(text: str) -> str:
-    """Text for the shared records: always Chinese, whatever the UI language."""
-    return text
 
 
 def stage_label(stage: ReportStage, seq: int = 1, *, record: bool = False) -> str:

@@ -45,6 +45,7 @@ from console.devices.config import (
 from console.devices.credentials import CredentialError, CredentialKey
 from console.devices.manager import CommandResult
 from console.domain import EventKind, NotFoundError, ValidationError
+from console.records import record_text as _zh
 from console.services import audit, convert
 from console.timeutil import utcnow
 
@@ -120,11 +121,6 @@ DIRECTION_WORDS = {
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Devices", text)
-
-
-def _zh(text: str) -> str:
-    """Text for the shared records: always Chinese, whatever the UI language."""
-    return text
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from console.domain import (
     User,
     ValidationError,
 )
+from console.records import record_text as _zh
 from console.services import audit, convert
 from console.services.deadlines import DeadlineService, stage_label
 from console.services.duty_log import shift_id_at
@@ -41,11 +42,6 @@ from console.timeutil import format_beijing, utcnow
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Duty", text)
-
-
-def _zh(text: str) -> str:
-    """Text for the shared records: always Chinese, whatever the UI language."""
-    return text
 
 
 class PeopleService:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from console.db import models as m
 from console.db.session import Database
 from console.domain import EventKind, LogEntry, LogKind, NotFoundError, ValidationError
+from console.records import record_text as _zh
 from console.services import audit, convert, search
 from console.services.validation import TEXT_MAX, Checker
 from console.timeutil import utcnow
@@ -20,11 +21,6 @@ from console.timeutil import utcnow
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("DutyLog", text)
-
-
-def _zh(text: str) -> str:
-    """Text for the shared records: always Chinese, whatever the UI language."""
-    return text
 
 
 def shift_id_at(s: Session, when: datetime) -> int | None:

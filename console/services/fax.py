@@ -51,6 +51,7 @@ from console.domain import (
 )
 from console.domain.drafts import IntakeDraft
 from console.files import BlobState
+from console.records import record_text as _zh
 from console.services import audit, convert
 from console.services.duty_log import shift_id_at
 from console.services.files import FilesService
@@ -75,11 +76,6 @@ PDF_TYPE = "application/pdf"
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Fax", text)
-
-
-def _zh(text: str) -> str:
-    """Text for the shared records: always Chinese, whatever the UI language."""
-    return text
 
 
 class FaxStatus(StrEnum):

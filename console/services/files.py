@@ -24,6 +24,7 @@ from console.db import models as m
 from console.db.session import Database
 from console.domain import EventKind, NotFoundError, ValidationError
 from console.files import BlobState, ContentStore, StoredBlob, store_root_for
+from console.records import record_text as _zh
 from console.services import audit
 from console.timeutil import utcnow
 
@@ -37,11 +38,6 @@ TITLE_MAX = 200
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Files", text)
-
-
-def _zh(text: str) -> str:
-    """Text for the shared records: always Chinese, whatever the UI language."""
-    return text
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from console.domain import (
     ValidationError,
 )
 from console.domain.drafts import IncidentDraft
+from console.records import record_text as _zh
 from console.services import audit, convert, search
 from console.services.reference import ReferenceService
 from console.services.validation import NAME_MAX, TEXT_MAX, TITLE_MAX, Checker
@@ -52,11 +53,6 @@ TRANSITIONS: dict[IncidentStatus, set[IncidentStatus]] = {
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Incidents", text)
-
-
-def _zh(text: str) -> str:
-    """Text for the shared records: always Chinese, whatever the UI language."""
-    return text
 
 
 STATUS_WORDS = {

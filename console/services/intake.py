@@ -22,6 +22,7 @@ from console.domain import (
     ValidationError,
 )
 from console.domain.drafts import IncidentDraft, IntakeDraft
+from console.records import record_text as _zh
 from console.services import audit, convert
 from console.services.incidents import IncidentService
 from console.services.reference import ReferenceService
@@ -31,11 +32,6 @@ from console.timeutil import utcnow
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Intake", text)
-
-
-def _zh(text: str) -> str:
-    """Text for the shared records: always Chinese, whatever the UI language."""
-    return text
 
 
 class IntakeService:

@@ -44,6 +44,7 @@ from console.services.validation import TEXT_MAX
 
 if TYPE_CHECKING:
     from console.services.intake import IntakeService
+from console.records import record_text as _zh
 from console.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -60,11 +61,6 @@ RAW_BUCKET_LIMIT = 20  # bucket raw readings in SQL while there are at most 20×
 
 def _tr(text_: str) -> str:
     return QCoreApplication.translate("Monitoring", text_)
-
-
-def _zh(text: str) -> str:
-    """Text for the shared records: always Chinese, whatever the UI language."""
-    return text
 
 
 def _epoch(value: datetime) -> int:

@@ -36,6 +36,7 @@ from console.devices.recorder import (
 )
 from console.domain import NotFoundError, ValidationError
 from console.files import BlobState
+from console.records import record_text as _zh
 from console.services import audit, convert
 from console.services.files import SYSTEM_ACTOR, FilesService
 from console.timeutil import utcnow
@@ -75,11 +76,6 @@ def encode_flac(raw: Path, flac: Path, sample_rate: int, chunk: int = 1 << 20) -
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Recordings", text)
-
-
-def _zh(text: str) -> str:
-    """Text for the shared records: always Chinese, whatever the UI language."""
-    return text
 
 
 @dataclass(frozen=True, slots=True)

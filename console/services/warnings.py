@@ -37,6 +37,7 @@ from console.domain.warnings import (
     WarningNotice,
     WarningState,
 )
+from console.records import record_text as _zh
 from console.services import audit, convert
 from console.services.reference import ReferenceService
 from console.services.settings import SettingsService
@@ -56,11 +57,6 @@ LIVE = (WarningState.PUBLISHED, WarningState.UPDATED, WarningState.RECEIVED)
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Warnings", text)
-
-
-def _zh(text: str) -> str:
-    """Text for the shared records: always Chinese, whatever the UI language."""
-    return text
 
 
 def state_label(state: WarningState | str) -> str:

@@ -47,6 +47,7 @@ from shiboken6 import isValid
 
 from console.app import AppContext
 from console.devices import CommandResult, DeviceConfig, DeviceKind, HealthState
+from console.records import record_text as _zh
 from console.services.files import Attachment
 from console.timeutil import format_beijing, utcnow
 from widgets.device_text import device_text
@@ -63,11 +64,6 @@ IncidentProvider = Callable[[], int | None]
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("VideoWall", text)
-
-
-def _zh(text: str) -> str:
-    """Text for the shared records (an attachment's title): always Chinese, not translated."""
-    return text
 
 
 def load_cameras(services: Any) -> list[DeviceConfig]:
