@@ -193,7 +193,12 @@ def register(
         parents=parents,
     )
     imp.add_argument("file", metavar="FILE")
-    actions.add_parser("export", help="every device as TOML on stdout", parents=parents)
+    export = actions.add_parser("export", help="every device as TOML on stdout", parents=parents)
+    export.add_argument(
+        "--with-secrets",
+        action="store_true",
+        help="write the PBX secrets in plain text (administrator; audited; keep the file safe)",
+    )
 
     for verb, text in (
         ("remove", "delete a device"),
@@ -253,7 +258,10 @@ def run(args: argparse.Namespace, services: Services) -> int:
     if action == "import":
         return _import(args, services, devices)
     if action == "export":
-        sys.stdout.write(devices.export_toml())
+        if args.with_secrets:
+            sys.stdout.write(devices.export_with_secrets(_actor(args, services)))
+        else:
+            sys.stdout.write(devices.export_toml())
         sys.stdout.flush()
         return EXIT_OK
     if action == "remove":

@@ -88,6 +88,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "device.enable": _ADMIN,
     "device.disable": _ADMIN,
     "device.import": _ADMIN,
+    "device.export_secrets": _ADMIN,  # the PBX secrets in plain text
     # Commands sent to hardware (device.dial, device.route, …): duty staff, and the
     # administrator who sets the devices up and tries them.
     "device.": _DUTY_ADMIN,

@@ -440,3 +440,32 @@ def test_a_one_off_call_from_a_seat_with_another_key_names_the_key_and_dials_not
     with pytest.raises(BlockingIOError):
         listener.accept()  # nothing dialled
     listener.close()
+
+
+def test_the_administrator_exports_the_secrets_only_on_purpose_and_it_is_audited(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path}/export.sqlite"
+    devices = tmp_path / "devices.toml"
+    devices.write_text(
+        '[[device]]\nname = "pbx"\nkind = "pbx"\nprotocol = "ami"\n'
+        'url = "socket://127.0.0.1:5038"\n'
+        f'username = "console"\nsecret = "{SECRET}"\nextension = "8000"\n',
+        encoding="utf-8",
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **{KEY_ENV: str(tmp_path / "seat.key")})
+    env.pop("DUTY_CONSOLE_OPERATOR", None)
+    command = [sys.executable, "-m", "console", "--db", url]
+    run_with_timeout([*command, "device", "import", str(devices)], 60, env=env)
+    plain = run_with_timeout([*command, "device", "export"], 60, env=env)
+    assert SECRET not in plain.stdout
+    full = run_with_timeout([*command, "device", "export", "--with-secrets"], 60, env=env)
+    assert f'secret = "{SECRET}"' in full.stdout
+    opened = Services.open(url)
+    try:
+        [record] = opened.audit.latest(1, entity="device")
+        assert record.action == "device.export_secrets"
+        assert record.after == {"secrets_of": ["pbx"], "devices": 1}
+        assert SECRET not in json.dumps([r.after for r in opened.audit.latest(50)])
+    finally:
+        opened.close()

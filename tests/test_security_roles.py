@@ -441,6 +441,12 @@ CASES = [
     ),
     Case("devices.upsert", ADMINS, lambda s, a, f: s.devices.upsert(a, _matrix())),
     Case(
+        "devices.export_with_secrets",
+        ADMINS,
+        lambda s, a, f: s.devices.export_with_secrets(a),
+        _device,
+    ),
+    Case(
         "devices.record_command",
         COMMANDS,
         lambda s, a, f: s.devices.record_command(_result(a, f["device"].name)),

@@ -52,6 +52,7 @@ from console.timeutil import utcnow
 log = logging.getLogger(__name__)
 
 TOPIC = "devices"
+EXPORT_SECRETS_ACTION = "device.export_secrets"
 SETTING_KEYS = (
     "baud",
     "bytesize",
@@ -633,6 +634,34 @@ class DeviceService:
         PBX secrets are written (in plain text) only when the administrator asks: ``secrets``.
         """
         return to_toml(self.list(), secrets=secrets)
+
+    def export_with_secrets(self, actor: str) -> str:
+        """Every device as TOML with the PBX secrets in plain text (the administrator's; audited).
+
+        For moving the devices to an installation that has another device-credentials key:
+        the file must then be kept like a password. The audit record names the devices whose
+        secret was written, never the secrets.
+
+        Raises:
+            PermissionDeniedError: the actor is not the administrator (audited).
+        """
+        with self._db.transaction() as s:
+            rows = (
+                s.execute(select(m.DeviceRow.name, m.DeviceRow.kind).order_by(m.DeviceRow.name))
+                .tuples()
+                .all()
+            )
+            named = [name for name, kind in rows if kind == DeviceKind.PBX.value]
+            audit.append(
+                s,
+                actor,
+                EXPORT_SECRETS_ACTION,
+                "device",
+                "*",
+                None,
+                {"secrets_of": named[:MAX_SUMMARY_ITEMS], "devices": len(rows)},
+            )
+        return to_toml(self.list(), secrets=True)
 
     def seal_legacy_secrets(self) -> builtins.list[str]:
         """Seal every secret still stored in plain text (from before sealing); their names.
