@@ -14,6 +14,7 @@ from console.domain import Casualties, Grade, IncidentStatus, Role
 from console.domain.drafts import IncidentDraft
 from console.services import Services
 from console.timeutil import utcnow
+from tests._services import PostgresServer, ServiceUnavailable, start_postgres
 
 OPERATOR = "zhangwei"
 
@@ -67,6 +68,19 @@ def seed(url: str) -> Seeded:
         return Seeded(blast=blast, river=river, fire=fire, leak=leak, road=road)
     finally:
         services.close()
+
+
+@pytest.fixture
+def own_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for one test alone, to stop and start (never stop the session's)."""
+    try:
+        server = start_postgres()
+    except ServiceUnavailable as exc:
+        pytest.skip(f"PostgreSQL not available: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

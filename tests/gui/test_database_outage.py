@@ -22,10 +22,8 @@ from console.app import AppContext, build_context
 from console.domain.errors import DatabaseUnavailableError
 from tests._services import (
     PostgresServer,
-    ServiceUnavailable,
     _as_postgres_user,
     run_with_timeout,
-    start_postgres,
     stop_pid,
 )
 from tests.gui.conftest import OPERATOR, seed
@@ -71,19 +69,6 @@ def resume(server: PostgresServer) -> None:
 def refusing(ctx: AppContext) -> bool:
     """Whether the context's runner refuses writes now (read-only)."""
     return ctx.runner.refusing
-
-
-@pytest.fixture
-def own_server() -> Iterator[PostgresServer]:
-    """A PostgreSQL server for this test alone (the session's is shared: never stop that)."""
-    try:
-        server = start_postgres()
-    except ServiceUnavailable as exc:
-        pytest.skip(f"PostgreSQL not available: {exc}")
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -14,25 +14,12 @@ from pytestqt.qtbot import QtBot
 
 from console.app import AppContext, build_context
 from console.timeutil import to_beijing
-from tests._services import PostgresServer, ServiceUnavailable, start_postgres
+from tests._services import PostgresServer
 from tests.gui.conftest import seed, settle
 from tests.gui.test_database_outage import BANNER_WITHIN_MS, pause, resume
 from tests.gui.test_hall_display import open_hall, titles
 
 pytestmark = [pytest.mark.gui, pytest.mark.postgres]
-
-
-@pytest.fixture
-def own_server() -> Iterator[PostgresServer]:
-    """A PostgreSQL server for this test alone (the session's is shared: never stop that)."""
-    try:
-        server = start_postgres()
-    except ServiceUnavailable as exc:
-        pytest.skip(f"PostgreSQL not available: {exc}")
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

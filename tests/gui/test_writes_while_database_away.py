@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from console.app import AppContext, build_context
-from tests._services import PostgresServer, ServiceUnavailable, start_postgres
+from tests._services import PostgresServer
 from tests.gui.conftest import OPERATOR, seed
 from tests.gui.test_database_outage import BANNER_WITHIN_MS, pause, refusing, resume
 from tests.gui.test_intake_form import fill_report
@@ -28,19 +28,6 @@ pytestmark = [pytest.mark.gui, pytest.mark.postgres]
 
 TITLE = "断网期间录入的接报（只存一次）"
 ENTRY = "断网期间写下的值班记录：伊通河南关段巡堤"
-
-
-@pytest.fixture
-def own_server() -> Iterator[PostgresServer]:
-    """A PostgreSQL server for this test alone (the session's is shared: never stop that)."""
-    try:
-        server = start_postgres()
-    except ServiceUnavailable as exc:
-        pytest.skip(f"PostgreSQL not available: {exc}")
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
